@@ -1,0 +1,29 @@
+// Lint rules, including the architecture's dependency direction (shared/style.md):
+// model ← everything; dataplane imports model and snapshot only; api/cli/console never import dataplane.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden, why) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: why }] }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', AbortController: 'readonly', performance: 'readonly', structuredClone: 'readonly', fetch: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  layer(['src/model/**'], ['**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/main*', 'node:*', 'fs', 'net', 'http'], 'model is pure: no I/O and no other layer'),
+  layer(['src/dataplane/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/main*'], 'dataplane imports model and snapshot only'),
+  layer(['src/snapshot/**'], ['**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/control/**'], 'snapshot is built from the store and consumed by the data plane'),
+  layer(['src/store/**'], ['**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/control/**', '**/snapshot/**'], 'store knows only the model'),
+  layer(['src/api/**', 'src/cli/**', 'src/console/**', 'src/control/**'], ['**/dataplane/**'], 'control plane never imports the data plane; main wires them'),
+);

@@ -1,0 +1,26 @@
+// The control plane's one entry point for the API (and anything else that changes configuration):
+// validation by the model's rules, the write in one store transaction, then the wait until the
+// data plane has applied the new revision (design.md §3: changes apply synchronously).
+
+import type { ResourceKind } from '../model/types.js';
+
+/** A resource as the API shows it: derived relationship arrays filled in, private keys removed. */
+export type ResourceView = Record<string, unknown> & { id: string };
+
+export interface ListParams {
+  /** Raw query parameters: field filters plus `limit`, `marker`, `fields`, `sort`… (Octavia's). */
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface ControlPlane {
+  /** body is the unwrapped object (`{"listener": {...}}` → `{...}`), not yet validated. */
+  create(kind: ResourceKind, body: unknown, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
+  update(kind: ResourceKind, id: string, body: unknown, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
+  remove(kind: ResourceKind, id: string, options?: { cascade?: boolean; pool_id?: string; l7policy_id?: string }): Promise<void>;
+  show(kind: ResourceKind, id: string, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
+  list(kind: ResourceKind, params: ListParams, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView[]>;
+  /** Octavia's GET /loadbalancers/{id}/status: {"statuses": {"loadbalancer": {…, listeners: [{…, pools: [{…, members: […]}]}]}}}. */
+  statusTree(loadbalancerId: string): Promise<Record<string, unknown>>;
+  /** Octavia's stats: {"stats": {bytes_in, bytes_out, active_connections, total_connections, request_errors}}. */
+  stats(kind: 'loadbalancer' | 'listener', id: string): Promise<Record<string, unknown>>;
+}

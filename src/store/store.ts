@@ -1,0 +1,72 @@
+// The durable configuration store: one async interface, implemented by SQLite (embedded default)
+// and PostgreSQL (several nodes sharing one configuration). Every implementation passes the one
+// contract suite in test/contract/store.contract.ts.
+//
+// The store persists resources exactly as the model types them (Octavia field names). It knows
+// no business rule but the unique indexes that back them, so that two concurrent transactions
+// cannot both win a port or a member address:
+//   listener:  (loadbalancer_id, transport, protocol_port)   -> index 'listener_port'
+//   listener:  (bind address, transport, protocol_port)       -> index 'listener_bind'
+//   member:    (pool_id, address, protocol_port)              -> index 'member_address'
+// Derived relationship arrays (loadbalancer.listeners, pool.members, …) are not the store's
+// business: the control layer fills them in when it renders a resource.
+
+import type { ResourceByKind, ResourceKind } from '../model/types.js';
+
+export interface ListQuery {
+  /** Equality on top-level scalar fields (strings, numbers, booleans). */
+  filters?: Record<string, string | number | boolean | null>;
+  /** At most this many, in creation order (then id). */
+  limit?: number;
+  /** Start after the resource with this id (Octavia's `marker`). */
+  marker?: string;
+}
+
+/** Reads and writes inside one transaction. */
+export interface StoreTx {
+  get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined>;
+  list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]>;
+  /** Throws UniqueViolation when a unique index is hit. */
+  insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void>;
+  /** Replaces the stored resource with the same id. Throws UniqueViolation too. */
+  update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void>;
+  remove(kind: ResourceKind, id: string): Promise<void>;
+}
+
+/** Every resource, read in one consistent view, with the revision it belongs to. */
+export interface StoreContents {
+  revision: number;
+  resources: { [K in ResourceKind]: ResourceByKind[K][] };
+}
+
+export interface Store {
+  /** 'sqlite' or 'postgres'. */
+  readonly kind: string;
+  /**
+   * Runs fn in one serializable transaction. When fn wrote anything, the revision is
+   * incremented once and the commit is durable before the promise resolves.
+   * If fn throws, nothing is written and the error is rethrown.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }>;
+  get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined>;
+  list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]>;
+  revision(): Promise<number>;
+  /** Everything at one revision: what a snapshot is built from. */
+  readAll(): Promise<StoreContents>;
+  /** Called with the new revision after any commit, also one made by another node sharing the store. */
+  onChange(listener: (revision: number) => void): () => void;
+  close(): Promise<void>;
+}
+
+export type UniqueIndex = 'listener_port' | 'listener_bind' | 'member_address';
+
+/** A write hit a unique index: the caller turns it into a 409 naming the existing resource. */
+export class UniqueViolation extends Error {
+  constructor(
+    readonly index: UniqueIndex,
+    message = `unique index ${index} violated`,
+  ) {
+    super(message);
+    this.name = 'UniqueViolation';
+  }
+}
