@@ -1,0 +1,169 @@
+// /openapi.json, generated from the one source of truth: the model's RESOURCE_SCHEMAS for bodies
+// and the API's resource table for paths. Nothing here repeats a field list.
+import { ERRORS } from '../errors.js';
+import { RESOURCE_SCHEMAS } from '../model/schemas.js';
+import type { ResourceKind } from '../model/types.js';
+import { API_PREFIXES, RESOURCE_ROUTES, type ResourceRoute } from './resources.js';
+
+type JsonObject = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const errorResponse = (description: string) => ({ description, ...json(ref('Error')) });
+const CLIENT_ERRORS = {
+  '400': errorResponse('Invalid input'),
+  '401': errorResponse('Missing or wrong API token'),
+  '404': errorResponse('Unknown id'),
+  '409': errorResponse('Conflict or resource in use'),
+  '500': errorResponse('Internal error, or the change was stored but not applied'),
+};
+
+export function buildOpenApiDocument(version: string): JsonObject {
+  const paths: JsonObject = {};
+  for (const prefix of API_PREFIXES) {
+    for (const route of RESOURCE_ROUTES) Object.assign(paths, resourcePaths(prefix, route));
+    Object.assign(paths, statusPaths(prefix));
+  }
+  Object.assign(paths, servicePaths());
+  return {
+    openapi: '3.1.0',
+    info: { title: 'elbow API (OpenStack Octavia v2–compatible)', version },
+    security: [{ authToken: [] }, { bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+      schemas: { ...resourceSchemas(), Error: errorSchema() },
+    },
+  };
+}
+
+function schemaName(kind: ResourceKind, suffix: '' | 'Create' | 'Update'): string {
+  return `${kind[0]?.toUpperCase() ?? ''}${kind.slice(1)}${suffix}`;
+}
+
+function resourceSchemas(): JsonObject {
+  const schemas: JsonObject = {};
+  for (const [kind, { create, update, view }] of Object.entries(RESOURCE_SCHEMAS) as [ResourceKind, (typeof RESOURCE_SCHEMAS)[ResourceKind]][]) {
+    // A JSON round trip drops TypeBox's symbol keys, leaving plain JSON Schema.
+    schemas[schemaName(kind, 'Create')] = plain(create);
+    schemas[schemaName(kind, 'Update')] = plain(update);
+    schemas[schemaName(kind, '')] = plain(view);
+  }
+  return schemas;
+}
+
+function plain(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema));
+}
+
+function errorSchema(): JsonObject {
+  return {
+    type: 'object',
+    required: ['faultcode', 'faultstring', 'code'],
+    properties: {
+      faultcode: { enum: ['Client', 'Server'] },
+      faultstring: { type: 'string' },
+      code: { enum: Object.keys(ERRORS) },
+    },
+  };
+}
+
+/** `pools/:pool_id/members` → `pools/{pool_id}/members`, with its path parameters. */
+function openApiPath(prefix: string, path: string): { path: string; parameters: JsonObject[] } {
+  const names = [...path.matchAll(/:(\w+)/g)].map((match) => match[1] ?? '');
+  return {
+    path: `${prefix}/${path.replace(/:(\w+)/g, '{$1}')}`,
+    parameters: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+  };
+}
+
+function envelope(key: string, schema: unknown): JsonObject {
+  return { type: 'object', required: [key], properties: { [key]: schema } };
+}
+
+function resourcePaths(prefix: string, route: ResourceRoute): JsonObject {
+  const collection = openApiPath(prefix, route.collectionPath);
+  const item = openApiPath(prefix, `${route.collectionPath}/:id`);
+  const one = envelope(route.singular, ref(schemaName(route.kind, '')));
+  const fields = { name: 'fields', in: 'query', schema: { type: 'string' }, description: 'Return only these fields (repeat or comma-separate)' };
+  const listParameters = [
+    fields,
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
+    { name: 'marker', in: 'query', schema: { type: 'string' }, description: 'Start after the resource with this id' },
+  ];
+  const links = { type: 'array', items: { type: 'object', properties: { href: { type: 'string' }, rel: { type: 'string' } } } };
+  const tags = [route.plural];
+  return {
+    [collection.path]: {
+      parameters: collection.parameters,
+      post: {
+        tags,
+        summary: `Create a ${route.singular}`,
+        requestBody: { required: true, ...json(envelope(route.singular, ref(schemaName(route.kind, 'Create')))) },
+        responses: { '201': { description: 'Created and applied', ...json(one) }, ...CLIENT_ERRORS },
+      },
+      get: {
+        tags,
+        summary: `List ${route.plural} (filter by any field: ?name=…)`,
+        parameters: listParameters,
+        responses: {
+          '200': {
+            description: 'The list',
+            ...json({
+              type: 'object',
+              properties: { [route.plural]: { type: 'array', items: ref(schemaName(route.kind, '')) }, [`${route.plural}_links`]: links },
+            }),
+          },
+          ...CLIENT_ERRORS,
+        },
+      },
+    },
+    [item.path]: {
+      parameters: item.parameters,
+      get: { tags, summary: `Show a ${route.singular}`, parameters: [fields], responses: { '200': { description: 'The resource', ...json(one) }, ...CLIENT_ERRORS } },
+      put: {
+        tags,
+        summary: `Update a ${route.singular}`,
+        requestBody: { required: true, ...json(envelope(route.singular, ref(schemaName(route.kind, 'Update')))) },
+        responses: { '200': { description: 'Updated and applied', ...json(one) }, ...CLIENT_ERRORS },
+      },
+      delete: {
+        tags,
+        summary: `Delete a ${route.singular}`,
+        ...(route.kind === 'loadbalancer'
+          ? { parameters: [{ name: 'cascade', in: 'query', schema: { type: 'boolean' }, description: 'Also delete everything below it' }] }
+          : {}),
+        responses: { '204': { description: 'Deleted' }, ...CLIENT_ERRORS },
+      },
+    },
+  };
+}
+
+function statusPaths(prefix: string): JsonObject {
+  const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+  const stats = envelope('stats', {
+    type: 'object',
+    properties: Object.fromEntries(['bytes_in', 'bytes_out', 'active_connections', 'total_connections', 'request_errors'].map((name) => [name, { type: 'integer' }])),
+  });
+  const get = (summary: string, schema: unknown) => ({ parameters: id, get: { summary, responses: { '200': { description: summary, ...json(schema) }, ...CLIENT_ERRORS } } });
+  return {
+    [`${prefix}/loadbalancers/{id}/status`]: get('Status tree of a load balancer', envelope('statuses', { type: 'object' })),
+    [`${prefix}/loadbalancers/{id}/stats`]: get('Statistics of a load balancer', stats),
+    [`${prefix}/listeners/{id}/stats`]: get('Statistics of a listener', stats),
+  };
+}
+
+function servicePaths(): JsonObject {
+  const open = { security: [] };
+  return {
+    '/': { get: { ...open, summary: 'API versions (client discovery)', responses: { '200': { description: 'Versions', ...json({ type: 'object' }) } } } },
+    '/healthz': { get: { ...open, summary: 'Health of the API process', responses: { '200': { description: 'Up', ...json({ type: 'object' }) } } } },
+    '/metrics': {
+      get: { ...open, summary: 'Prometheus metrics', responses: { '200': { description: 'Exposition text', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+    },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', ...json({ type: 'object' }) } } } },
+  };
+}

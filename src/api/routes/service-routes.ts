@@ -1,0 +1,28 @@
+// The routes outside /v2/lbaas: the versions document (client discovery), the health endpoint
+// Prometheus metrics and the OpenAPI document. All but the OpenAPI document are public (no token).
+import type { FastifyInstance } from 'fastify';
+import { buildOpenApiDocument } from '../openapi.js';
+
+export const PUBLIC_ROUTE = { public: true } as const;
+
+export function registerServiceRoutes(app: FastifyInstance, metrics: (() => Promise<string>) | undefined, version: string): void {
+  // Octavia's root document; both /v2 and /v2.0 serve the same API.
+  app.get('/', { config: PUBLIC_ROUTE }, (request) => {
+    const base = `${request.protocol}://${request.host}`;
+    return {
+      versions: [
+        { id: 'v2.0', status: 'CURRENT', updated: '2026-11-01T00:00:00Z', links: [{ href: `${base}/v2`, rel: 'self' }] },
+      ],
+    };
+  });
+
+  app.get('/healthz', { config: PUBLIC_ROUTE }, () => ({ status: 'ok' }));
+
+  app.get('/metrics', { config: PUBLIC_ROUTE }, async (_request, reply) => {
+    const text = metrics ? await metrics() : '';
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+  });
+
+  const openApi = buildOpenApiDocument(version);
+  app.get('/openapi.json', () => openApi);
+}

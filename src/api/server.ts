@@ -1,0 +1,115 @@
+// The Octavia v2–compatible REST API (design.md §3): token auth, the resource routes under both
+// /v2/lbaas and /v2.0/lbaas, status and stats, service routes, and one error shape for everything.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { ControlPlane } from '../control/control-plane.js';
+import { ElbowError } from '../errors.js';
+import { presentedToken, tokenChecker } from './auth.js';
+import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
+import { API_PREFIXES, RESOURCE_ROUTES } from './resources.js';
+import { registerResourceRoutes } from './routes/resource-crud.js';
+import { registerServiceRoutes } from './routes/service-routes.js';
+import { registerStatusRoutes } from './routes/status-and-stats.js';
+
+export interface ApiServerOptions {
+  control: ControlPlane;
+  /** The one API token (design.md §3). */
+  token: string;
+  /** Prometheus exposition text served at /metrics. */
+  metrics?: () => Promise<string>;
+  /** elbow's version, shown in /openapi.json. */
+  version?: string;
+  /** A pino-compatible logger; silent when omitted. */
+  logger?: FastifyBaseLogger;
+}
+
+export function createApiServer(options: ApiServerOptions): FastifyInstance {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : {}),
+    // One access-log line per response from the onResponse hook below instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  acceptOnlyJson(app);
+  const methodsByRoute = recordRoutes(app);
+  const isValidToken = tokenChecker(options.token);
+
+  app.addHook('onRequest', async (request) => {
+    if (isPublic(request)) return;
+    if (!isValidToken(presentedToken(request.headers))) throw new ElbowError('UNAUTHORIZED');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    let known = toElbowError(err);
+    if (known === null) {
+      request.log.error({ err, method: request.method, url: request.url }, 'unexpected error while handling a request');
+      known = new ElbowError('INTERNAL', { detail: `see the server log for request ${request.id}` });
+    }
+    return reply.code(known.status).send(known.toJSON());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.url.split('?')[0] ?? '/').replace(/(.)\/$/, '$1');
+    const allowed = [...methodsByRoute].find(([pattern]) => pattern.test(path))?.[1];
+    const error = allowed
+      ? new ElbowError('METHOD_NOT_ALLOWED', { method: request.method, path })
+      : new ElbowError('ROUTE_NOT_FOUND', { method: request.method, path });
+    if (allowed) void reply.header('allow', [...allowed].join(', '));
+    return reply.code(error.status).send(error.toJSON());
+  });
+
+  registerServiceRoutes(app, options.metrics, options.version ?? 'dev');
+  for (const prefix of API_PREFIXES) {
+    void app.register(
+      async (api) => {
+        registerResourceRoutes(api, options.control, RESOURCE_ROUTES);
+        registerStatusRoutes(api, options.control);
+      },
+      { prefix },
+    );
+  }
+  return app;
+}
+
+function isPublic(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { public?: boolean } | undefined)?.public === true;
+}
+
+/**
+ * JSON is the only request body type (anything else is a 415). An empty body is no body, so a
+ * DELETE that carries `Content-Type: application/json` and nothing else is fine.
+ */
+function acceptOnlyJson(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}
+
+/** Route pattern → its methods, to answer 405 (not 404) for a known path with another method. */
+function recordRoutes(app: FastifyInstance): Map<RegExp, Set<string>> {
+  const byUrl = new Map<string, Set<string>>();
+  const byPattern = new Map<RegExp, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    let methods = byUrl.get(route.url);
+    if (methods === undefined) {
+      methods = new Set();
+      byUrl.set(route.url, methods);
+      const source = route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+');
+      byPattern.set(new RegExp(`^${source.replace(/(.)\/$/, '$1')}$`), methods);
+    }
+    for (const method of [route.method].flat()) methods.add(method);
+  });
+  return byPattern;
+}
