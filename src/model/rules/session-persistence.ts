@@ -1,0 +1,23 @@
+// Session persistence valid for the pool protocol: cookies need HTTP to the backend, SOURCE_IP
+// works everywhere; APP_COOKIE names the application's cookie, HTTP_COOKIE may name elbow's.
+
+import { ElbowError } from '../../errors.js';
+import { POOL_SESSION_PERSISTENCE_TYPES } from '../protocols.js';
+import type { PoolProtocol, SessionPersistence, SessionPersistenceType } from '../types.js';
+
+/** RFC 6265 cookie-name: an HTTP token. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function checkSessionPersistence(
+  poolProtocol: PoolProtocol,
+  persistence: Pick<SessionPersistence, 'type' | 'cookie_name'> | null,
+): void {
+  if (persistence === null) return;
+  const fail = (detail: string) => new ElbowError('SESSION_PERSISTENCE_INVALID', { type: persistence.type, protocol: poolProtocol, detail });
+  const allowed: readonly SessionPersistenceType[] = POOL_SESSION_PERSISTENCE_TYPES[poolProtocol];
+  if (!allowed.includes(persistence.type)) throw fail(`session_persistence.type must be one of ${allowed.join(', ')}`);
+  const cookie = persistence.cookie_name;
+  if (persistence.type === 'APP_COOKIE' && !cookie) throw fail('session_persistence.cookie_name is required');
+  if (persistence.type === 'SOURCE_IP' && cookie) throw fail('session_persistence.cookie_name applies only to cookie persistence');
+  if (cookie && !COOKIE_NAME.test(cookie)) throw fail(`session_persistence.cookie_name ${JSON.stringify(cookie)} is not a valid cookie name`);
+}
