@@ -5,7 +5,7 @@
 
 import type { L7CompareType } from '../../model/types.js';
 import type { SnapshotRule } from '../../snapshot/snapshot.js';
-import { createAddressSet } from './address-set.js';
+import { cidrContains, parseCidr, type CidrBlock } from '../../model/cidr.js';
 import type { RequestFacts } from './request-facts.js';
 
 export type RequestPredicate = (facts: RequestFacts) => boolean;
@@ -81,8 +81,8 @@ function compileMatch(rule: SnapshotRule): RequestPredicate {
     case 'QUERY_STRING':
       return test((f) => (key === '' ? f.query : f.queryParam(key)), compare());
     case 'SOURCE_IP': {
-      const set = createAddressSet(rule.value.split(',').map((entry) => entry.trim()));
-      return (facts) => set.has(facts.clientAddress);
+      const blocks = rule.value.split(',').map((entry) => parseCidr(entry.trim())).filter((b): b is CidrBlock => b !== null);
+      return (facts) => blocks.some((block) => cidrContains(block, facts.clientAddress));
     }
     case 'SSL_CONN_HAS_CERT':
       return (facts) => facts.clientCertificate !== null;
