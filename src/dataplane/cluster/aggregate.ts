@@ -1,0 +1,59 @@
+// Merging what N workers report into the one truth the API shows (pure functions).
+
+import type { ApplyReport, ListenerStats, LiveStatus } from '../../snapshot/snapshot.js';
+
+/** Every worker shares the same sockets, so a listener error in any worker is the listener's error. */
+export function mergeApplyReports(revision: number, reports: readonly ApplyReport[]): ApplyReport {
+  const listenerErrors: Record<string, string> = {};
+  for (const report of reports) Object.assign(listenerErrors, report.listenerErrors);
+  return { revision, listenerErrors };
+}
+
+export function sumListenerStats(a: ListenerStats, b: ListenerStats): ListenerStats {
+  return {
+    bytes_in: a.bytes_in + b.bytes_in,
+    bytes_out: a.bytes_out + b.bytes_out,
+    active_connections: a.active_connections + b.active_connections,
+    total_connections: a.total_connections + b.total_connections,
+    request_errors: a.request_errors + b.request_errors,
+  };
+}
+
+/** The counters of a worker that exited, kept so totals never go backwards; nothing stays active. */
+export function retiredStats(stats: ListenerStats): ListenerStats {
+  return { ...stats, active_connections: 0 };
+}
+
+export function addListenerStats(
+  into: Record<string, ListenerStats>,
+  from: Readonly<Record<string, ListenerStats>>,
+): void {
+  for (const [id, stats] of Object.entries(from)) {
+    const current = into[id];
+    into[id] = current ? sumListenerStats(current, stats) : { ...stats };
+  }
+}
+
+/**
+ * Stats are summed; member health comes from `healthSource` (the probing worker's view, which the
+ * others mirror); the revision is the oldest any worker runs, so it is true for all of them.
+ * `retired` holds counters of exited workers, added only for listeners still configured.
+ */
+export function mergeLiveStatus(
+  statuses: readonly LiveStatus[],
+  healthSource: LiveStatus | undefined,
+  retired: Readonly<Record<string, ListenerStats>> = {},
+): LiveStatus {
+  const listeners: Record<string, ListenerStats> = {};
+  const listenerErrors: Record<string, string> = {};
+  for (const status of statuses) {
+    addListenerStats(listeners, status.listeners);
+    Object.assign(listenerErrors, status.listenerErrors);
+  }
+  for (const [id, stats] of Object.entries(retired)) {
+    const current = listeners[id];
+    if (current) listeners[id] = sumListenerStats(current, stats);
+  }
+  const revision = statuses.length === 0 ? 0 : Math.min(...statuses.map((status) => status.revision));
+  return { revision, members: { ...(healthSource ?? statuses[0])?.members }, listeners, listenerErrors };
+}

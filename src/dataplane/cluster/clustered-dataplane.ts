@@ -1,0 +1,289 @@
+// `elbow serve --workers N`: the data plane in N worker processes (node:cluster) sharing every
+// listening socket. The primary (which keeps the API and the store) supervises them: it sends each
+// snapshot to every worker, restarts a worker that dies (with bounded backoff) and gives it the
+// latest snapshot before it counts as ready, relays member health from the one probing worker to
+// the others, and merges their status and metrics into one truth.
+//
+// Listening sockets: a worker's listen()/bind() goes through the primary, which opens the socket
+// once and shares the handle. With SCHED_NONE every worker accepts on that socket and the kernel
+// spreads connections; UDP sockets are always shared that way (each datagram reaches one worker).
+//
+// Least connections: each worker balances by its own connection counts. Connections are spread
+// evenly over workers by the kernel, so each worker's share of a member's load is about 1/N of
+// the total and ranking members by local counts ranks them by global counts; sharing counts over
+// IPC would cost a message per connection for no better choice at the scale of one host.
+
+import cluster, { type Worker } from 'node:cluster';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
+import { addListenerStats, mergeApplyReports, mergeLiveStatus, retiredStats } from './aggregate.js';
+import { WORKER_ENV, type MemberHealth } from './messages.js';
+import { mergePrometheusText } from './prometheus-merge.js';
+import { DEFAULT_RESTART_POLICY, nextRestart, type RestartPolicy } from './restart-backoff.js';
+import { WorkerChannel, WorkerGoneError } from './worker-channel.js';
+
+export type ClusterLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+export interface ClusteredDataPlaneOptions {
+  /** Number of worker processes (>= 1). */
+  readonly workers: number;
+  /** Module each worker runs. Default: worker.ts (sources under tsx) or worker.js (dist) beside this file. */
+  readonly workerEntry?: string;
+  /** Default DEFAULT_RESTART_POLICY. */
+  readonly restart?: Partial<RestartPolicy>;
+  /** Longest wait for one worker's status or metrics; a slower worker is left out. Default 5 s. */
+  readonly queryTimeoutMs?: number;
+  /** Default: JSON lines on stderr. */
+  readonly log?: ClusterLog;
+}
+
+export interface WorkerInfo {
+  readonly slot: number;
+  readonly pid: number | undefined;
+  /** Started and running the latest snapshot it was sent. */
+  readonly ready: boolean;
+  readonly restarts: number;
+  /** This worker's own view (its connections only); undefined when it did not answer. */
+  readonly status: LiveStatus | undefined;
+}
+
+export interface ClusteredDataPlane extends SnapshotApplier {
+  /** Workers stop accepting, drain open connections within drainMs, and exit; killed after a bound. */
+  close(drainMs?: number): Promise<void>;
+  /** One entry per worker slot, for operators and tests. */
+  workers(): Promise<WorkerInfo[]>;
+}
+
+/** Drain bound when close() is given none. */
+const DEFAULT_DRAIN_MS = 10_000;
+/** After the drain bound, how long a worker may take to exit before it is killed. */
+const EXIT_GRACE_MS = 2_000;
+/** Member health families every worker reports alike (mirrored from the probing worker). */
+const isHealthFamily = (family: string): boolean => /member.*(up|health|status|state)/.test(family);
+
+interface Slot {
+  readonly index: number;
+  channel: WorkerChannel | undefined;
+  /** The channel answered `started`: it receives every apply from now on. */
+  started: boolean;
+  ready: boolean;
+  restarts: number;
+  crashes: number;
+  restartTimer: NodeJS.Timeout | undefined;
+  /** Last status the worker answered; its counters are kept when the worker exits. */
+  lastStatus: LiveStatus | undefined;
+  exited: Promise<void>;
+}
+
+export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): ClusteredDataPlane {
+  if (!cluster.isPrimary) throw new Error('createClusteredDataPlane runs in the primary process only');
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`workers must be an integer >= 1, got ${options.workers}`);
+  const policy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+  const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
+  const log = options.log ?? logToStderr;
+
+  // Let the kernel spread connections over the workers' accept() calls unless the operator chose
+  // a policy (NODE_CLUSTER_SCHED_POLICY=rr|none); it must be set before the first fork.
+  if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({
+    exec: options.workerEntry ?? defaultWorkerEntry(),
+    // tsx's --import must reach the workers; a test runner's own flags must not.
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--test')),
+  });
+
+  let latest: Snapshot | undefined;
+  let closing = false;
+  const memberHealth: Record<string, string> = {};
+  const retired: Record<string, ListenerStats> = {};
+  const slots: Slot[] = [];
+  const firstStarts: Promise<void>[] = [];
+
+  const fork = (slot: Slot, onFirstStart?: () => void): void => {
+    const worker = cluster.fork({ [WORKER_ENV.slot]: String(slot.index), [WORKER_ENV.probes]: slot.index === 0 ? '1' : '0' });
+    const channel = new WorkerChannel(worker, {
+      started: () => {
+        slot.started = true;
+        void startWorker(slot, channel).finally(onFirstStart);
+      },
+      memberHealth: (states) => relayHealth(slot, states),
+    });
+    slot.channel = channel;
+    slot.started = false;
+    slot.ready = false;
+    slot.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('error', (error: Error) => log('warn', 'data plane worker IPC error', { slot: slot.index, pid: channel.pid, error: error.message }));
+    worker.once('exit', (code: number | null, signal: string | null) => {
+      onFirstStart?.();
+      onExit(slot, channel, worker, code, signal);
+    });
+  };
+
+  /** A new worker gets the latest snapshot, then the current member health, then counts as ready. */
+  const startWorker = async (slot: Slot, channel: WorkerChannel): Promise<void> => {
+    try {
+      if (latest) await channel.apply({ op: 'apply', snapshot: latest });
+      if (slot.index !== 0) channel.send({ kind: 'elbow:member-health', states: { ...memberHealth } });
+      if (slot.channel === channel) slot.ready = true;
+      log('info', 'data plane worker ready', { slot: slot.index, pid: channel.pid, revision: latest?.revision ?? null });
+    } catch (error) {
+      if (!(error instanceof WorkerGoneError)) log('error', 'data plane worker failed to apply the latest snapshot', { slot: slot.index, pid: channel.pid, error: String(error) });
+    }
+  };
+
+  const relayHealth = (from: Slot, states: MemberHealth): void => {
+    if (from.index !== 0) return;
+    Object.assign(memberHealth, states);
+    for (const slot of slots) {
+      if (slot.index !== 0 && slot.started) slot.channel?.send({ kind: 'elbow:member-health', states });
+    }
+  };
+
+  const onExit = (slot: Slot, channel: WorkerChannel, worker: Worker, code: number | null, signal: string | null): void => {
+    if (slot.channel !== channel) return;
+    slot.channel = undefined;
+    slot.started = false;
+    slot.ready = false;
+    if (slot.lastStatus) {
+      for (const [id, stats] of Object.entries(slot.lastStatus.listeners)) addListenerStats(retired, { [id]: retiredStats(stats) });
+      slot.lastStatus = undefined;
+    }
+    if (closing) return;
+    const next = nextRestart(policy, slot.crashes, Date.now() - channel.startedAt);
+    slot.crashes = next.crashes;
+    log('warn', 'data plane worker exited; restarting', { slot: slot.index, pid: worker.process.pid, code, signal, restart_in_ms: next.delayMs });
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = undefined;
+      if (closing) return;
+      slot.restarts++;
+      fork(slot);
+    }, next.delayMs);
+  };
+
+  for (let index = 0; index < options.workers; index++) {
+    const slot: Slot = {
+      index, channel: undefined, started: false, ready: false, restarts: 0, crashes: 0,
+      restartTimer: undefined, lastStatus: undefined, exited: Promise.resolve(),
+    };
+    slots.push(slot);
+    firstStarts.push(new Promise<void>((resolve) => fork(slot, resolve)));
+  }
+  // The first apply waits for every worker's first start (or failure to start).
+  const allStartedOnce = Promise.all(firstStarts);
+
+  const startedChannels = (): { slot: Slot; channel: WorkerChannel }[] =>
+    slots.flatMap((slot) => (slot.started && slot.channel?.alive ? [{ slot, channel: slot.channel }] : []));
+
+  const readyChannels = (): { slot: Slot; channel: WorkerChannel }[] =>
+    startedChannels().filter(({ slot }) => slot.ready);
+
+  /** Asks every ready worker; those that exit or time out meanwhile are left out. */
+  const queryReady = async <T>(ask: (channel: WorkerChannel) => Promise<T>): Promise<{ slot: Slot; value: T }[]> => {
+    const asked = readyChannels();
+    const results = await Promise.allSettled(asked.map(({ channel }) => ask(channel)));
+    return results.flatMap((result, i) => {
+      const slot = asked[i]?.slot;
+      return result.status === 'fulfilled' && slot ? [{ slot, value: result.value }] : [];
+    });
+  };
+
+  const collectStatuses = async (): Promise<{ slot: Slot; value: LiveStatus }[]> => {
+    const answers = await queryReady((channel) => channel.request({ op: 'status' }, queryTimeoutMs));
+    for (const { slot, value } of answers) slot.lastStatus = value;
+    return answers;
+  };
+
+  return {
+    async apply(snapshot: Snapshot): Promise<ApplyReport> {
+      if (closing) throw new Error('the data plane is closing');
+      await allStartedOnce;
+      latest = snapshot;
+      pruneToSnapshot(snapshot, memberHealth, retired);
+      const targets = startedChannels();
+      if (targets.length === 0) throw new Error('no data plane worker is running; they will apply this revision when they start');
+      const results = await Promise.allSettled(targets.map(({ channel }) => channel.apply({ op: 'apply', snapshot })));
+      const reports: ApplyReport[] = [];
+      for (const result of results) {
+        if (result.status === 'fulfilled') reports.push(result.value);
+        else if (!(result.reason instanceof WorkerGoneError)) throw result.reason;
+      }
+      return mergeApplyReports(snapshot.revision, reports);
+    },
+
+    async status(): Promise<LiveStatus> {
+      const answers = await collectStatuses();
+      const prober = answers.find(({ slot }) => slot.index === 0)?.value;
+      return mergeLiveStatus(answers.map(({ value }) => value), prober, retired);
+    },
+
+    async metrics(): Promise<string> {
+      const answers = await queryReady((channel) => channel.request({ op: 'metrics' }, queryTimeoutMs));
+      // The probing worker first, so that health families come from it.
+      answers.sort((a, b) => a.slot.index - b.slot.index);
+      const merged = mergePrometheusText(answers.map(({ value }) => value), { notSummed: isHealthFamily });
+      return merged + clusterMetrics(slots);
+    },
+
+    async workers(): Promise<WorkerInfo[]> {
+      const answers = await collectStatuses();
+      return slots.map((slot) => ({
+        slot: slot.index,
+        pid: slot.channel?.pid,
+        ready: slot.ready,
+        restarts: slot.restarts,
+        status: answers.find((answer) => answer.slot === slot)?.value,
+      }));
+    },
+
+    async close(drainMs = DEFAULT_DRAIN_MS): Promise<void> {
+      closing = true;
+      for (const slot of slots) clearTimeout(slot.restartTimer);
+      const running = slots.flatMap((slot) => (slot.channel ? [{ slot, channel: slot.channel }] : []));
+      for (const { slot, channel } of running) {
+        // A worker that has not started serves nothing and cannot hear the request yet.
+        if (slot.started) channel.request({ op: 'close', drainMs }).catch(() => undefined);
+        else channel.worker.process.kill('SIGKILL');
+      }
+      const exited = Promise.all(running.map(({ slot }) => slot.exited));
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), drainMs + EXIT_GRACE_MS); });
+      if (await Promise.race([exited, bound]) === 'late') {
+        for (const { channel } of running) if (!channel.worker.isDead()) channel.worker.process.kill('SIGKILL');
+        await exited;
+      }
+      clearTimeout(timer);
+    },
+  };
+}
+
+function defaultWorkerEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(dirname(here), `worker${extname(here)}`);
+}
+
+/** Health of removed members and counters of removed listeners are forgotten. */
+function pruneToSnapshot(snapshot: Snapshot, memberHealth: Record<string, string>, retired: Record<string, ListenerStats>): void {
+  const members = new Set(Object.values(snapshot.pools).flatMap((pool) => pool.members.map((member) => member.id)));
+  for (const id of Object.keys(memberHealth)) if (!members.has(id)) delete memberHealth[id];
+  const listeners = new Set(snapshot.listeners.map((listener) => listener.id));
+  for (const id of Object.keys(retired)) if (!listeners.has(id)) delete retired[id];
+}
+
+function clusterMetrics(slots: readonly Slot[]): string {
+  const ready = slots.filter((slot) => slot.ready).length;
+  const restarts = slots.reduce((sum, slot) => sum + slot.restarts, 0);
+  return [
+    '# HELP elbow_dataplane_workers Data plane worker processes by state.',
+    '# TYPE elbow_dataplane_workers gauge',
+    `elbow_dataplane_workers{state="ready"} ${ready}`,
+    `elbow_dataplane_workers{state="not_ready"} ${slots.length - ready}`,
+    '# HELP elbow_dataplane_worker_restarts_total Data plane workers restarted after they exited.',
+    '# TYPE elbow_dataplane_worker_restarts_total counter',
+    `elbow_dataplane_worker_restarts_total ${restarts}`,
+    '',
+  ].join('\n');
+}
+
+function logToStderr(level: string, message: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, component: 'cluster', ...fields })}\n`);
+}

@@ -1,0 +1,46 @@
+// The IPC protocol between the cluster primary (supervisor) and its data plane workers.
+// Requests carry an id; the worker answers each with exactly one reply. Member health flows
+// from the probing worker to the primary, which relays it to every other worker.
+
+import type { ApplyReport, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
+
+/** Member id → health state (ONLINE | ERROR | …), as decided by the one probing worker. */
+export type MemberHealth = Readonly<Record<string, string>>;
+
+export type WorkerRequest =
+  | { readonly op: 'apply'; readonly snapshot: Snapshot }
+  | { readonly op: 'status' }
+  | { readonly op: 'metrics' }
+  | { readonly op: 'close'; readonly drainMs: number };
+
+export interface WorkerReplies {
+  apply: ApplyReport;
+  status: LiveStatus;
+  metrics: string;
+  close: null;
+}
+
+export type PrimaryMessage =
+  | { readonly kind: 'elbow:request'; readonly id: number; readonly request: WorkerRequest }
+  | { readonly kind: 'elbow:member-health'; readonly states: MemberHealth };
+
+export type WorkerMessage =
+  /** The worker's data plane exists: it may receive requests. */
+  | { readonly kind: 'elbow:started' }
+  | { readonly kind: 'elbow:reply'; readonly id: number; readonly value: unknown }
+  | { readonly kind: 'elbow:reply'; readonly id: number; readonly error: string }
+  /** From the probing worker only: members whose health changed. */
+  | { readonly kind: 'elbow:member-health'; readonly states: MemberHealth };
+
+/** Environment a worker is forked with. */
+export const WORKER_ENV = {
+  slot: 'ELBOW_WORKER_SLOT',
+  probes: 'ELBOW_WORKER_PROBES',
+} as const;
+
+/** Cluster also uses the IPC channel; ours are the messages whose kind starts with `elbow:`. */
+export function isElbowMessage(value: unknown): value is { readonly kind: string } {
+  return typeof value === 'object' && value !== null
+    && typeof (value as { kind?: unknown }).kind === 'string'
+    && (value as { kind: string }).kind.startsWith('elbow:');
+}

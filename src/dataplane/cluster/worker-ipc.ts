@@ -1,0 +1,83 @@
+// The worker's side of the IPC protocol: runs one in-process data plane and answers the primary.
+
+import {
+  isElbowMessage,
+  WORKER_ENV,
+  type MemberHealth,
+  type PrimaryMessage,
+  type WorkerMessage,
+  type WorkerReplies,
+  type WorkerRequest,
+} from './messages.js';
+import type { SnapshotApplier } from '../../snapshot/snapshot.js';
+
+/** What a worker needs from the in-process data plane. */
+export interface WorkerDataPlane extends SnapshotApplier {
+  close(drainMs?: number): Promise<void>;
+  /** Member health decided elsewhere (by the probing worker); unknown member ids are ignored. */
+  setMemberHealth(states: MemberHealth): void;
+}
+
+export interface WorkerRole {
+  readonly slot: number;
+  /** Exactly one worker runs the health probes; the others mirror its member states. */
+  readonly probes: boolean;
+}
+
+export type WorkerDataPlaneFactory = (
+  role: WorkerRole,
+  /** For the probing worker: call with the members whose health changed. */
+  reportMemberHealth: (states: MemberHealth) => void,
+) => WorkerDataPlane | Promise<WorkerDataPlane>;
+
+export function workerRoleFromEnv(env: NodeJS.ProcessEnv): WorkerRole {
+  return { slot: Number(env[WORKER_ENV.slot] ?? 0), probes: env[WORKER_ENV.probes] === '1' };
+}
+
+export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Promise<void> {
+  const send = (message: WorkerMessage, callback?: () => void): void => {
+    if (process.connected && process.send) process.send(message, undefined, {}, () => callback?.());
+    else callback?.();
+  };
+  // The primary orchestrates shutdown (drain, then exit); a Ctrl-C or SIGTERM sent to the whole
+  // process group must not kill workers before their connections drain.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+
+  const dataPlane = await create(workerRoleFromEnv(process.env), (states) => send({ kind: 'elbow:member-health', states }));
+  // Health relayed by the primary, kept so that members added by a later apply get theirs too.
+  const relayedHealth: Record<string, string> = {};
+
+  const answer = async (request: WorkerRequest): Promise<WorkerReplies[WorkerRequest['op']]> => {
+    switch (request.op) {
+      case 'apply': {
+        const report = await dataPlane.apply(request.snapshot);
+        dataPlane.setMemberHealth(relayedHealth);
+        return report;
+      }
+      case 'status':
+        return dataPlane.status();
+      case 'metrics':
+        return dataPlane.metrics();
+      case 'close':
+        await dataPlane.close(request.drainMs);
+        return null;
+    }
+  };
+
+  process.on('message', (raw: unknown) => {
+    if (!isElbowMessage(raw)) return;
+    const message = raw as PrimaryMessage;
+    if (message.kind === 'elbow:member-health') {
+      Object.assign(relayedHealth, message.states);
+      dataPlane.setMemberHealth(message.states);
+      return;
+    }
+    const { id, request } = message;
+    answer(request).then(
+      (value) => send({ kind: 'elbow:reply', id, value }, request.op === 'close' ? () => process.exit(0) : undefined),
+      (error: unknown) => send({ kind: 'elbow:reply', id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+  send({ kind: 'elbow:started' });
+}

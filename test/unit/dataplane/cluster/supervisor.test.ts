@@ -1,0 +1,77 @@
+// The supervisor with real worker processes running a stand-in data plane (stand-in-worker.ts):
+// shared sockets, snapshots to every worker, restart after a crash, aggregated status, close.
+import assert from 'node:assert/strict';
+import cluster from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { createClusteredDataPlane } from '../../../../src/dataplane/cluster/clustered-dataplane.js';
+import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from './cluster-fixtures.js';
+
+const standIn = fileURLToPath(new URL('./stand-in-worker.ts', import.meta.url));
+const quiet = (): void => undefined;
+
+test('two workers share a TCP listener, survive a crash and report one truth', async (t) => {
+  const echo = await echoServer();
+  t.after(() => echo.close());
+  const port = await freePort();
+  const plane = createClusteredDataPlane({ workers: 2, workerEntry: standIn, log: quiet, restart: { initialDelayMs: 50 } });
+  t.after(() => plane.close(1_000));
+
+  const pool = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }]);
+  const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [pool]));
+  assert.deepEqual(report, { revision: 1, listenerErrors: {} });
+
+  // Parallel connections until both workers have accepted some: the kernel spreads them.
+  let succeeded = 0;
+  await until('connections served by both workers', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => echoes(port)));
+    assert.ok(results.every(Boolean), 'every connection echoes');
+    succeeded += results.length;
+    const workers = await plane.workers();
+    return workers.every((w) => (w.status?.listeners['listener-1']?.total_connections ?? 0) > 0);
+  });
+
+  const before = await plane.workers();
+  const pids = before.map((w) => w.pid);
+  assert.equal(new Set(pids).size, 2);
+  const victim = before[1]?.pid;
+  assert.ok(victim);
+  process.kill(victim, 'SIGKILL');
+  // A client keeps connecting: every connection is served by the surviving worker.
+  const comeback = until('the killed worker to be replaced', async () => {
+    const workers = await plane.workers();
+    const slot = workers[1];
+    return slot?.ready && slot.pid !== victim ? slot : undefined;
+  });
+  let whileDown = 0;
+  let replaced = false;
+  void comeback.then(() => { replaced = true; }, () => { replaced = true; });
+  while (!replaced || whileDown < 10) {
+    assert.equal(await echoes(port), true, 'a connection while a worker is down echoes');
+    whileDown++;
+  }
+  const newWorker = await comeback;
+  succeeded += whileDown;
+  assert.equal(newWorker.restarts, 1);
+
+  // One truth: connections of every worker, including the one that died, summed; health from one worker.
+  const status = await plane.status();
+  assert.equal(status.listeners['listener-1']?.total_connections, succeeded);
+  assert.deepEqual(status.members, { 'member-1': 'ONLINE' });
+
+  // A snapshot applied after the restart reaches the new worker too.
+  const port2 = await freePort();
+  await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1'), tcpListener('listener-2', port2, 'pool-1')], [pool]));
+  const after = await plane.workers();
+  for (const worker of after) {
+    assert.equal(worker.status?.revision, 2);
+    assert.ok(worker.status?.listeners['listener-2'], `worker ${worker.pid} serves listener-2`);
+    assert.deepEqual(worker.status?.members, { 'member-1': 'ONLINE' });
+  }
+  assert.equal(await echoes(port2), true);
+  assert.match(await plane.metrics(), /^standin_connections_total \d+$/m);
+
+  await plane.close(1_000);
+  assert.equal(Object.keys(cluster.workers ?? {}).length, 0, 'every worker exited');
+  assert.equal(await echoes(port, 500), false, 'the listener is closed');
+});
