@@ -6,6 +6,7 @@ import { ElbowError } from '../errors.js';
 import { presentedToken, tokenChecker } from './auth.js';
 import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
 import { API_PREFIXES, RESOURCE_ROUTES } from './resources.js';
+import { registerNetworkLookups } from './routes/network-lookups.js';
 import { registerResourceRoutes } from './routes/resource-crud.js';
 import { registerServiceRoutes } from './routes/service-routes.js';
 import { registerStatusRoutes } from './routes/status-and-stats.js';
@@ -64,6 +65,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   });
 
   registerServiceRoutes(app, options.metrics, options.version ?? 'dev');
+  registerNetworkLookups(app);
   for (const prefix of API_PREFIXES) {
     void app.register(
       async (api) => {

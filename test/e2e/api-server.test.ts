@@ -108,6 +108,14 @@ describe('API server (HTTP layer)', () => {
     assert.deepEqual(one.json(), { ipgroup: { name: 'g1' } });
   });
 
+  it("answers the openstack CLI's Neutron lookups of opaque subnet, network and port ids", async () => {
+    const byName = await app.inject({ url: '/v2.0/subnets?name=sub1', headers: auth });
+    assert.deepEqual(byName.json(), { subnets: [{ id: 'sub1', name: 'sub1' }] });
+    const byId = await app.inject({ url: '/v2.0/networks?id=n1', headers: auth });
+    assert.deepEqual(byId.json(), { networks: [{ id: 'n1', name: 'n1' }] });
+    assert.equal((await app.inject({ url: '/v2.0/ports?name=x' })).statusCode, 401);
+  });
+
   it('requires the token in X-Auth-Token or Authorization: Bearer', async () => {
     const cases: [Record<string, string>, number][] = [
       [{}, 401],
