@@ -2,13 +2,9 @@
 // store.ts are built on, and the validation of list() filters and order.
 
 import { ElbowError } from '../errors.js';
-import type { ListenerProtocol, Listener, Member, ResourceKind, ResourceByKind, Transport } from '../model/types.js';
+import { transportOf } from '../model/protocols.js';
+import type { Listener, Member, ResourceKind, ResourceByKind } from '../model/types.js';
 import type { UniqueIndex } from './store.js';
-
-/** Listener transport family (design.md §2): UDP → udp, every other protocol → tcp. */
-function transportOf(protocol: ListenerProtocol): Transport {
-  return protocol === 'UDP' ? 'udp' : 'tcp';
-}
 
 export type IndexedValues = Record<string, string | number>;
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
+import { openStore } from '../../../src/store/open-store.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 const CHILD = new URL('./durability-child.ts', import.meta.url).pathname;
@@ -49,7 +50,7 @@ test('the data directory is 0700 and the database with its -wal and -shm files a
   const dataDir = join(parent, 'data');
   const previousUmask = process.umask(0o022); // a common, permissive umask: the store must not rely on a strict one
   t.after(() => process.umask(previousUmask));
-  const store = await openSqliteStore({ path: join(dataDir, 'elbow.db') });
+  const store = await openStore('sqlite', dataDir);
   t.after(() => store.close());
   await store.transaction(async (tx) => {
     await tx.insert('certificate', {

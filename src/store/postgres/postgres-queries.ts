@@ -1,0 +1,147 @@
+// The SQL of the PostgreSQL store, run on a pooled client (inside a transaction) or on the pool
+// (single statements outside one). Statements are named, so each connection prepares them once.
+
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { RESOURCE_KINDS } from '../../model/types.js';
+import type { Listener, LoadBalancer, ResourceByKind, ResourceKind } from '../../model/types.js';
+import { assertFilterField, indexedValues, notFound, unknownMarker } from '../indexed-columns.js';
+import type { ListQuery, StoreContents } from '../store.js';
+
+type AnyResource = ResourceByKind[ResourceKind];
+
+export class PostgresQueries {
+  constructor(
+    private readonly db: Pool | PoolClient,
+    private readonly schema: string,
+  ) {}
+
+  async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
+    const rows = await this.query<{ body: ResourceByKind[K] }>(`SELECT body FROM ${this.table(kind)} WHERE id = $1`, [id]);
+    return rows[0]?.body;
+  }
+
+  async list<K extends ResourceKind>(kind: K, query: ListQuery = {}): Promise<ResourceByKind[K][]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const filters = query.filters ?? {};
+    if (Object.keys(filters).length > 0) {
+      for (const field of Object.keys(filters)) assertFilterField(field);
+      // Containment matches top-level scalars by JSON type and value, and uses the GIN index.
+      params.push(JSON.stringify(filters));
+      where.push(`body @> $${params.length}::jsonb`);
+    }
+    if (query.marker !== undefined) {
+      const [position] = await this.query<{ created_at: string; seq: string }>(`SELECT created_at, seq FROM ${this.table(kind)} WHERE id = $1`, [query.marker]);
+      if (position === undefined) throw unknownMarker(kind, query.marker);
+      params.push(position.created_at, position.seq);
+      where.push(`(created_at, seq) > ($${params.length - 1}, $${params.length}::bigint)`);
+    }
+    let sql = `SELECT body FROM ${this.table(kind)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, seq`;
+    if (query.limit !== undefined) {
+      params.push(query.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return (await this.query<{ body: ResourceByKind[K] }>(sql, params)).map((row) => row.body);
+  }
+
+  async revision(): Promise<number> {
+    const [row] = await this.query<{ value: string }>(`SELECT value FROM "${this.schema}".revision WHERE id = 1`);
+    return Number(row!.value);
+  }
+
+  /** Takes the revision row's lock: transactions of every node sharing the schema run one at a time. */
+  async lockRevision(): Promise<number> {
+    const [row] = await this.query<{ value: string }>(`SELECT value FROM "${this.schema}".revision WHERE id = 1 FOR UPDATE`);
+    return Number(row!.value);
+  }
+
+  /** Adds one to the revision and tells every node listening on channel. */
+  async bumpRevision(channel: string): Promise<number> {
+    const [row] = await this.query<{ value: string }>(`UPDATE "${this.schema}".revision SET value = value + 1 WHERE id = 1 RETURNING value`);
+    await this.query('SELECT pg_notify($1, $2)', [channel, row!.value]);
+    return Number(row!.value);
+  }
+
+  /** One statement, hence one snapshot: every table at the same revision, with no transaction needed. */
+  async readAll(): Promise<StoreContents> {
+    const tables = RESOURCE_KINDS.map(
+      (kind) => `(SELECT coalesce(json_agg(body ORDER BY created_at, seq), '[]') FROM ${this.table(kind)}) AS "${kind}"`,
+    );
+    const [row] = await this.query<Record<ResourceKind, AnyResource[]> & { revision: string }>(
+      `SELECT (SELECT value FROM "${this.schema}".revision WHERE id = 1) AS revision, ${tables.join(', ')}`,
+    );
+    const { revision, ...resources } = row!;
+    return { revision: Number(revision), resources: resources as StoreContents['resources'] };
+  }
+
+  async insert(kind: ResourceKind, resource: AnyResource): Promise<void> {
+    const columns = columnsOf(kind, resource);
+    const names = Object.keys(columns);
+    const params = Object.values(columns);
+    const values = names.map((_, i) => `$${i + 1}`);
+    if (kind === 'listener') {
+      names.push('bind_address');
+      values.push(this.bindAddressOf(names.indexOf('loadbalancer_id') + 1));
+    }
+    await this.query(`INSERT INTO ${this.table(kind)} (${names.join(', ')}) VALUES (${values.join(', ')})`, params);
+    if (kind === 'loadbalancer') await this.rebindListeners(resource as LoadBalancer);
+  }
+
+  async update(kind: ResourceKind, resource: AnyResource): Promise<void> {
+    const columns = columnsOf(kind, resource);
+    const names = Object.keys(columns);
+    const assignments = names.map((name, i) => `${name} = $${i + 1}`).filter((_, i) => names[i] !== 'id');
+    if (kind === 'listener') assignments.push(`bind_address = ${this.bindAddressOf(names.indexOf('loadbalancer_id') + 1)}`);
+    const sql = `UPDATE ${this.table(kind)} SET ${assignments.join(', ')} WHERE id = $${names.indexOf('id') + 1}`;
+    const result = await this.db.query({ name: statementName(sql), text: sql, values: Object.values(columns) });
+    if (result.rowCount === 0) throw notFound(kind, resource.id);
+    if (kind === 'loadbalancer') await this.rebindListeners(resource as LoadBalancer);
+  }
+
+  /** Returns whether a row was deleted. */
+  async remove(kind: ResourceKind, id: string): Promise<boolean> {
+    const sql = `DELETE FROM ${this.table(kind)} WHERE id = $1`;
+    const result = await this.db.query({ name: statementName(sql), text: sql, values: [id] });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Whether another listener holds this one's (load balancer, transport, port). */
+  async listenerPortTaken(listener: Listener): Promise<boolean> {
+    const { loadbalancer_id, transport, protocol_port } = indexedValues('listener', listener);
+    const sql = `SELECT 1 FROM ${this.table('listener')} WHERE loadbalancer_id = $1 AND transport = $2 AND protocol_port = $3 AND id <> $4`;
+    return (await this.query(sql, [loadbalancer_id, transport, protocol_port, listener.id])).length > 0;
+  }
+
+  /** Runs a statement without a name, for SAVEPOINT and friends. */
+  async command(sql: string): Promise<string> {
+    return (await this.db.query(sql)).command;
+  }
+
+  /** A listener binds its load balancer's VIP; listener_bind needs it on the row. */
+  private bindAddressOf(loadBalancerParam: number): string {
+    return `(SELECT body->>'vip_address' FROM ${this.table('loadbalancer')} WHERE id = $${loadBalancerParam})`;
+  }
+
+  /** Keeps listener.bind_address equal to the VIP when a load balancer is created (after its listeners) or its VIP changes. */
+  private async rebindListeners(loadBalancer: LoadBalancer): Promise<void> {
+    await this.query(`UPDATE ${this.table('listener')} SET bind_address = $1 WHERE loadbalancer_id = $2`, [loadBalancer.vip_address, loadBalancer.id]);
+  }
+
+  private table(kind: ResourceKind): string {
+    return `"${this.schema}"."${kind}"`;
+  }
+
+  private async query<Row extends QueryResultRow>(sql: string, values: unknown[] = []): Promise<Row[]> {
+    return (await this.db.query<Row>({ name: statementName(sql), text: sql, values })).rows;
+  }
+}
+
+function columnsOf(kind: ResourceKind, resource: AnyResource): Record<string, unknown> {
+  return { id: resource.id, created_at: resource.created_at, body: JSON.stringify(resource), ...indexedValues(kind, resource) };
+}
+
+/** A prepared statement's name must be unique per text on a connection and fit in 63 bytes. */
+function statementName(sql: string): string {
+  return `elbow_${createHash('sha1').update(sql).digest('hex').slice(0, 32)}`;
+}

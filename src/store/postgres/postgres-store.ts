@@ -1,0 +1,252 @@
+// The shared store: several elbow nodes on one PostgreSQL schema. Every transaction starts by
+// locking the revision row (SELECT … FOR UPDATE), so transactions of all nodes run one at a time
+// and a check-then-write inside one is as safe as on SQLite; the unique indexes hold regardless.
+// A writing transaction increments the revision and NOTIFYs it on the schema's channel before
+// COMMIT; other nodes LISTEN, and poll the revision too in case a notification was missed.
+
+import pg from 'pg';
+import type { Listener, ResourceByKind, ResourceKind } from '../../model/types.js';
+import { AsyncMutex } from '../async-mutex.js';
+import { ChangeNotifier } from '../change-notifier.js';
+import { reportedIndex } from '../indexed-columns.js';
+import { UniqueViolation } from '../store.js';
+import type { ListQuery, Store, StoreContents, StoreTx, UniqueIndex } from '../store.js';
+import { migrate } from './migrations.js';
+import { PostgresQueries } from './postgres-queries.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables (created if missing); tests use one each. Default 'elbow'. */
+  schema?: string;
+  /** How often to compare the revision in case a notification was missed. Default 3000 ms. */
+  pollIntervalMs?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+const UNIQUE_INDEXES: ReadonlySet<string> = new Set<UniqueIndex>(['listener_port', 'listener_bind', 'member_address']);
+const RECONNECT_DELAY_MS = 1000;
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = options.schema ?? 'elbow';
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: 10 });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL pool: ${error.message}`, 'ElbowStoreWarning'));
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, schema);
+    } finally {
+      client.release();
+    }
+    const queries = new PostgresQueries(pool, schema);
+    const store = new PostgresStore(pool, schema, queries, new ChangeNotifier(await queries.revision()));
+    await store.followChanges(options.connectionString, options.pollIntervalMs ?? 3000);
+    return store;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  /** One local transaction at a time: waiting ones queue here instead of holding pooled clients. */
+  private readonly mutex = new AsyncMutex();
+  private readonly channel: string;
+  private listenClient: pg.Client | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private pollFailing = false;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly queries: PostgresQueries,
+    private readonly notifier: ChangeNotifier,
+  ) {
+    this.channel = `${schema}_revision`;
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {
+    return this.mutex.run(async () => {
+      this.assertOpen();
+      const client = await this.pool.connect();
+      const queries = new PostgresQueries(client, this.schema);
+      const tx = new PostgresTx(queries);
+      let connectionBroken = false;
+      try {
+        await queries.command('BEGIN');
+        const lockedRevision = await queries.lockRevision();
+        let value: T;
+        try {
+          value = await fn(tx);
+        } finally {
+          tx.finish();
+        }
+        const revision = tx.wrote ? await queries.bumpRevision(this.channel) : lockedRevision;
+        // COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK instead of failing.
+        if ((await queries.command('COMMIT')) !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back');
+        if (tx.wrote) this.notifier.publish(revision);
+        return { value, revision };
+      } catch (error) {
+        await queries.command('ROLLBACK').catch(() => (connectionBroken = true));
+        throw error;
+      } finally {
+        client.release(connectionBroken);
+      }
+    });
+  }
+
+  async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
+    this.assertOpen();
+    return this.queries.get(kind, id);
+  }
+
+  async list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
+    this.assertOpen();
+    return this.queries.list(kind, query);
+  }
+
+  async revision(): Promise<number> {
+    this.assertOpen();
+    return this.queries.revision();
+  }
+
+  async readAll(): Promise<StoreContents> {
+    this.assertOpen();
+    return this.queries.readAll();
+  }
+
+  onChange(listener: (revision: number) => void): () => void {
+    return this.notifier.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.reconnectTimer);
+    await this.mutex.run(() => undefined); // let a running transaction finish
+    await this.listenClient?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /** LISTEN on a dedicated connection (reconnecting when it drops) and poll as a fallback. */
+  async followChanges(connectionString: string, pollIntervalMs: number): Promise<void> {
+    await this.listen(connectionString);
+    this.pollTimer = setInterval(() => void this.poll(), pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  private async listen(connectionString: string): Promise<void> {
+    const client = new pg.Client({ connectionString });
+    const reconnect = () => {
+      if (this.closed || this.listenClient !== client) return;
+      this.listenClient = undefined;
+      this.reconnectTimer = setTimeout(() => {
+        this.listen(connectionString).then(
+          () => this.poll(), // catch up on what was committed while disconnected
+          () => reconnect(),
+        );
+      }, RECONNECT_DELAY_MS);
+      this.reconnectTimer.unref();
+    };
+    client.on('notification', (message) => {
+      const revision = Number(message.payload);
+      if (Number.isSafeInteger(revision)) this.notifier.publish(revision);
+    });
+    client.on('error', () => reconnect());
+    client.on('end', () => reconnect());
+    this.listenClient = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+    } catch (error) {
+      this.listenClient = undefined;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.notifier.publish(await this.queries.revision());
+      this.pollFailing = false;
+    } catch (error) {
+      if (this.closed || this.pollFailing) return;
+      this.pollFailing = true; // warn once per outage, not every interval
+      process.emitWarning(`PostgreSQL revision poll failed: ${String(error)}`, 'ElbowStoreWarning');
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the store is closed');
+  }
+}
+
+class PostgresTx implements StoreTx {
+  wrote = false;
+  private finished = false;
+
+  constructor(private readonly queries: PostgresQueries) {}
+
+  async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
+    this.assertActive();
+    return this.queries.get(kind, id);
+  }
+
+  async list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
+    this.assertActive();
+    return this.queries.list(kind, query);
+  }
+
+  async insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
+    await this.write(kind, resource, () => this.queries.insert(kind, resource));
+  }
+
+  async update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
+    await this.write(kind, resource, () => this.queries.update(kind, resource));
+  }
+
+  async remove(kind: ResourceKind, id: string): Promise<void> {
+    this.assertActive();
+    if (await this.queries.remove(kind, id)) this.wrote = true;
+  }
+
+  finish(): void {
+    this.finished = true;
+  }
+
+  /**
+   * A failed statement aborts a PostgreSQL transaction; the savepoint undoes only the write, so
+   * that, as on SQLite, fn can catch a UniqueViolation and go on.
+   */
+  private async write(kind: ResourceKind, resource: ResourceByKind[ResourceKind], statement: () => Promise<void>): Promise<void> {
+    this.assertActive();
+    await this.queries.command('SAVEPOINT elbow_write');
+    try {
+      await statement();
+    } catch (error) {
+      await this.queries.command('ROLLBACK TO SAVEPOINT elbow_write');
+      const index = violatedIndex(error);
+      if (index === undefined) throw error;
+      const portTaken = index === 'listener_bind' && kind === 'listener' && (await this.queries.listenerPortTaken(resource as Listener));
+      throw new UniqueViolation(reportedIndex(index, portTaken));
+    }
+    await this.queries.command('RELEASE SAVEPOINT elbow_write');
+    this.wrote = true;
+  }
+
+  private assertActive(): void {
+    if (this.finished) throw new Error('the transaction has already ended');
+  }
+}
+
+/** 23505 is unique_violation; the constraint is the index name, which migrations.ts sets to the UniqueIndex name. */
+function violatedIndex(error: unknown): UniqueIndex | undefined {
+  if (!(error instanceof pg.DatabaseError) || error.code !== '23505' || error.constraint === undefined) return undefined;
+  return UNIQUE_INDEXES.has(error.constraint) ? (error.constraint as UniqueIndex) : undefined;
+}
