@@ -21,6 +21,7 @@ import { addListenerStats, mergeApplyReports, mergeLiveStatus, retiredStats } fr
 import { WORKER_ENV, type MemberHealth } from './messages.js';
 import { mergePrometheusText } from './prometheus-merge.js';
 import { DEFAULT_RESTART_POLICY, nextRestart, type RestartPolicy } from './restart-backoff.js';
+import { DeltaEncoder } from './snapshot-delta.js';
 import { WorkerChannel, WorkerGoneError } from './worker-channel.js';
 
 export type ClusterLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -97,6 +98,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   const memberHealth: Record<string, string> = {};
   const retired: Record<string, ListenerStats> = {};
   const slots: Slot[] = [];
+  const deltas = new DeltaEncoder();
   const firstStarts: Promise<void>[] = [];
 
   const fork = (slot: Slot, onFirstStart?: () => void): void => {
@@ -122,7 +124,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   /** A new worker gets the latest snapshot, then the current member health, then counts as ready. */
   const startWorker = async (slot: Slot, channel: WorkerChannel): Promise<void> => {
     try {
-      if (latest) await channel.apply({ op: 'apply', snapshot: latest });
+      if (latest) await channel.apply(latest, deltas);
       if (slot.index !== 0) channel.send({ kind: 'elbow:member-health', states: { ...memberHealth } });
       if (slot.channel === channel) slot.ready = true;
       log('info', 'data plane worker ready', { slot: slot.index, pid: channel.pid, revision: latest?.revision ?? null });
@@ -201,7 +203,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       pruneToSnapshot(snapshot, memberHealth, retired);
       const targets = startedChannels();
       if (targets.length === 0) throw new Error('no data plane worker is running; they will apply this revision when they start');
-      const results = await Promise.allSettled(targets.map(({ channel }) => channel.apply({ op: 'apply', snapshot })));
+      const results = await Promise.allSettled(targets.map(({ channel }) => channel.apply(snapshot, deltas)));
       const reports: ApplyReport[] = [];
       for (const result of results) {
         if (result.status === 'fulfilled') reports.push(result.value);

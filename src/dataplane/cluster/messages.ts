@@ -3,18 +3,22 @@
 // from the probing worker to the primary, which relays it to every other worker.
 
 import type { ApplyReport, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
+import type { SnapshotDelta } from './snapshot-delta.js';
 
 /** Member id → health state (ONLINE | ERROR | …), as decided by the one probing worker. */
 export type MemberHealth = Readonly<Record<string, string>>;
 
 export type WorkerRequest =
   | { readonly op: 'apply'; readonly snapshot: Snapshot }
+  /** For a worker that holds the delta's base snapshot. */
+  | { readonly op: 'apply-delta'; readonly delta: SnapshotDelta }
   | { readonly op: 'status' }
   | { readonly op: 'metrics' }
   | { readonly op: 'close'; readonly drainMs: number };
 
 export interface WorkerReplies {
   apply: ApplyReport;
+  'apply-delta': ApplyReport;
   status: LiveStatus;
   metrics: string;
   close: null;

@@ -2,6 +2,7 @@
 // worker's own messages. Lives as long as the process; every pending request fails when it exits.
 
 import type { Worker } from 'node:cluster';
+import type { ApplyReport, Snapshot } from '../../snapshot/snapshot.js';
 import {
   isElbowMessage,
   type MemberHealth,
@@ -10,6 +11,7 @@ import {
   type WorkerReplies,
   type WorkerRequest,
 } from './messages.js';
+import type { DeltaEncoder } from './snapshot-delta.js';
 
 /** A request that could not be answered because the worker exited (or its channel closed). */
 export class WorkerGoneError extends Error {
@@ -37,6 +39,8 @@ export class WorkerChannel {
   private readonly pending = new Map<number, Pending>();
   /** Applies run one after another, so a worker never sees revisions out of order. */
   private applyQueue: Promise<unknown> = Promise.resolve();
+  /** The snapshot this worker was last sent: the base of the next delta. */
+  private lastSent: Snapshot | undefined;
   private gone = false;
 
   constructor(readonly worker: Worker, events: WorkerChannelEvents) {
@@ -69,9 +73,15 @@ export class WorkerChannel {
     });
   }
 
-  /** Queues an apply behind the ones already sent to this worker. */
-  apply(request: Extract<WorkerRequest, { op: 'apply' }>): Promise<WorkerReplies['apply']> {
-    const result = this.applyQueue.then(() => this.request(request));
+  /** Queues an apply behind the ones already sent; after the first, only what changed is sent. */
+  apply(snapshot: Snapshot, encoder: DeltaEncoder): Promise<ApplyReport> {
+    const result = this.applyQueue.then(() => {
+      const base = this.lastSent;
+      this.lastSent = snapshot;
+      return base
+        ? this.request({ op: 'apply-delta', delta: encoder.encode(base, snapshot) })
+        : this.request({ op: 'apply', snapshot });
+    });
     this.applyQueue = result.catch(() => undefined);
     return result;
   }

@@ -9,7 +9,8 @@ import {
   type WorkerReplies,
   type WorkerRequest,
 } from './messages.js';
-import type { SnapshotApplier } from '../../snapshot/snapshot.js';
+import { patchSnapshot } from './snapshot-delta.js';
+import type { ApplyReport, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 
 /** What a worker needs from the in-process data plane. */
 export interface WorkerDataPlane extends SnapshotApplier {
@@ -47,14 +48,23 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
   const dataPlane = await create(workerRoleFromEnv(process.env), (states) => send({ kind: 'elbow:member-health', states }));
   // Health relayed by the primary, kept so that members added by a later apply get theirs too.
   const relayedHealth: Record<string, string> = {};
+  // The snapshot last received (applied or not): the base of the next delta.
+  let current: Snapshot | undefined;
+
+  const apply = async (snapshot: Snapshot): Promise<ApplyReport> => {
+    current = snapshot;
+    const report = await dataPlane.apply(snapshot);
+    dataPlane.setMemberHealth(relayedHealth);
+    return report;
+  };
 
   const answer = async (request: WorkerRequest): Promise<WorkerReplies[WorkerRequest['op']]> => {
     switch (request.op) {
-      case 'apply': {
-        const report = await dataPlane.apply(request.snapshot);
-        dataPlane.setMemberHealth(relayedHealth);
-        return report;
-      }
+      case 'apply':
+        return apply(request.snapshot);
+      case 'apply-delta':
+        if (!current) throw new Error('a snapshot delta reached a worker that holds no snapshot');
+        return apply(patchSnapshot(current, request.delta));
       case 'status':
         return dataPlane.status();
       case 'metrics':
