@@ -25,6 +25,11 @@ export interface MemberRuntime {
   release(): void;
   /** Passive health signal from traffic: a connect to the member failed. */
   reportConnectFailure(error: Error): void;
+  /**
+   * Registers a connection to destroy when the member is removed from the configuration and the
+   * drain bound expires; returns the function that unregisters it (call it when the connection ends).
+   */
+  onRetired?(destroy: () => void): () => void;
 }
 
 /** Live view of one pool in the current generation. */

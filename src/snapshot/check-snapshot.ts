@@ -1,0 +1,54 @@
+// Envoy's Consistent() for elbow: a snapshot is self-consistent when everything it references is
+// in it and no two enabled listeners would bind the same socket. The data plane refuses a
+// snapshot that is not (a builder bug, never a user error: the API's rules come first).
+
+import { TLS_LISTENER_PROTOCOLS } from '../model/protocols.js';
+import type { Snapshot, SnapshotListener } from './snapshot.js';
+
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}
+
+function overlaps(a: SnapshotListener, b: SnapshotListener): boolean {
+  if (a.transport !== b.transport || a.port !== b.port) return false;
+  return a.address === b.address || isWildcard(a.address) || isWildcard(b.address);
+}
+
+/** Every inconsistency found, as a sentence; empty when the snapshot is consistent. */
+export function checkSnapshot(snapshot: Snapshot): string[] {
+  const problems: string[] = [];
+  const listenerIds = new Set<string>();
+  const enabled: SnapshotListener[] = [];
+  for (const listener of snapshot.listeners) {
+    if (listenerIds.has(listener.id)) problems.push(`listener ${listener.id} appears twice`);
+    listenerIds.add(listener.id);
+    if (listener.defaultPoolId !== null && !snapshot.pools[listener.defaultPoolId]) {
+      problems.push(`listener ${listener.id} references missing pool ${listener.defaultPoolId}`);
+    }
+    for (const policy of listener.policies) {
+      if (policy.redirectPoolId !== null && !snapshot.pools[policy.redirectPoolId]) {
+        problems.push(`policy ${policy.id} of listener ${listener.id} references missing pool ${policy.redirectPoolId}`);
+      }
+    }
+    if (TLS_LISTENER_PROTOCOLS[listener.protocol] && listener.enabled && !listener.tls) {
+      problems.push(`${listener.protocol} listener ${listener.id} has no TLS configuration`);
+    }
+    if (!listener.enabled) continue;
+    const clash = enabled.find((other) => overlaps(other, listener));
+    if (clash) problems.push(`listeners ${clash.id} and ${listener.id} both bind ${listener.transport} ${listener.address}:${listener.port}`);
+    enabled.push(listener);
+  }
+  const memberIds = new Set<string>();
+  for (const [id, pool] of Object.entries(snapshot.pools)) {
+    if (pool.id !== id) problems.push(`pool ${pool.id} is filed under ${id}`);
+    for (const member of pool.members) {
+      if (memberIds.has(member.id)) problems.push(`member ${member.id} appears twice`);
+      memberIds.add(member.id);
+    }
+    const monitor = pool.healthMonitor;
+    if (monitor && (monitor.intervalMs <= 0 || monitor.timeoutMs <= 0 || monitor.riseCount < 1 || monitor.fallCount < 1)) {
+      problems.push(`health monitor ${monitor.id} of pool ${id} has a non-positive interval, timeout or count`);
+    }
+  }
+  return problems;
+}
