@@ -1,0 +1,84 @@
+// Starting `elbow serve` and talking to its Octavia-compatible API, for the elbow column and the
+// configuration-scale scenario.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, withFileLimit } from './processes.js';
+import type { Child } from './processes.js';
+import { HOST, freePort, sleep } from './system.js';
+
+const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const START_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export type Resource = Record<string, unknown> & { id: string };
+
+/** An API answer that is not 2xx; the message is elbow's faultstring when it sent one. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export class ElbowApi {
+  constructor(private readonly base: string, private readonly token: string) {}
+
+  async request(method: string, urlPath: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.base}${urlPath}`, {
+      method,
+      headers: { 'X-Auth-Token': this.token, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: keep the text for the error message.
+    }
+    if (!response.ok) {
+      const fault = (parsed as { faultstring?: string } | null)?.faultstring;
+      throw new ApiError(response.status, `${method} ${urlPath} → ${response.status} ${fault ?? text.slice(0, 200)}`);
+    }
+    return parsed;
+  }
+
+  /** POST /v2/lbaas/<collection> with the body wrapped as Octavia does; returns the resource. */
+  async create(singular: string, collection: string, fields: Record<string, unknown>): Promise<Resource> {
+    const answer = (await this.request('POST', `/v2/lbaas/${collection}`, { [singular]: fields })) as Record<string, Resource>;
+    const resource = answer[singular];
+    if (!resource || typeof resource.id !== 'string') throw new Error(`POST ${collection}: no ${singular} in the answer`);
+    return resource;
+  }
+
+  async update(singular: string, collection: string, id: string, fields: Record<string, unknown>): Promise<Resource> {
+    const answer = (await this.request('PUT', `/v2/lbaas/${collection}/${id}`, { [singular]: fields })) as Record<string, Resource>;
+    return answer[singular] as Resource;
+  }
+}
+
+export interface RunningElbow {
+  child: Child;
+  api: ElbowApi;
+}
+
+export async function startElbow(dataDir: string, workers: number, fileLimit: number): Promise<RunningElbow> {
+  const port = await freePort();
+  const token = randomBytes(16).toString('hex');
+  const [command, args] = withFileLimit(fileLimit, process.execPath, [
+    '--import', 'tsx', path.join(REPO_DIR, 'src', 'main.ts'),
+    'serve', '--api', `${HOST}:${port}`, '--data-dir', dataDir, '--workers', String(workers),
+  ]);
+  const child = startProcess('elbow', command, args, { cwd: REPO_DIR, env: { ...process.env, ELBOW_API_TOKEN: token, ELBOW_LOG_LEVEL: 'warn' } });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!child.output().includes('elbow API listening')) {
+    if (child.process.exitCode !== null || Date.now() > deadline) {
+      await child.stop();
+      const last = child.output().trim().split('\n').slice(-3).join(' | ');
+      throw new Error(`elbow serve did not start: ${last.slice(0, 300) || 'no output'}`);
+    }
+    await sleep(100);
+  }
+  return { child, api: new ElbowApi(`http://${HOST}:${port}`, token) };
+}

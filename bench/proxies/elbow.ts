@@ -1,0 +1,73 @@
+// elbow with one load balancer on 127.0.0.1 and one listener per front end, created through its
+// API. A front end elbow cannot serve yet (an API error, or a listener in ERROR) becomes
+// "unavailable" with the reason, so its column shows n/a instead of stopping the run.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startElbow } from '../elbow-api.js';
+import type { ElbowApi } from '../elbow-api.js';
+import type { BackendPorts, Endpoint, Frontend, ProxyPlan, Target } from '../scenario.js';
+import { HOST, freePort } from '../system.js';
+
+interface FrontendSpec {
+  listenerProtocol: string;
+  poolProtocol: string;
+  backendPort: (backends: BackendPorts) => number;
+  tls?: boolean;
+}
+
+const FRONTENDS: Record<Frontend, FrontendSpec> = {
+  http: { listenerProtocol: 'HTTP', poolProtocol: 'HTTP', backendPort: (b) => b.http },
+  https: { listenerProtocol: 'TERMINATED_HTTPS', poolProtocol: 'HTTP', backendPort: (b) => b.http, tls: true },
+  tcpBulk: { listenerProtocol: 'TCP', poolProtocol: 'TCP', backendPort: (b) => b.tcpBulk },
+  tcpEcho: { listenerProtocol: 'TCP', poolProtocol: 'TCP', backendPort: (b) => b.tcpEcho },
+  udp: { listenerProtocol: 'UDP', poolProtocol: 'UDP', backendPort: (b) => b.udp },
+  tcpIdle: { listenerProtocol: 'TCP', poolProtocol: 'TCP', backendPort: (b) => b.tcpIdle },
+};
+
+async function createFrontend(api: ElbowApi, loadbalancerId: string, name: Frontend, plan: ProxyPlan, certificateRef: () => Promise<string>): Promise<Endpoint> {
+  const spec = FRONTENDS[name];
+  try {
+    const pool = await api.create('pool', 'pools', { name, loadbalancer_id: loadbalancerId, protocol: spec.poolProtocol, lb_algorithm: 'ROUND_ROBIN' });
+    await api.create('member', `pools/${pool.id}/members`, { address: HOST, protocol_port: spec.backendPort(plan.backends) });
+    const port = await freePort();
+    const listener = await api.create('listener', 'listeners', {
+      name,
+      loadbalancer_id: loadbalancerId,
+      protocol: spec.listenerProtocol,
+      protocol_port: port,
+      default_pool_id: pool.id,
+      ...(spec.tls ? { default_tls_container_ref: await certificateRef() } : {}),
+    });
+    if (listener.provisioning_status !== 'ACTIVE') return { unavailable: `listener ${String(listener.provisioning_status)}` };
+    return { port };
+  } catch (err) {
+    return { unavailable: (err as Error).message.slice(0, 160) };
+  }
+}
+
+export async function startElbowProxy(plan: ProxyPlan): Promise<Target> {
+  const { child, api } = await startElbow(path.join(plan.dir, 'data'), plan.cores, plan.fileLimit);
+  try {
+    const loadbalancer = await api.create('loadbalancer', 'loadbalancers', { name: 'bench', vip_address: HOST });
+    let certificateId: Promise<string> | undefined;
+    const certificateRef = (): Promise<string> => {
+      certificateId ??= api
+        .create('certificate', 'certificates', {
+          name: 'bench',
+          type: 'server',
+          certificate: readFileSync(plan.tls.certFile, 'utf8'),
+          private_key: readFileSync(plan.tls.keyFile, 'utf8'),
+        })
+        .then((certificate) => certificate.id);
+      return certificateId;
+    };
+    const endpoints = {} as Record<Frontend, Endpoint>;
+    for (const name of Object.keys(FRONTENDS) as Frontend[]) {
+      endpoints[name] = await createFrontend(api, loadbalancer.id, name, plan, certificateRef);
+    }
+    return { name: 'elbow', endpoints, pid: child.pid, stop: () => child.stop() };
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,140 @@
+// Turns samples into the result table (medians, ratios, goals) and renders it as text and
+// Markdown. Pure functions: no I/O here (run.ts writes the files).
+import type { MachineInfo } from './system.js';
+import type { BenchOptions } from './options.js';
+import { TARGET_NAMES } from './scenario.js';
+import type { Goal, MetricDef, Sample, Scenario, TargetName } from './scenario.js';
+
+export type Cell = { value: number } | { unavailable: string } | null;
+
+export interface Row {
+  scenario: string;
+  title: string;
+  metric: MetricDef;
+  /** null = not measured for that target (e.g. elbow-only scenarios). */
+  cells: Record<TargetName, Cell>;
+  /** elbow ÷ the metric's reference proxy. */
+  ratio: number | null;
+  goal: string;
+  met: boolean | null;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function cellOf(samples: readonly Sample[]): Cell {
+  const values = samples.flatMap((sample) => (sample.value !== null && Number.isFinite(sample.value) ? [sample.value] : []));
+  const middle = median(values);
+  if (middle !== null) return { value: middle };
+  const reason = samples.find((sample) => sample.unavailable !== undefined)?.unavailable;
+  return reason === undefined ? null : { unavailable: reason };
+}
+
+const valueOf = (cell: Cell): number | null => (cell && 'value' in cell ? cell.value : null);
+
+function compare(left: number, op: Goal['op'], right: number): boolean {
+  if (op === '>=') return left >= right;
+  if (op === '<=') return left <= right;
+  return left < right;
+}
+
+export function goalText(metric: MetricDef): string {
+  const goal = metric.goal;
+  if (!goal) return '';
+  if (goal.on === 'ratio') return `${goal.op} ${goal.value.toFixed(1)}x`;
+  if (goal.on === 'reference') return `${goal.op} ${metric.ratioTo ?? '?'}`;
+  return `${goal.op} ${goal.value} ${metric.unit}`.trim();
+}
+
+function goalMet(metric: MetricDef, cells: Record<TargetName, Cell>, ratio: number | null): boolean | null {
+  const goal = metric.goal;
+  const elbow = valueOf(cells.elbow);
+  if (!goal || elbow === null) return null;
+  if (goal.on === 'ratio') return ratio === null ? null : compare(ratio, goal.op, goal.value);
+  if (goal.on === 'elbow') return compare(elbow, goal.op, goal.value);
+  const reference = metric.ratioTo ? valueOf(cells[metric.ratioTo]) : null;
+  return reference === null ? null : compare(elbow, goal.op, reference + goal.value);
+}
+
+/** One row per scenario metric that has any sample, in scenario order. */
+export function summarize(samples: readonly Sample[], scenarios: readonly Scenario[]): Row[] {
+  const rows: Row[] = [];
+  for (const scenario of scenarios) {
+    const ofScenario = samples.filter((sample) => sample.scenario === scenario.name);
+    if (ofScenario.length === 0) continue;
+    for (const metric of scenario.metrics) {
+      const cells = Object.fromEntries(
+        TARGET_NAMES.map((target) => [target, cellOf(ofScenario.filter((sample) => sample.target === target && sample.metric === metric.id))]),
+      ) as Record<TargetName, Cell>;
+      const elbow = valueOf(cells.elbow);
+      const reference = metric.ratioTo ? valueOf(cells[metric.ratioTo]) : null;
+      const ratio = elbow !== null && reference !== null && reference !== 0 ? elbow / reference : null;
+      rows.push({ scenario: scenario.name, title: scenario.title, metric, cells, ratio, goal: goalText(metric), met: goalMet(metric, cells, ratio) });
+    }
+  }
+  return rows;
+}
+
+export function formatNumber(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (magnitude >= 100) return value.toFixed(0);
+  if (magnitude >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** Table cells as text; n/a reasons become numbered notes so the table stays narrow. */
+export function tableCells(rows: readonly Row[]): { header: string[]; lines: string[][]; notes: string[] } {
+  const notes: string[] = [];
+  const noteFor = (reason: string): string => {
+    let index = notes.indexOf(reason);
+    if (index < 0) index = notes.push(reason) - 1;
+    return `n/a [${index + 1}]`;
+  };
+  const header = ['scenario', 'metric', ...TARGET_NAMES, 'elbow ratio', 'goal', 'met'];
+  const lines = rows.map((row) => [
+    row.scenario,
+    row.metric.unit && !row.metric.label.includes(row.metric.unit) ? `${row.metric.label} (${row.metric.unit})` : row.metric.label,
+    ...TARGET_NAMES.map((target) => {
+      const cell = row.cells[target];
+      if (cell === null) return '-';
+      return 'value' in cell ? formatNumber(cell.value) : noteFor(cell.unavailable);
+    }),
+    row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x ${row.metric.ratioTo}`,
+    row.goal || '-',
+    row.met === null ? '-' : row.met ? 'yes' : 'NO',
+  ]);
+  return { header, lines, notes: notes.map((note, i) => `[${i + 1}] ${note}`) };
+}
+
+export function formatTable(rows: readonly Row[]): string {
+  const { header, lines, notes } = tableCells(rows);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));
+  const render = (line: readonly string[]): string =>
+    line.map((text, column) => (column < 2 ? text.padEnd(widths[column] ?? 0) : text.padStart(widths[column] ?? 0))).join('  ');
+  return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(render), '', ...notes].join('\n');
+}
+
+export function formatMarkdown(rows: readonly Row[], machine: MachineInfo, options: BenchOptions): string {
+  const { header, lines, notes } = tableCells(rows);
+  const escape = (text: string): string => text.replaceAll('|', '\\|');
+  return `# elbow benchmark: ${machine.date.slice(0, 10)}
+
+Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.kernel}; Node ${machine.node}; ${machine.haproxy}; ${machine.nginx}.
+Run: ${options.rounds} round(s) of ${options.duration} s per measurement, medians; ${options.cores} core(s) per proxy
+(HAProxy nbthread, nginx worker_processes, elbow --workers). All traffic on 127.0.0.1; the load
+generators share the machine. "elbow ratio" is elbow ÷ HAProxy (÷ nginx for UDP).
+
+| ${header.join(' | ')} |
+| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |
+${lines.map((line) => `| ${line.map(escape).join(' | ')} |`).join('\n')}
+
+${notes.map((note) => `- ${escape(note)}`).join('\n')}
+
+Reproduce: \`npm run bench\` (see docs/benchmark.md). Chart of the ratios: latest.svg.
+`;
+}

@@ -1,0 +1,123 @@
+// The shapes every scenario, proxy and report share.
+import type { BenchOptions } from './options.js';
+
+export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'elbow'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** The kinds of front ends a proxy offers, each forwarding to its own backend. */
+export type Frontend = 'http' | 'https' | 'tcpBulk' | 'tcpEcho' | 'udp' | 'tcpIdle';
+
+/** A front end a target serves, or why it does not. */
+export type Endpoint = { port: number } | { unavailable: string };
+
+export interface BackendPorts {
+  /** nginx returning 200 "ok" with keep-alive. */
+  http: number;
+  /** The same nginx over TLS, for the "direct" HTTPS column. */
+  https: number;
+  /** iperf3 -s. */
+  tcpBulk: number;
+  /** Echoes a payload, then closes. */
+  tcpEcho: number;
+  /** Echoes every datagram to its sender. */
+  udp: number;
+  /** Accepts and holds connections. */
+  tcpIdle: number;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  /** Certificate followed by key, as HAProxy wants it. */
+  pemFile: string;
+}
+
+/** What a proxy needs to know to configure itself. */
+export interface ProxyPlan {
+  dir: string;
+  cores: number;
+  backends: BackendPorts;
+  tls: TlsFiles;
+  /** Connections a proxy must accept at once (the idle-connection scenario sets it). */
+  maxConnections: number;
+  /** Open-files limit children may raise themselves to. */
+  fileLimit: number;
+}
+
+export interface Target {
+  readonly name: TargetName;
+  readonly endpoints: Readonly<Record<Frontend, Endpoint>>;
+  /** The process whose tree's RSS is the proxy's memory; null for direct. */
+  readonly pid: number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * A goal from issue 5: on the ratio to the reference proxy, on elbow's own figure, or on elbow's
+ * figure against the reference's (`elbow op reference + value`, e.g. no more loss than nginx).
+ */
+export interface Goal {
+  on: 'ratio' | 'elbow' | 'reference';
+  op: '>=' | '<=' | '<';
+  value: number;
+}
+
+export interface MetricDef {
+  id: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  /** The proxy elbow's ratio is taken against; none for elbow-only figures. */
+  ratioTo?: 'haproxy' | 'nginx';
+  goal?: Goal;
+}
+
+export type Figures = Record<string, number>;
+
+/** Thrown by a measurement that cannot be made for a target; the cell shows "n/a (reason)". */
+export class Unavailable extends Error {}
+
+export interface MeasureContext {
+  options: BenchOptions;
+  target: Target;
+}
+
+/** Measured once per target per round, targets interleaved. */
+export interface RoundScenario {
+  kind: 'round';
+  name: string;
+  title: string;
+  frontend: Frontend;
+  metrics: readonly MetricDef[];
+  measure(port: number, context: MeasureContext): Promise<Figures>;
+}
+
+export interface RunContext {
+  options: BenchOptions;
+  targets: readonly Target[];
+  /** Count of connections the idle backend holds right now. */
+  heldConnections(): Promise<number>;
+  plan: ProxyPlan;
+}
+
+export type OnceResults = Partial<Record<TargetName, Figures | { unavailable: string }>>;
+
+/** Measured once per run (scale and memory): heavy, and about state rather than speed. */
+export interface OnceScenario {
+  kind: 'once';
+  name: string;
+  title: string;
+  metrics: readonly MetricDef[];
+  run(context: RunContext): Promise<OnceResults>;
+}
+
+export type Scenario = RoundScenario | OnceScenario;
+
+/** One figure from one measurement, or why there is none. */
+export interface Sample {
+  scenario: string;
+  metric: string;
+  target: TargetName;
+  value: number | null;
+  unavailable?: string;
+}

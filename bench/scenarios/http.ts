@@ -1,0 +1,69 @@
+// Scenarios 1–3: HTTP and HTTPS through each target, measured with wrk (50 connections, 2 threads).
+// TLS terminates at the proxy; the backend always speaks plain HTTP (direct: nginx's own TLS).
+import type { MetricDef, RoundScenario } from '../scenario.js';
+import { HOST } from '../system.js';
+import { runWrk } from '../wrk.js';
+
+const CONNECTIONS = 50;
+const THREADS = 2;
+
+const requestsPerSecond = (goal?: number): MetricDef => ({
+  id: 'rps',
+  label: 'requests/s',
+  unit: 'req/s',
+  better: 'higher',
+  ratioTo: 'haproxy',
+  ...(goal === undefined ? {} : { goal: { on: 'ratio', op: '>=', value: goal } }),
+});
+
+export const httpKeepAlive: RoundScenario = {
+  kind: 'round',
+  name: 'http-keepalive',
+  title: 'HTTP keep-alive, small responses',
+  frontend: 'http',
+  metrics: [
+    requestsPerSecond(1.0),
+    { id: 'p50', label: 'latency p50', unit: 'ms', better: 'lower', ratioTo: 'haproxy' },
+    { id: 'p99', label: 'latency p99', unit: 'ms', better: 'lower', ratioTo: 'haproxy', goal: { on: 'ratio', op: '<=', value: 1.5 } },
+  ],
+  async measure(port, { options }) {
+    const result = await runWrk({ url: `http://${HOST}:${port}/`, durationSeconds: options.duration, connections: CONNECTIONS, threads: THREADS });
+    return { rps: result.requestsPerSecond, p50: result.latencyMs[50] ?? Number.NaN, p99: result.latencyMs[99] ?? Number.NaN };
+  },
+};
+
+export const httpNewConnection: RoundScenario = {
+  kind: 'round',
+  name: 'http-new-connection',
+  title: 'HTTP, a new connection per request',
+  frontend: 'http',
+  metrics: [requestsPerSecond(0.8)],
+  async measure(port, { options }) {
+    const result = await runWrk({ url: `http://${HOST}:${port}/`, durationSeconds: options.duration, connections: CONNECTIONS, threads: THREADS, close: true });
+    return { rps: result.requestsPerSecond };
+  },
+};
+
+export const httpsKeepAlive: RoundScenario = {
+  kind: 'round',
+  name: 'https-keepalive',
+  title: 'HTTPS keep-alive (TLS termination)',
+  frontend: 'https',
+  metrics: [requestsPerSecond()],
+  async measure(port, { options }) {
+    const result = await runWrk({ url: `https://${HOST}:${port}/`, durationSeconds: options.duration, connections: CONNECTIONS, threads: THREADS });
+    return { rps: result.requestsPerSecond };
+  },
+};
+
+export const httpsNewConnection: RoundScenario = {
+  kind: 'round',
+  name: 'https-handshakes',
+  title: 'HTTPS, a new TLS connection per request',
+  frontend: 'https',
+  metrics: [{ id: 'hps', label: 'handshakes/s', unit: '/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 0.8 } }],
+  async measure(port, { options }) {
+    const result = await runWrk({ url: `https://${HOST}:${port}/`, durationSeconds: options.duration, connections: CONNECTIONS, threads: THREADS, close: true });
+    return { hps: result.requestsPerSecond };
+  },
+};

@@ -1,0 +1,19 @@
+// Every scenario, in the order they run and appear in the table.
+import type { Scenario } from '../scenario.js';
+import { configScale } from './config-scale.js';
+import { httpKeepAlive, httpNewConnection, httpsKeepAlive, httpsNewConnection } from './http.js';
+import { idleMemory } from './idle-memory.js';
+import { tcpBulk, tcpConnections } from './tcp.js';
+import { udp } from './udp.js';
+
+export const SCENARIOS: readonly Scenario[] = [
+  httpKeepAlive,
+  httpNewConnection,
+  httpsKeepAlive,
+  httpsNewConnection,
+  tcpBulk,
+  tcpConnections,
+  udp,
+  configScale,
+  idleMemory,
+];

@@ -1,0 +1,38 @@
+// Scenario 4: TCP bulk throughput (iperf3 through a TCP front end) and TCP connections/s
+// (bench/load/tcp-connect.ts: connect, echo 16 bytes, close).
+import { runIperf } from '../iperf.js';
+import { runNodeLoad } from '../node-load.js';
+import { Unavailable } from '../scenario.js';
+import type { RoundScenario } from '../scenario.js';
+
+const CONNECT_CONCURRENCY = 16;
+
+export const tcpBulk: RoundScenario = {
+  kind: 'round',
+  name: 'tcp-bulk',
+  title: 'TCP bulk throughput (iperf3)',
+  frontend: 'tcpBulk',
+  metrics: [{ id: 'gbps', label: 'throughput', unit: 'Gbit/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 0.9 } }],
+  async measure(port, { options }) {
+    return { gbps: (await runIperf(port, options.duration)) / 1e9 };
+  },
+};
+
+export const tcpConnections: RoundScenario = {
+  kind: 'round',
+  name: 'tcp-connections',
+  title: 'TCP connections/s (connect, echo, close)',
+  frontend: 'tcpEcho',
+  metrics: [{ id: 'cps', label: 'connections/s', unit: '/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 0.8 } }],
+  async measure(port, { options }) {
+    const result = await runNodeLoad<{ completed: number; failed: number; seconds: number }>(
+      'tcp-connect.ts',
+      { port, duration: options.duration, concurrency: CONNECT_CONCURRENCY },
+      (options.duration + 30) * 1000,
+    );
+    if (result.completed === 0 || result.failed > result.completed * 0.01) {
+      throw new Unavailable(`${result.failed} failed connections, ${result.completed} completed`);
+    }
+    return { cps: result.completed / result.seconds };
+  },
+};

@@ -1,0 +1,41 @@
+// The four columns: the backends directly, HAProxy, nginx and elbow. A proxy that cannot start
+// becomes a target whose every front end is unavailable, so the run goes on without it.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startElbowProxy } from './proxies/elbow.js';
+import { startHaproxy } from './proxies/haproxy.js';
+import { startNginxProxy } from './proxies/nginx.js';
+import type { BackendPorts, Endpoint, Frontend, ProxyPlan, Target, TargetName } from './scenario.js';
+
+export function directTarget(backends: BackendPorts): Target {
+  const endpoints = Object.fromEntries(Object.entries(backends).map(([name, port]) => [name, { port }])) as Record<Frontend, Endpoint>;
+  return { name: 'direct', endpoints, pid: null, stop: async () => undefined };
+}
+
+function unavailableTarget(name: TargetName, reason: string): Target {
+  const frontends: Frontend[] = ['http', 'https', 'tcpBulk', 'tcpEcho', 'udp', 'tcpIdle'];
+  const endpoints = Object.fromEntries(frontends.map((frontend) => [frontend, { unavailable: reason }])) as Record<Frontend, Endpoint>;
+  return { name, endpoints, pid: null, stop: async () => undefined };
+}
+
+const STARTERS: Record<Exclude<TargetName, 'direct'>, (plan: ProxyPlan) => Promise<Target>> = {
+  haproxy: startHaproxy,
+  nginx: startNginxProxy,
+  elbow: startElbowProxy,
+};
+
+export async function startTargets(plan: ProxyPlan): Promise<Target[]> {
+  const targets: Target[] = [directTarget(plan.backends)];
+  for (const [name, start] of Object.entries(STARTERS) as [Exclude<TargetName, 'direct'>, (plan: ProxyPlan) => Promise<Target>][]) {
+    const dir = path.join(plan.dir, name);
+    mkdirSync(dir, { recursive: true });
+    try {
+      targets.push(await start({ ...plan, dir }));
+    } catch (err) {
+      const reason = (err as Error).message.split('\n')[0] ?? 'did not start';
+      console.log(`  ${name}: ${reason}`);
+      targets.push(unavailableTarget(name, reason));
+    }
+  }
+  return targets;
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseIperfJson } from '../../../bench/iperf.js';
+import { formatTable, median, summarize } from '../../../bench/report.js';
+import type { Sample, Scenario } from '../../../bench/scenario.js';
+import { share } from '../../../bench/scenarios/config-scale.js';
+import { idleConnectionCount } from '../../../bench/scenarios/idle-memory.js';
+import { parseWrkOutput, wrkProblem } from '../../../bench/wrk.js';
+
+const WRK_REPORT = `Running 5s test @ http://127.0.0.1:40001/
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   541.55us    1.02ms  31.40ms   95.12%
+    Req/Sec    46.36k     3.12k   52.01k    71.00%
+  Latency Distribution
+     50%  421.00us
+     75%  612.00us
+     90%  844.00us
+     99%    2.06ms
+  461284 requests in 5.00s, 55.87MB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 12
+Requests/sec:  92248.74
+Transfer/sec:     11.17MB
+`;
+
+test('parseWrkOutput reads requests/s, latency percentiles in ms, and errors', () => {
+  const result = parseWrkOutput(WRK_REPORT);
+  assert.equal(result.requestsPerSecond, 92248.74);
+  assert.equal(result.requests, 461284);
+  assert.equal(result.latencyMs[50], 0.421);
+  assert.equal(result.latencyMs[99], 2.06);
+  assert.deepEqual(result.socketErrors, { connect: 0, read: 3, write: 0, timeout: 2 });
+  assert.equal(result.non2xx, 12);
+  assert.equal(wrkProblem(result), null);
+});
+
+test('parseWrkOutput rejects text that is not a wrk report, and wrkProblem flags failures', () => {
+  assert.throws(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused'), /not a wrk report/);
+  const refused = parseWrkOutput(WRK_REPORT.replace('461284 requests', '0 requests'));
+  assert.equal(wrkProblem(refused), 'no request succeeded');
+  const failing = parseWrkOutput(WRK_REPORT.replace('connect 0', 'connect 9000'));
+  assert.match(wrkProblem(failing) ?? '', /9014 failed requests/);
+});
+
+test('parseIperfJson returns received bits/s or throws iperf3’s error', () => {
+  assert.equal(parseIperfJson(JSON.stringify({ end: { sum_received: { bits_per_second: 2.5e9 } } })), 2.5e9);
+  assert.throws(() => parseIperfJson(JSON.stringify({ error: 'unable to connect to server' })), /unable to connect/);
+});
+
+test('median of odd, even and empty lists', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([]), null);
+});
+
+const scenario: Scenario = {
+  kind: 'round',
+  name: 'http-keepalive',
+  title: 'HTTP',
+  frontend: 'http',
+  metrics: [
+    { id: 'rps', label: 'requests/s', unit: 'req/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 1 } },
+    { id: 'p99', label: 'latency p99', unit: 'ms', better: 'lower', ratioTo: 'haproxy', goal: { on: 'ratio', op: '<=', value: 1.5 } },
+  ],
+  measure: async () => ({}),
+};
+
+function samples(metric: string, values: Record<string, Array<number | string>>): Sample[] {
+  return Object.entries(values).flatMap(([target, list]) =>
+    list.map((value) =>
+      typeof value === 'number'
+        ? { scenario: 'http-keepalive', metric, target: target as Sample['target'], value }
+        : { scenario: 'http-keepalive', metric, target: target as Sample['target'], value: null, unavailable: value },
+    ),
+  );
+}
+
+test('summarize takes medians per target, the ratio to the reference proxy, and checks goals', () => {
+  const rows = summarize(
+    [
+      ...samples('rps', { direct: [100, 300, 200], haproxy: [100, 120, 80], nginx: [90], elbow: [110, 'timeout', 90] }),
+      ...samples('p99', { haproxy: [2, 2, 2], elbow: [4, 4, 4] }),
+    ],
+    [scenario],
+  );
+  assert.equal(rows.length, 2);
+  const [rps, p99] = rows;
+  assert.deepEqual(rps?.cells.direct, { value: 200 });
+  assert.deepEqual(rps?.cells.elbow, { value: 100 });
+  assert.equal(rps?.ratio, 1);
+  assert.equal(rps?.met, true);
+  assert.equal(p99?.ratio, 2);
+  assert.equal(p99?.met, false);
+  assert.equal(p99?.cells.nginx, null);
+});
+
+test('an all-unavailable cell keeps its reason, has no ratio, and becomes a numbered note in the table', () => {
+  const rows = summarize(samples('rps', { haproxy: [100], elbow: ['listener ERROR', 'listener ERROR'] }), [scenario]);
+  assert.deepEqual(rows[0]?.cells.elbow, { unavailable: 'listener ERROR' });
+  assert.equal(rows[0]?.ratio, null);
+  assert.equal(rows[0]?.met, null);
+  const table = formatTable(rows);
+  assert.match(table, /n\/a \[1\]/);
+  assert.match(table, /\[1\] listener ERROR/);
+});
+
+test('share splits evenly and idleConnectionCount respects the file limit', () => {
+  assert.deepEqual(share(10, 4), [3, 3, 2, 2]);
+  assert.equal(share(10_000, 2000).reduce((a, b) => a + b, 0), 10_000);
+  assert.equal(idleConnectionCount(10_000, 20_000), 9750);
+  assert.equal(idleConnectionCount(1000, 20_000), 1000);
+});
