@@ -69,6 +69,26 @@ if (unreachable !== undefined) {
       assert.deepStrictEqual(heardBySecond, [revision, next.revision]);
     });
 
+    test('a node whose LISTEN connection was cut reconnects and hears commits again', async (t) => {
+      const [first, second, schema] = await twoNodes(t, { pollIntervalMs: 3_600_000 });
+      const listeners = async () =>
+        (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`elbow-listen-${schema}`])).rows.map((row) => row.pid);
+      const before = await listeners();
+      assert.equal(before.length, 2);
+      await admin.query('SELECT pg_terminate_backend($1)', [before[0]]);
+      const heard: number[] = [];
+      first.onChange((revision) => heard.push(revision));
+      second.onChange((revision) => heard.push(revision));
+      // Whichever node lost its connection, it is back once two listeners other than the killed one exist.
+      const deadline = Date.now() + 10_000;
+      while ((await listeners()).filter((pid) => pid !== before[0]).length < 2) {
+        assert.ok(Date.now() < deadline, 'the LISTEN connection did not come back');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const { revision } = await first.transaction((tx) => tx.insert('loadbalancer', loadBalancer()));
+      await waitFor(() => heard.filter((each) => each === revision).length === 2);
+    });
+
     test('polling catches up with a revision no notification announced', async (t) => {
       const [first, , schema] = await twoNodes(t, { pollIntervalMs: 50 });
       const heard: number[] = [];

@@ -63,16 +63,14 @@ export class PostgresQueries {
     return Number(row!.value);
   }
 
-  /** One statement, hence one snapshot: every table at the same revision, with no transaction needed. */
+  /** Reads every table; the caller runs it in one REPEATABLE READ transaction for a consistent view. */
   async readAll(): Promise<StoreContents> {
-    const tables = RESOURCE_KINDS.map(
-      (kind) => `(SELECT coalesce(json_agg(body ORDER BY created_at, seq), '[]') FROM ${this.table(kind)}) AS "${kind}"`,
-    );
-    const [row] = await this.query<Record<ResourceKind, AnyResource[]> & { revision: string }>(
-      `SELECT (SELECT value FROM "${this.schema}".revision WHERE id = 1) AS revision, ${tables.join(', ')}`,
-    );
-    const { revision, ...resources } = row!;
-    return { revision: Number(revision), resources: resources as StoreContents['resources'] };
+    const revision = await this.revision();
+    const resources = {} as Record<ResourceKind, AnyResource[]>;
+    for (const kind of RESOURCE_KINDS) {
+      resources[kind] = (await this.query<{ body: AnyResource }>(`SELECT body FROM ${this.table(kind)} ORDER BY created_at, seq`)).map((row) => row.body);
+    }
+    return { revision, resources: resources as StoreContents['resources'] };
   }
 
   async insert(kind: ResourceKind, resource: AnyResource): Promise<void> {

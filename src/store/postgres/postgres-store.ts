@@ -29,7 +29,7 @@ const RECONNECT_DELAY_MS = 1000;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = options.schema ?? 'elbow';
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: 10 });
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: 10, application_name: 'elbow' });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL pool: ${error.message}`, 'ElbowStoreWarning'));
   try {
@@ -116,7 +116,19 @@ class PostgresStore implements Store {
 
   async readAll(): Promise<StoreContents> {
     this.assertOpen();
-    return this.queries.readAll();
+    const client = await this.pool.connect();
+    let connectionBroken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const contents = await new PostgresQueries(client, this.schema).readAll();
+      await client.query('COMMIT');
+      return contents;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (connectionBroken = true));
+      throw error;
+    } finally {
+      client.release(connectionBroken);
+    }
   }
 
   onChange(listener: (revision: number) => void): () => void {
@@ -141,7 +153,7 @@ class PostgresStore implements Store {
   }
 
   private async listen(connectionString: string): Promise<void> {
-    const client = new pg.Client({ connectionString });
+    const client = new pg.Client({ connectionString, application_name: `elbow-listen-${this.schema}` });
     const reconnect = () => {
       if (this.closed || this.listenClient !== client) return;
       this.listenClient = undefined;

@@ -57,6 +57,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ${resourceTable('certificate')}
       ${resourceTable('ipgroup')}`,
   },
+  {
+    version: 2,
+    name: 'indexes for listing listeners and members by parent',
+    sql: `
+      ${parentIndex('listener', 'loadbalancer_id')}
+      ${parentIndex('member', 'pool_id')}`,
+  },
 ];
 
 /** Applies the missing migrations in one write transaction, so two processes opening the file at once cannot both apply one. */
