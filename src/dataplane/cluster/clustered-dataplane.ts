@@ -18,25 +18,31 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 import { addListenerStats, mergeApplyReports, mergeLiveStatus, retiredStats } from './aggregate.js';
-import { WORKER_ENV, type MemberHealth } from './messages.js';
+import { DEFAULT_DRAIN_MS } from '../dataplane.js';
+import { SILENT_LOGGER, type DataPlaneLogger } from '../observe/logger.js';
+import { WORKER_ENV, type MemberHealth, type WorkerSettings } from './messages.js';
 import { mergePrometheusText } from './prometheus-merge.js';
 import { DEFAULT_RESTART_POLICY, nextRestart, type RestartPolicy } from './restart-backoff.js';
 import { DeltaEncoder } from './snapshot-delta.js';
 import { WorkerChannel, WorkerGoneError } from './worker-channel.js';
 
-export type ClusterLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
-
 export interface ClusteredDataPlaneOptions {
   /** Number of worker processes (>= 1). */
   readonly workers: number;
+  /** Drain bound for removed listeners and members, and close()'s default; default DEFAULT_DRAIN_MS. */
+  readonly drainMs?: number;
+  /** Where listeners with access_log on write <listener id>.log; default: the workers' logs. */
+  readonly accessLogDir?: string;
+  /** The primary's logger (worker lifecycle); default silent. */
+  readonly logger?: DataPlaneLogger;
+  /** Workers log JSON lines on stderr at this level; default 'info'. */
+  readonly logLevel?: string;
   /** Module each worker runs. Default: worker.ts (sources under tsx) or worker.js (dist) beside this file. */
   readonly workerEntry?: string;
   /** Default DEFAULT_RESTART_POLICY. */
   readonly restart?: Partial<RestartPolicy>;
   /** Longest wait for one worker's status or metrics; a slower worker is left out. Default 5 s. */
   readonly queryTimeoutMs?: number;
-  /** Default: JSON lines on stderr. */
-  readonly log?: ClusterLog;
 }
 
 export interface WorkerInfo {
@@ -56,8 +62,6 @@ export interface ClusteredDataPlane extends SnapshotApplier {
   workers(): Promise<WorkerInfo[]>;
 }
 
-/** Drain bound when close() is given none. */
-const DEFAULT_DRAIN_MS = 10_000;
 /** After the drain bound, how long a worker may take to exit before it is killed. */
 const EXIT_GRACE_MS = 2_000;
 /** Member health families every worker reports alike (mirrored from the probing worker). */
@@ -82,7 +86,9 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`workers must be an integer >= 1, got ${options.workers}`);
   const policy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
   const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
-  const log = options.log ?? logToStderr;
+  const logger = options.logger ?? SILENT_LOGGER;
+  const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+  const settings: WorkerSettings = { drainMs, accessLogDir: options.accessLogDir, logLevel: options.logLevel ?? 'info' };
 
   // Let the kernel spread connections over the workers' accept() calls unless the operator chose
   // a policy (NODE_CLUSTER_SCHED_POLICY=rr|none); it must be set before the first fork.
@@ -102,7 +108,11 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   const firstStarts: Promise<void>[] = [];
 
   const fork = (slot: Slot, onFirstStart?: () => void): void => {
-    const worker = cluster.fork({ [WORKER_ENV.slot]: String(slot.index), [WORKER_ENV.probes]: slot.index === 0 ? '1' : '0' });
+    const worker = cluster.fork({
+      [WORKER_ENV.slot]: String(slot.index),
+      [WORKER_ENV.probes]: slot.index === 0 ? '1' : '0',
+      [WORKER_ENV.settings]: JSON.stringify(settings),
+    });
     const channel = new WorkerChannel(worker, {
       started: () => {
         slot.started = true;
@@ -114,7 +124,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
     slot.started = false;
     slot.ready = false;
     slot.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('error', (error: Error) => log('warn', 'data plane worker IPC error', { slot: slot.index, pid: channel.pid, error: error.message }));
+    worker.on('error', (error: Error) => logger.warn({ slot: slot.index, pid: channel.pid, error: error.message }, 'data plane worker IPC error'));
     worker.once('exit', (code: number | null, signal: string | null) => {
       onFirstStart?.();
       onExit(slot, channel, worker, code, signal);
@@ -127,9 +137,9 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       if (latest) await channel.apply(latest, deltas);
       if (slot.index !== 0) channel.send({ kind: 'elbow:member-health', states: { ...memberHealth } });
       if (slot.channel === channel) slot.ready = true;
-      log('info', 'data plane worker ready', { slot: slot.index, pid: channel.pid, revision: latest?.revision ?? null });
+      logger.info({ slot: slot.index, pid: channel.pid, revision: latest?.revision ?? null }, 'data plane worker ready');
     } catch (error) {
-      if (!(error instanceof WorkerGoneError)) log('error', 'data plane worker failed to apply the latest snapshot', { slot: slot.index, pid: channel.pid, error: String(error) });
+      if (!(error instanceof WorkerGoneError)) logger.error({ slot: slot.index, pid: channel.pid, error: String(error) }, 'data plane worker failed to apply the latest snapshot');
     }
   };
 
@@ -153,7 +163,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
     if (closing) return;
     const next = nextRestart(policy, slot.crashes, Date.now() - channel.startedAt);
     slot.crashes = next.crashes;
-    log('warn', 'data plane worker exited; restarting', { slot: slot.index, pid: worker.process.pid, code, signal, restart_in_ms: next.delayMs });
+    logger.warn({ slot: slot.index, pid: worker.process.pid, code, signal, restart_in_ms: next.delayMs }, 'data plane worker exited; restarting');
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (closing) return;
@@ -237,18 +247,18 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       }));
     },
 
-    async close(drainMs = DEFAULT_DRAIN_MS): Promise<void> {
+    async close(closeDrainMs = drainMs): Promise<void> {
       closing = true;
       for (const slot of slots) clearTimeout(slot.restartTimer);
       const running = slots.flatMap((slot) => (slot.channel ? [{ slot, channel: slot.channel }] : []));
       for (const { slot, channel } of running) {
         // A worker that has not started serves nothing and cannot hear the request yet.
-        if (slot.started) channel.request({ op: 'close', drainMs }).catch(() => undefined);
+        if (slot.started) channel.request({ op: 'close', drainMs: closeDrainMs }).catch(() => undefined);
         else channel.worker.process.kill('SIGKILL');
       }
       const exited = Promise.all(running.map(({ slot }) => slot.exited));
       let timer: NodeJS.Timeout | undefined;
-      const bound = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), drainMs + EXIT_GRACE_MS); });
+      const bound = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), closeDrainMs + EXIT_GRACE_MS); });
       if (await Promise.race([exited, bound]) === 'late') {
         for (const { channel } of running) if (!channel.worker.isDead()) channel.worker.process.kill('SIGKILL');
         await exited;
@@ -284,8 +294,4 @@ function clusterMetrics(slots: readonly Slot[]): string {
     `elbow_dataplane_worker_restarts_total ${restarts}`,
     '',
   ].join('\n');
-}
-
-function logToStderr(level: string, message: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, component: 'cluster', ...fields })}\n`);
 }

@@ -40,7 +40,18 @@ export type WorkerMessage =
 export const WORKER_ENV = {
   slot: 'ELBOW_WORKER_SLOT',
   probes: 'ELBOW_WORKER_PROBES',
+  /** JSON of WorkerSettings. */
+  settings: 'ELBOW_WORKER_SETTINGS',
 } as const;
+
+/** What every worker's data plane is created with (besides its role). */
+export interface WorkerSettings {
+  /** Drain bound for removed listeners and members; undefined = the data plane's default. */
+  readonly drainMs?: number;
+  readonly accessLogDir?: string;
+  /** Workers log JSON lines on their stderr (the primary's) at this level. */
+  readonly logLevel: string;
+}
 
 /** Cluster also uses the IPC channel; ours are the messages whose kind starts with `elbow:`. */
 export function isElbowMessage(value: unknown): value is { readonly kind: string } {

@@ -8,6 +8,7 @@ import {
   type WorkerMessage,
   type WorkerReplies,
   type WorkerRequest,
+  type WorkerSettings,
 } from './messages.js';
 import { patchSnapshot } from './snapshot-delta.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
@@ -23,6 +24,7 @@ export interface WorkerRole {
   readonly slot: number;
   /** Exactly one worker runs the health probes; the others mirror its member states. */
   readonly probes: boolean;
+  readonly settings: WorkerSettings;
 }
 
 export type WorkerDataPlaneFactory = (
@@ -32,7 +34,8 @@ export type WorkerDataPlaneFactory = (
 ) => WorkerDataPlane | Promise<WorkerDataPlane>;
 
 export function workerRoleFromEnv(env: NodeJS.ProcessEnv): WorkerRole {
-  return { slot: Number(env[WORKER_ENV.slot] ?? 0), probes: env[WORKER_ENV.probes] === '1' };
+  const settings = JSON.parse(env[WORKER_ENV.settings] ?? '{"logLevel":"info"}') as WorkerSettings;
+  return { slot: Number(env[WORKER_ENV.slot] ?? 0), probes: env[WORKER_ENV.probes] === '1', settings };
 }
 
 export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Promise<void> {

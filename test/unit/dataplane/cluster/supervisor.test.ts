@@ -8,13 +8,12 @@ import { createClusteredDataPlane } from '../../../../src/dataplane/cluster/clus
 import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from './cluster-fixtures.js';
 
 const standIn = fileURLToPath(new URL('./stand-in-worker.ts', import.meta.url));
-const quiet = (): void => undefined;
 
 test('two workers share a TCP listener, survive a crash and report one truth', async (t) => {
   const echo = await echoServer();
   t.after(() => echo.close());
   const port = await freePort();
-  const plane = createClusteredDataPlane({ workers: 2, workerEntry: standIn, log: quiet, restart: { initialDelayMs: 50 } });
+  const plane = createClusteredDataPlane({ workers: 2, workerEntry: standIn, restart: { initialDelayMs: 50 } });
   t.after(() => plane.close(1_000));
 
   const pool = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }]);

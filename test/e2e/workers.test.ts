@@ -1,0 +1,121 @@
+// `elbow serve --workers N`'s data plane: the real data plane in 2 worker processes sharing TCP
+// and UDP listeners, a worker killed and replaced, one health truth, everything closed at the end.
+import assert from 'node:assert/strict';
+import cluster from 'node:cluster';
+import dgram from 'node:dgram';
+import { test } from 'node:test';
+import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
+import type { SnapshotPool } from '../../src/snapshot/snapshot.js';
+import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpMonitor, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
+
+test('two workers share a TCP listener, survive a crash, and show one truth', async (t) => {
+  const echo = await echoServer();
+  t.after(() => echo.close());
+  const port = await freePort();
+  const plane = createClusteredDataPlane({ workers: 2, restart: { initialDelayMs: 50 }, logLevel: 'warn' });
+  t.after(() => plane.close(1_000));
+
+  const pool = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }]);
+  const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [pool]));
+  assert.deepEqual(report, { revision: 1, listenerErrors: {} });
+
+  let succeeded = 0;
+  await until('connections served by both workers', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => echoes(port)));
+    assert.ok(results.every(Boolean), 'every connection echoes');
+    succeeded += results.length;
+    const workers = await plane.workers();
+    return workers.every((w) => (w.status?.listeners['listener-1']?.total_connections ?? 0) > 0);
+  });
+
+  const before = await plane.workers();
+  assert.equal(new Set(before.map((w) => w.pid)).size, 2);
+  const victim = before[1]?.pid;
+  assert.ok(victim);
+  process.kill(victim, 'SIGKILL');
+  let replaced = false;
+  const comeback = until('the killed worker to be replaced', async () => {
+    const slot = (await plane.workers())[1];
+    return slot?.ready && slot.pid !== victim ? slot : undefined;
+  }).finally(() => { replaced = true; });
+  let whileDown = 0;
+  while (!replaced || whileDown < 10) {
+    assert.equal(await echoes(port), true, 'a connection while a worker is down echoes');
+    whileDown++;
+  }
+  assert.equal((await comeback).restarts, 1);
+  succeeded += whileDown;
+
+  const status = await plane.status();
+  assert.equal(status.revision, 1);
+  assert.equal(status.listeners['listener-1']?.total_connections, succeeded, 'every connection counted once, the dead worker\'s too');
+  assert.deepEqual(status.members, { 'member-1': 'NO_MONITOR' });
+
+  // Applied after the restart: reaches the new worker too.
+  const port2 = await freePort();
+  await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1'), tcpListener('listener-2', port2, 'pool-1')], [pool]));
+  for (const worker of await plane.workers()) {
+    assert.equal(worker.status?.revision, 2);
+    assert.ok(worker.status?.listeners['listener-2'], `worker ${worker.pid} serves listener-2`);
+  }
+  assert.equal(await echoes(port2), true);
+  assert.match(await plane.metrics(), /^elbow_dataplane_workers\{state="ready"\} 2$/m);
+
+  await plane.close(1_000);
+  assert.equal(Object.keys(cluster.workers ?? {}).length, 0, 'every worker exited');
+  assert.equal(await echoes(port, 500), false, 'the listener is closed');
+});
+
+test('member health is probed by one worker and mirrored by the others', async (t) => {
+  const echo = await echoServer();
+  t.after(() => echo.close());
+  const port = await freePort();
+  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn' });
+  t.after(() => plane.close(1_000));
+  const healthy = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }], tcpMonitor(100));
+  await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [healthy]));
+  const everyWorkerSees = (state: string) => async () =>
+    (await plane.workers()).every((w) => w.status?.members['member-1'] === state);
+  await until('member ONLINE in every worker', everyWorkerSees('ONLINE'));
+
+  // The member moves to a closed port: only the probing worker can notice, the other follows.
+  const closed: SnapshotPool = tcpPool('pool-1', [{ id: 'member-1', port: await freePort() }], tcpMonitor(100));
+  await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1')], [closed]));
+  await until('member ERROR in every worker', everyWorkerSees('ERROR'));
+  assert.deepEqual((await plane.status()).members, { 'member-1': 'ERROR' });
+  assert.match(await plane.metrics(), /^elbow_member_up\{member="member-1",pool="pool-1"\} 0$/m);
+
+  await plane.apply(snapshotOf(3, [tcpListener('listener-1', port, 'pool-1')], [healthy]));
+  await until('member ONLINE again in every worker', everyWorkerSees('ONLINE'));
+  assert.equal(await echoes(port), true);
+});
+
+test('two workers share a UDP listener', async (t) => {
+  const member = dgram.createSocket('udp4');
+  member.on('message', (message, from) => member.send(message, from.port, from.address));
+  await new Promise<void>((resolve) => member.bind(0, '127.0.0.1', resolve));
+  t.after(() => member.close());
+  const port = await freePort();
+  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn' });
+  t.after(() => plane.close(1_000));
+  const pool: SnapshotPool = { ...tcpPool('pool-1', [{ id: 'member-1', port: member.address().port }]), protocol: 'UDP' };
+  const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1', 'UDP')], [pool]));
+  assert.deepEqual(report.listenerErrors, {});
+
+  const roundTrip = (): Promise<boolean> => new Promise((resolve) => {
+    const client = dgram.createSocket('udp4');
+    const timer = setTimeout(() => finish(false), 1_000);
+    const finish = (ok: boolean): void => {
+      clearTimeout(timer);
+      client.close();
+      resolve(ok);
+    };
+    client.on('message', (reply) => finish(reply.toString() === 'hello'));
+    client.send('hello', port, '127.0.0.1');
+  });
+  // Datagrams can be lost; each client flow gets a few tries, and most must come back.
+  const results = await Promise.all(Array.from({ length: 20 }, async () => (await roundTrip()) || (await roundTrip()) || roundTrip()));
+  assert.ok(results.filter(Boolean).length >= 18, `replies: ${results.filter(Boolean).length}/20`);
+  const workers = await plane.workers();
+  assert.ok(workers.every((w) => w.status?.listeners['listener-1']), 'both workers run the UDP listener');
+});
