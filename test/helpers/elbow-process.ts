@@ -1,5 +1,6 @@
 // Starts a real `elbow serve` child process for end-to-end tests, on 127.0.0.1 with a free port
-// and a temporary data directory. Every child is killed when the test process exits, whatever
+// and a temporary data directory, the data plane inside the process (ELBOW_WORKERS=0; pass
+// `args: ['--workers', '2']` to test worker processes). Every child is killed when the test process exits, whatever
 // happened; temporary data directories the helper created are removed then too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -45,7 +46,7 @@ export async function startElbow(options: { args?: string[]; env?: Record<string
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(REPO_ROOT, 'src/main.ts'), 'serve', '--api', '127.0.0.1:0', '--data-dir', dataDir, ...(options.args ?? [])],
-    { cwd: REPO_ROOT, env: { ...process.env, ELBOW_LOG_LEVEL: 'info', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, env: { ...process.env, ELBOW_LOG_LEVEL: 'info', ELBOW_WORKERS: '0', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
