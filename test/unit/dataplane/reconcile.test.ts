@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { reconcile } from '../../../src/dataplane/reconcile.js';
+import type { SnapshotListener } from '../../../src/snapshot/snapshot.js';
+import { makeListener, makeSnapshot } from './support.js';
+
+const running = (...listeners: SnapshotListener[]) => new Map(listeners.map((l) => [l.id, l]));
+
+test('new listeners open, kept ones update, missing ones close', () => {
+  const plan = reconcile(running(makeListener({ id: 'a', port: 1 }), makeListener({ id: 'gone', port: 2 })), makeSnapshot(2, [makeListener({ id: 'a', port: 1, connectionLimit: 5 }), makeListener({ id: 'new', port: 3 })], []));
+  assert.deepEqual(plan.open.map((l) => l.id), ['new']);
+  assert.deepEqual(plan.update.map((l) => l.id), ['a']);
+  assert.deepEqual(plan.closeFirst, []);
+  assert.deepEqual(plan.close, ['gone']);
+});
+
+test('a change of port or address reopens the listener', () => {
+  const plan = reconcile(running(makeListener({ id: 'a', port: 1 }), makeListener({ id: 'b', port: 2 })), makeSnapshot(2, [makeListener({ id: 'a', port: 9 }), makeListener({ id: 'b', port: 2, address: '127.0.1.1' })], []));
+  assert.deepEqual(plan.open.map((l) => l.id), ['a', 'b']);
+  assert.deepEqual(plan.update, []);
+  assert.deepEqual(plan.close.sort(), ['a', 'b']);
+});
+
+test('a protocol change on the same port closes the old socket before the new one opens', () => {
+  const plan = reconcile(running(makeListener({ id: 'a', port: 80 })), makeSnapshot(2, [makeListener({ id: 'a', port: 80, protocol: 'HTTP' })], []));
+  assert.deepEqual(plan.open.map((l) => l.id), ['a']);
+  assert.deepEqual(plan.closeFirst, ['a']);
+  assert.deepEqual(plan.close, []);
+});
+
+test('another listener taking over a freed address waits for it to close', () => {
+  const plan = reconcile(running(makeListener({ id: 'old', port: 80 })), makeSnapshot(2, [makeListener({ id: 'new', port: 80 })], []));
+  assert.deepEqual(plan.closeFirst, ['old']);
+});
+
+test('disabled listeners are closed and not opened', () => {
+  const plan = reconcile(running(makeListener({ id: 'a', port: 1 })), makeSnapshot(2, [makeListener({ id: 'a', port: 1, enabled: false }), makeListener({ id: 'b', port: 2, enabled: false })], []));
+  assert.deepEqual(plan.open, []);
+  assert.deepEqual(plan.update, []);
+  assert.deepEqual(plan.close, ['a']);
+});
