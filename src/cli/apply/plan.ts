@@ -104,11 +104,13 @@ export function plan(desired: DesiredState, actual: ActualState, options: PlanOp
   const creates: Action[] = [];
   const updates: Action[] = [];
   const wanted = new Set<RefKey>();
+  const nodes: DesiredNode[] = [];
 
   /** Converges one node; false when it is (re)created, so its children are all created too. */
   const converge = (node: DesiredNode, parentExists: boolean): boolean => {
     const ref = refKey(node.kind, node.key);
     wanted.add(ref);
+    nodes.push(node);
     const found = parentExists ? (index.get(ref) ?? []) : [];
     const [current, ...others] = found;
     if (current === undefined) {
@@ -152,6 +154,13 @@ export function plan(desired: DesiredState, actual: ActualState, options: PlanOp
       for (const policy of listener.l7policies) {
         const policyExists = converge(policy, listenerExists);
         for (const rule of policy.rules) converge(rule, policyExists);
+      }
+    }
+  }
+  for (const node of nodes) {
+    for (const [path, target] of Object.entries(node.refs)) {
+      for (const ref of Array.isArray(target) ? target : [target]) {
+        if (!wanted.has(ref) && !index.has(ref)) problems.push(`${node.kind} ${node.key}: ${path} names ${ref.replace(':', ' ')}, which is neither in the file nor in the API`);
       }
     }
   }

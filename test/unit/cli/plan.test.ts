@@ -197,6 +197,14 @@ loadbalancers:
     assert.throws(() => plan(desired(DEMO), doubled, { prune: false }), /pool demo\/api matches 2 resources/);
   });
 
+  it('refuses a reference to something neither in the file nor in the API', () => {
+    const { actual } = demoActual();
+    assert.throws(() => plan(desired(DEMO.replace('default_pool: web', 'default_pool: nowhere')), actual, { prune: false }), /listener demo\/HTTP:80: default_pool_id names pool demo\/nowhere, which is neither in the file nor in the API/);
+    // A certificate the API has but the file does not list is fine.
+    const withCert: ActualState = { ...actual, certificates: [res({ name: 'site' })] };
+    assert.equal(plan(desired(DEMO.replace('default_pool: web', 'default_pool: web\n        default_certificate: site')), withCert, { prune: false }).length, 1);
+  });
+
   it('creates the children of a new load balancer even if names repeat elsewhere', () => {
     const { actual } = demoActual();
     const actions = plan(desired(DEMO.replace('name: demo', 'name: demo2').replace('vip_address: 127.0.1.10', 'vip_address: 127.0.1.11')), actual, { prune: false });
