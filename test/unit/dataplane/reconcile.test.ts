@@ -18,7 +18,7 @@ test('a change of port or address reopens the listener', () => {
   const plan = reconcile(running(makeListener({ id: 'a', port: 1 }), makeListener({ id: 'b', port: 2 })), makeSnapshot(2, [makeListener({ id: 'a', port: 9 }), makeListener({ id: 'b', port: 2, address: '127.0.1.1' })], []));
   assert.deepEqual(plan.open.map((l) => l.id), ['a', 'b']);
   assert.deepEqual(plan.update, []);
-  assert.deepEqual(plan.close.sort(), ['a', 'b']);
+  assert.deepEqual([...plan.close].sort(), ['a', 'b']);
 });
 
 test('a protocol change on the same port closes the old socket before the new one opens', () => {
