@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProcess, withFileLimit } from './processes.js';
 import type { Child } from './processes.js';
-import { HOST, freePort, sleep } from './system.js';
+import { HOST, sleep } from './system.js';
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const START_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+const READY_LINE = /elbow API listening on (http:\/\/\S+) \(/;
 
 export type Resource = Record<string, unknown> & { id: string };
 
@@ -64,21 +65,22 @@ export interface RunningElbow {
 }
 
 export async function startElbow(dataDir: string, workers: number, fileLimit: number): Promise<RunningElbow> {
-  const port = await freePort();
   const token = randomBytes(16).toString('hex');
   const [command, args] = withFileLimit(fileLimit, process.execPath, [
     '--import', 'tsx', path.join(REPO_DIR, 'src', 'main.ts'),
-    'serve', '--api', `${HOST}:${port}`, '--data-dir', dataDir, '--workers', String(workers),
+    'serve', '--api', `${HOST}:0`, '--data-dir', dataDir, '--workers', String(workers),
   ]);
   const child = startProcess('elbow', command, args, { cwd: REPO_DIR, env: { ...process.env, ELBOW_API_TOKEN: token, ELBOW_LOG_LEVEL: 'warn' } });
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!child.output().includes('elbow API listening')) {
+  let url: string | undefined;
+  while ((url = READY_LINE.exec(child.output())?.[1]) === undefined) {
     if (child.process.exitCode !== null || Date.now() > deadline) {
       await child.stop();
-      const last = child.output().trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`elbow serve did not start: ${last.slice(0, 300) || 'no output'}`);
+      const lines = child.output().split('\n').map((line) => line.trim()).filter(Boolean);
+      const reason = lines.find((line) => /\bError\b|error:/i.test(line)) ?? lines.at(-1) ?? 'no output';
+      throw new Error(`elbow serve did not start: ${reason.slice(0, 200)}`);
     }
     await sleep(100);
   }
-  return { child, api: new ElbowApi(`http://${HOST}:${port}`, token) };
+  return { child, api: new ElbowApi(url, token) };
 }

@@ -30,7 +30,7 @@ export const tcpConnections: RoundScenario = {
       { port, duration: options.duration, concurrency: CONNECT_CONCURRENCY },
       (options.duration + 30) * 1000,
     );
-    if (result.completed === 0 || result.failed > result.completed * 0.01) {
+    if (result.completed === 0 || result.failed > result.completed * 0.05) {
       throw new Unavailable(`${result.failed} failed connections, ${result.completed} completed`);
     }
     return { cps: result.completed / result.seconds };
