@@ -1,0 +1,122 @@
+// The running form of every HTTP-speaking listener (HTTP, HTTPS/TERMINATED_HTTPS): admission
+// (connection_limit, allowed_cidrs/ip group, before a byte is read), Node's strict HTTP parser
+// with bounded heads and a headers timeout (slowloris), parser errors answered 400/431 and the
+// connection closed, requests and upgrades to the proxy, live configuration updates.
+
+import type { Server as HttpServer, ServerOptions } from 'node:http';
+import type { Server as NetServer, Socket } from 'node:net';
+import type { ListenerContext, ListenerRuntime } from '../listener-runtime.js';
+import { TrackedServer } from '../listeners/tcp-server.js';
+import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import { writeRawAnswer } from './error-responses.js';
+import { compileGeneration, ProxyState } from './proxy-generation.js';
+import { handleRequest } from './request-handler.js';
+import { handleUpgrade } from './upgrade-tunnel.js';
+
+export interface HttpLimits {
+  /** Largest request head (request line + headers) in bytes; larger ones get 431. Node's default. */
+  readonly maxHeaderSize: number;
+  /** Bound on the time to receive a request head (slowloris), capped by timeout_client_data. */
+  readonly headersTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderSize: 16 * 1024, headersTimeoutMs: 30_000 };
+
+/** Options for node:http / node:http2 servers: strict parser always, whole-request timeout off (bodies may be huge). */
+export function httpServerOptions(limits: HttpLimits): ServerOptions {
+  return {
+    maxHeaderSize: limits.maxHeaderSize,
+    insecureHTTPParser: false,
+    requestTimeout: 0,
+    headersTimeout: limits.headersTimeoutMs,
+    // How often Node checks the headers timeout; the bound is accurate to this.
+    connectionsCheckingInterval: 1_000,
+    noDelay: true,
+    joinDuplicateHeaders: false,
+  };
+}
+
+type ServerTimeouts = { headersTimeout: number; keepAliveTimeout: number; requestTimeout: number };
+
+function applyTimeouts(server: NetServer, config: SnapshotListener, limits: HttpLimits): void {
+  const settable = server as unknown as ServerTimeouts;
+  settable.headersTimeout = Math.min(limits.headersTimeoutMs, config.timeouts.clientData);
+  settable.keepAliveTimeout = config.timeouts.clientData;
+  settable.requestTimeout = 0;
+}
+
+/** Node parser error codes → the status elbow answers with. */
+function parserErrorStatus(error: Error & { code?: string }): number {
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 431;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  return 400;
+}
+
+export interface L7ServerBuild {
+  readonly server: NetServer;
+  /** Extra work on a configuration update (TLS contexts). */
+  reconfigure?(config: SnapshotListener): void;
+}
+
+export function runL7Listener(
+  initial: SnapshotListener,
+  initialContext: ListenerContext,
+  scheme: 'http' | 'https',
+  limits: HttpLimits,
+  build: (state: ProxyState) => L7ServerBuild,
+): ListenerRuntime {
+  const state = new ProxyState(scheme, compileGeneration(initial, initialContext));
+  const { server, reconfigure } = build(state);
+  const tracked = new TrackedServer(server, initial.address, initial.port);
+  applyTimeouts(server, initial, limits);
+
+  server.on('connection', (socket: Socket) => {
+    const { config, context, admit } = state.current;
+    socket.on('error', () => undefined);
+    const address = socket.remoteAddress;
+    const overLimit = config.connectionLimit >= 0 && tracked.connections.size >= config.connectionLimit;
+    if (address === undefined || overLimit || (admit !== null && !admit(address))) {
+      context.stats.requestError();
+      socket.destroy();
+      return;
+    }
+    context.stats.connectionOpened();
+    tracked.track(socket);
+    socket.once('close', () => context.stats.connectionClosed());
+  });
+  server.on('request', (req, res) => handleRequest(state, req, res));
+  // Expect: 100-continue goes to the member, whose 100 (or final answer) is relayed.
+  server.on('checkContinue', (req, res) => handleRequest(state, req, res));
+  server.on('upgrade', (req, socket, head) => handleUpgrade(state, req, socket as Socket, head as Buffer));
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    const { context } = state.current;
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = parserErrorStatus(error);
+    context.stats.requestError();
+    context.stats.httpResponse(status, 0);
+    writeRawAnswer(socket, status, status === 431 ? 'request head too large' : status === 408 ? 'request head not received in time' : `malformed request (${error.code ?? error.message})`);
+  });
+  server.on('error', (error: Error) => state.current.context.log('error', 'L7 listener error', { listener: initial.id, error: error.message }));
+
+  return {
+    id: initial.id,
+    start: () => tracked.start(),
+    update(config, context) {
+      state.update(compileGeneration(config, context));
+      applyTimeouts(server, config, limits);
+      reconfigure?.(config);
+    },
+    async close(drainMs) {
+      // Idle keep-alive connections have nothing to finish.
+      (server as HttpServer).closeIdleConnections?.();
+      await tracked.close(drainMs);
+      state.agents.destroy();
+    },
+    get openConnections() {
+      return tracked.connections.size;
+    },
+  };
+}

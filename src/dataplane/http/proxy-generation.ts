@@ -1,0 +1,52 @@
+// What a running L7 listener derives from one snapshot's configuration (compiled once per update)
+// and what it keeps across updates (member connection pools, learned application cookies).
+
+import type { AccessFilter } from '../access-control.js';
+import { createAccessFilter } from '../access-control.js';
+import type { ListenerContext } from '../listener-runtime.js';
+import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import { compilePolicies, type Router } from '../routing/compile-policies.js';
+import { AppCookieTable } from './session-cookies.js';
+import { UpstreamAgents } from './upstream-agents.js';
+
+export interface ProxyGeneration {
+  readonly config: SnapshotListener;
+  readonly context: ListenerContext;
+  readonly route: Router;
+  /** null: every client is admitted. */
+  readonly admit: AccessFilter | null;
+}
+
+export function compileGeneration(config: SnapshotListener, context: ListenerContext): ProxyGeneration {
+  const route = compilePolicies(config, (rule, error) =>
+    context.log('warn', 'forwarding rule does not compile; it never matches', { listener: config.id, rule: rule.id, error: error.message }));
+  return { config, context, route, admit: createAccessFilter(config.accessControl) };
+}
+
+/** State of one listener that outlives configuration updates. */
+export class ProxyState {
+  readonly agents = new UpstreamAgents();
+  private readonly appCookies = new Map<string, AppCookieTable>();
+
+  constructor(
+    readonly scheme: 'http' | 'https',
+    private generation: ProxyGeneration,
+  ) {}
+
+  get current(): ProxyGeneration {
+    return this.generation;
+  }
+
+  update(generation: ProxyGeneration): void {
+    this.generation = generation;
+  }
+
+  appCookieTable(poolId: string): AppCookieTable {
+    let table = this.appCookies.get(poolId);
+    if (!table) {
+      table = new AppCookieTable();
+      this.appCookies.set(poolId, table);
+    }
+    return table;
+  }
+}
