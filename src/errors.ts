@@ -39,6 +39,7 @@ export const ERRORS = {
   VIP_RANGE_EXHAUSTED: { status: 409, message: 'No free address left in the VIP range {range}' },
   IN_USE: { status: 409, message: '{kind} {id} is in use by {user_kind} {user_id}' },
   HEALTH_MONITOR_EXISTS: { status: 409, message: 'Pool {pool_id} already has health monitor {id}' },
+  LISTENER_HAS_DEFAULT_POOL: { status: 409, message: 'Listener {listener_id} already has default pool {pool_id}' },
   // 413, 415
   BODY_TOO_LARGE: { status: 413, message: 'Request body larger than {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },

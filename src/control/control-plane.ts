@@ -24,3 +24,5 @@ export interface ControlPlane {
   /** Octavia's stats: {"stats": {bytes_in, bytes_out, active_connections, total_connections, request_errors}}. */
   stats(kind: 'loadbalancer' | 'listener', id: string): Promise<Record<string, unknown>>;
 }
+
+export { createControlPlane, type ControlPlaneOptions } from './create-control-plane.js';

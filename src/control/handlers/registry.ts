@@ -1,0 +1,25 @@
+// One handler per resource kind; `satisfies` fails to compile until every kind has one.
+
+import type { ResourceKind } from '../../model/types.js';
+import { certificateHandler } from './certificates.js';
+import type { KindHandler } from './handler.js';
+import { healthmonitorHandler } from './health-monitors.js';
+import { ipgroupHandler } from './ipgroups.js';
+import { l7policyHandler } from './l7-policies.js';
+import { l7ruleHandler } from './l7-rules.js';
+import { listenerHandler } from './listeners.js';
+import { loadbalancerHandler } from './loadbalancers.js';
+import { memberHandler } from './members.js';
+import { poolHandler } from './pools.js';
+
+export const HANDLERS = {
+  loadbalancer: loadbalancerHandler,
+  listener: listenerHandler,
+  pool: poolHandler,
+  member: memberHandler,
+  healthmonitor: healthmonitorHandler,
+  l7policy: l7policyHandler,
+  l7rule: l7ruleHandler,
+  certificate: certificateHandler,
+  ipgroup: ipgroupHandler,
+} satisfies { [K in ResourceKind]: KindHandler<K> };
