@@ -16,9 +16,9 @@ import type { ResourceByKind, ResourceKind } from '../model/types.js';
 export interface ListQuery {
   /** Equality on top-level scalar fields (strings, numbers, booleans). */
   filters?: Record<string, string | number | boolean | null>;
-  /** At most this many, in creation order (then id). */
+  /** At most this many, in creation order (created_at, then insertion order). */
   limit?: number;
-  /** Start after the resource with this id (Octavia's `marker`). */
+  /** Start after the resource with this id (Octavia's `marker`); an unknown id is ElbowError INVALID_QUERY. */
   marker?: string;
 }
 
@@ -26,10 +26,14 @@ export interface ListQuery {
 export interface StoreTx {
   get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined>;
   list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]>;
-  /** Throws UniqueViolation when a unique index is hit. */
+  /**
+   * Throws UniqueViolation when a unique index is hit; the write is undone and the transaction
+   * stays usable. A listener clashing on its own load balancer is reported as listener_port.
+   */
   insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void>;
-  /** Replaces the stored resource with the same id. Throws UniqueViolation too. */
+  /** Replaces the stored resource with the same id (ElbowError NOT_FOUND if none). Throws UniqueViolation too. */
   update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void>;
+  /** Removing a missing id is not a write. */
   remove(kind: ResourceKind, id: string): Promise<void>;
 }
 
@@ -45,7 +49,8 @@ export interface Store {
   /**
    * Runs fn in one serializable transaction. When fn wrote anything, the revision is
    * incremented once and the commit is durable before the promise resolves.
-   * If fn throws, nothing is written and the error is rethrown.
+   * If fn throws, nothing is written and the error is rethrown. Transactions run one at a time:
+   * fn must not call store.transaction itself (it would wait for itself).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }>;
   get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined>;

@@ -233,6 +233,20 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
       assert.deepStrictEqual(await store.get('listener', fallback.id), fallback);
     });
 
+    test('operations started together inside one transaction all apply, a failing one alone', async (t) => {
+      const { store } = await openFresh(t, createStorage);
+      const p = pool('lb');
+      const members = Array.from({ length: 10 }, (_, i) => member(p.id, { protocol_port: 1000 + i }));
+      const clash = member(p.id, { protocol_port: 1000 });
+      const { value } = await store.transaction(async (tx) => {
+        await tx.insert('pool', p);
+        const outcomes = await Promise.allSettled([...members.map((m) => tx.insert('member', m)), tx.insert('member', clash), tx.list('member')]);
+        return outcomes.map((outcome) => outcome.status);
+      });
+      assert.deepStrictEqual(value, [...members.map(() => 'fulfilled'), 'rejected', 'fulfilled']);
+      assert.deepStrictEqual(await store.list('member'), members);
+    });
+
     test('20 concurrent check-then-insert transactions on one port: exactly one commits', async (t) => {
       const { store } = await openFresh(t, createStorage);
       const lb = loadBalancer();

@@ -199,33 +199,37 @@ class PostgresStore implements Store {
   }
 }
 
+/**
+ * Operations run one after another even when fn starts several at once (Promise.all): they
+ * share one connection, and a write's savepoint must not interleave with another statement.
+ */
 class PostgresTx implements StoreTx {
   wrote = false;
   private finished = false;
+  private readonly operations = new AsyncMutex();
 
   constructor(private readonly queries: PostgresQueries) {}
 
-  async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
-    this.assertActive();
-    return this.queries.get(kind, id);
+  get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
+    return this.run(() => this.queries.get(kind, id));
   }
 
-  async list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
-    this.assertActive();
-    return this.queries.list(kind, query);
+  list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
+    return this.run(() => this.queries.list(kind, query));
   }
 
-  async insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
-    await this.write(kind, resource, () => this.queries.insert(kind, resource));
+  insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
+    return this.run(() => this.write(kind, resource, () => this.queries.insert(kind, resource)));
   }
 
-  async update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
-    await this.write(kind, resource, () => this.queries.update(kind, resource));
+  update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
+    return this.run(() => this.write(kind, resource, () => this.queries.update(kind, resource)));
   }
 
-  async remove(kind: ResourceKind, id: string): Promise<void> {
-    this.assertActive();
-    if (await this.queries.remove(kind, id)) this.wrote = true;
+  remove(kind: ResourceKind, id: string): Promise<void> {
+    return this.run(async () => {
+      if (await this.queries.remove(kind, id)) this.wrote = true;
+    });
   }
 
   finish(): void {
@@ -237,7 +241,6 @@ class PostgresTx implements StoreTx {
    * that, as on SQLite, fn can catch a UniqueViolation and go on.
    */
   private async write(kind: ResourceKind, resource: ResourceByKind[ResourceKind], statement: () => Promise<void>): Promise<void> {
-    this.assertActive();
     await this.queries.command('SAVEPOINT elbow_write');
     try {
       await statement();
@@ -252,8 +255,11 @@ class PostgresTx implements StoreTx {
     this.wrote = true;
   }
 
-  private assertActive(): void {
-    if (this.finished) throw new Error('the transaction has already ended');
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    return this.operations.run(() => {
+      if (this.finished) throw new Error('the transaction has already ended');
+      return operation();
+    });
   }
 }
 

@@ -26,6 +26,7 @@ export class SqliteStatements {
     const where: string[] = [];
     const params: SqlValue[] = [];
     for (const [field, value] of Object.entries(query.filters ?? {})) {
+      if (value === undefined) continue;
       assertFilterField(field);
       // The literal JSON path lets SQLite use the expression indexes of migrations.ts.
       if (value === null) {
