@@ -86,7 +86,7 @@ export function send(port: number, path: string, options: { method?: string; hea
 }
 
 /** Writes raw bytes on a new connection and collects everything until the server closes (or `ms` pass). */
-export function rawExchange(port: number, bytes: Buffer | string, ms = 2_000): Promise<{ text: string; closedByServer: boolean }> {
+export function rawExchange(port: number, bytes: Buffer | string, ms = 2_000, halfClose = false): Promise<{ text: string; closedByServer: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
@@ -101,5 +101,7 @@ export function rawExchange(port: number, bytes: Buffer | string, ms = 2_000): P
       resolve({ text, closedByServer: true });
     });
     socket.write(bytes);
+    // Half-closing says "no more requests": the server answers what it has, then closes.
+    if (halfClose) socket.end();
   });
 }

@@ -69,6 +69,9 @@ export function runL7Listener(
   const { server, reconfigure } = build(state);
   const tracked = new TrackedServer(server, initial.address, initial.port);
   applyTimeouts(server, initial, limits);
+  // A client that half-closes after its request ("no more requests") still gets its answers;
+  // Node's default would close the connection at the client's FIN and drop them.
+  (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   server.on('connection', (socket: Socket) => {
     const { config, context, admit } = state.current;

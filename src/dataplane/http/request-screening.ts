@@ -16,8 +16,11 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 export function screenRequest(method: string, httpVersion: string, rawHeaders: readonly string[]): string | null {
   let transferEncoding = false;
   let contentLength: string | undefined;
+  let hosts = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
+    // RFC 9112 §3.2: more than one Host is a 400; members could pick different ones.
+    if (name === 'host' && ++hosts > 1) return 'more than one Host header';
     const canonical = FRAMING_NAMES.get(name.replace(/[^a-z]/g, ''));
     if (canonical === undefined) continue;
     if (name !== canonical) return `header name "${rawHeaders[i]}" looks like ${canonical}`;
