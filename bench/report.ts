@@ -81,6 +81,7 @@ export function summarize(samples: readonly Sample[], scenarios: readonly Scenar
 
 export function formatNumber(value: number): string {
   const magnitude = Math.abs(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
   if (magnitude >= 100) return value.toFixed(0);
   if (magnitude >= 10) return value.toFixed(1);

@@ -38,7 +38,10 @@ async function createFrontend(api: ElbowApi, loadbalancerId: string, name: Front
       default_pool_id: pool.id,
       ...(spec.tls ? { default_tls_container_ref: await certificateRef() } : {}),
     });
-    if (listener.provisioning_status !== 'ACTIVE') return { unavailable: `listener ${String(listener.provisioning_status)}` };
+    if (listener.provisioning_status !== 'ACTIVE') {
+      const reason = typeof listener.provisioning_status_reason === 'string' ? `: ${listener.provisioning_status_reason}` : '';
+      return { unavailable: `${spec.listenerProtocol} listener ${String(listener.provisioning_status)}${reason}`.slice(0, 160) };
+    }
     return { port };
   } catch (err) {
     return { unavailable: (err as Error).message.slice(0, 160) };

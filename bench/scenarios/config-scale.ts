@@ -1,5 +1,5 @@
 // Scenario 6 (elbow only): configuration at scale. A fresh elbow gets L load balancers, S
-// listeners and M members through its API (TCP listeners on VIPs elbow allocates, members on
+// listeners and M members through its API (TCP listeners on loopback VIPs 127.0.1.x…, members on
 // 127.0.0.1 ports nothing listens on, no health monitors: no traffic is sent). Reports creates/s,
 // the time of one listener update at that size (median of a few) and the RSS of elbow.
 import path from 'node:path';
@@ -20,6 +20,11 @@ export function share(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 }
 
+/** A loopback VIP per load balancer (127.0.1.1, 127.0.1.2, …), clear of the other targets' 127.0.0.1. */
+export function vipAddress(index: number): string {
+  return `127.0.${1 + Math.floor(index / 254)}.${1 + (index % 254)}`;
+}
+
 interface Progress {
   creates: number;
   loadBalancers: number;
@@ -30,7 +35,7 @@ interface Progress {
 }
 
 async function buildLoadBalancer(api: ElbowApi, index: number, listenerCount: number, membersPerListener: number[], progress: Progress): Promise<void> {
-  const loadbalancer = await api.create('loadbalancer', 'loadbalancers', { name: `scale-${index}` });
+  const loadbalancer = await api.create('loadbalancer', 'loadbalancers', { name: `scale-${index}`, vip_address: vipAddress(index) });
   progress.creates += 1;
   progress.loadBalancers += 1;
   for (let l = 0; l < listenerCount; l += 1) {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parseIperfJson } from '../../../bench/iperf.js';
 import { formatTable, median, summarize } from '../../../bench/report.js';
 import type { Sample, Scenario } from '../../../bench/scenario.js';
-import { share } from '../../../bench/scenarios/config-scale.js';
+import { share, vipAddress } from '../../../bench/scenarios/config-scale.js';
 import { idleConnectionCount } from '../../../bench/scenarios/idle-memory.js';
 import { parseWrkOutput, wrkProblem } from '../../../bench/wrk.js';
 
@@ -110,4 +110,5 @@ test('share splits evenly and idleConnectionCount respects the file limit', () =
   assert.equal(share(10_000, 2000).reduce((a, b) => a + b, 0), 10_000);
   assert.equal(idleConnectionCount(10_000, 20_000), 9750);
   assert.equal(idleConnectionCount(1000, 20_000), 1000);
+  assert.deepEqual([vipAddress(0), vipAddress(253), vipAddress(254), vipAddress(999)], ['127.0.1.1', '127.0.1.254', '127.0.2.1', '127.0.4.238']);
 });
