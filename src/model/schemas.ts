@@ -4,11 +4,12 @@
 // Bodies are strict (additionalProperties: false) except for a few fields Octavia clients send
 // that elbow accepts and ignores (IGNORED_FIELDS).
 
-import { Type, type Static, type TObject, type TOptional, type TProperties, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TObject, type TOptional, type TUnion, type TProperties, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { ElbowError } from '../errors.js';
+import { checkPort } from './rules/port-range.js';
 import {
   HEALTH_MONITOR_TYPES,
   L7_ACTIONS,
@@ -22,13 +23,15 @@ import {
 } from './types.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Enum = <const T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TSchema & { static: T[number] };
+const Enum = <const T extends readonly string[]>(values: T): TUnion<TLiteral<T[number]>[]> => Type.Union(values.map((v) => Type.Literal(v)));
 
 const Name = Nullable(Type.String({ maxLength: 255 }));
 const Description = Nullable(Type.String({ maxLength: 255 }));
 const Id = Type.String({ minLength: 1, maxLength: 255 });
 const Ref = Nullable(Type.String({ maxLength: 255 }));
-const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const PORT_RANGE = { minimum: 1, maximum: 65535 };
+/** Ports get their own error, INVALID_PORT (rules/port-range.ts). */
+const Port = Type.Integer(PORT_RANGE);
 const Tags = Type.Array(Type.String({ maxLength: 255 }));
 /** Milliseconds, 0 up to one year. */
 const TimeoutMs = Type.Integer({ minimum: 0, maximum: 31_536_000_000 });
@@ -47,7 +50,8 @@ const Optional = <P extends TProperties>(properties: P) =>
 
 /** Creates strict body schemas: `required` fields must be present, `optional` may be. */
 function body<R extends TProperties, O extends TProperties>(required: R, optional: O) {
-  return Type.Object({ ...required, ...Optional(optional), ...IGNORED_FIELDS }, { additionalProperties: false });
+  const rest = Object.fromEntries(Object.entries(optional).filter(([key]) => !(key in required))) as Omit<O, keyof R>;
+  return Type.Object({ ...Optional(rest), ...required, ...IGNORED_FIELDS }, { additionalProperties: false });
 }
 
 // ---- loadbalancer ----
@@ -330,7 +334,13 @@ export function validateBody<K extends ResourceKind, M extends BodyMode>(kind: K
   const first = checker.Errors(input).First();
   if (!first) throw new ElbowError('INVALID_BODY', { field: kind, detail: 'invalid' });
   const precise = explainUnion(first);
-  throw new ElbowError('INVALID_BODY', { field: fieldName(precise.path) || kind, detail: describe(precise) });
+  const field = fieldName(precise.path) || kind;
+  if (isPortSchema(precise.schema)) checkPort(field, precise.value);
+  throw new ElbowError('INVALID_BODY', { field, detail: describe(precise) });
+}
+
+function isPortSchema(schema: TSchema): boolean {
+  return schema.type === 'integer' && schema.minimum === PORT_RANGE.minimum && schema.maximum === PORT_RANGE.maximum;
 }
 
 /** TypeBox reports a bad enum or nullable field as "Expected union value"; say what was expected. */

@@ -1,0 +1,40 @@
+// docs/errors.md documents every code of src/errors.ts with its HTTP status and message.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { ERRORS, ElbowError } from '../../src/errors.js';
+
+const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+/** `| \`CODE\` | 409 | message | when |` rows; `\|` is an escaped pipe inside a cell. */
+function documentedCodes(): Map<string, { status: number; message: string }> {
+  const rows = new Map<string, { status: number; message: string }>();
+  for (const line of doc.split('\n')) {
+    const match = /^\| `([A-Z0-9_]+)` \| (\d{3}) \| ((?:[^|\\]|\\.)*) \|/.exec(line);
+    if (match) rows.set(match[1] as string, { status: Number(match[2]), message: (match[3] as string).trim().replace(/\\\|/g, '|') });
+  }
+  return rows;
+}
+
+test('docs/errors.md lists exactly the codes of src/errors.ts', () => {
+  assert.deepEqual([...documentedCodes().keys()].sort(), Object.keys(ERRORS).sort());
+});
+
+test('docs/errors.md gives each code the status and message of src/errors.ts', () => {
+  const documented = documentedCodes();
+  for (const [code, { status, message }] of Object.entries(ERRORS)) {
+    assert.deepEqual(documented.get(code), { status, message }, code);
+  }
+});
+
+test('ElbowError fills the message template and renders the API error JSON', () => {
+  const error = new ElbowError('LISTENER_PORT_CONFLICT', { id: 'abc', protocol: 'HTTP', port: 443, transport: 'TCP' });
+  assert.equal(error.status, 409);
+  assert.deepEqual(error.toJSON(), {
+    faultcode: 'Client',
+    faultstring: 'Another listener on this load balancer (id abc, HTTP:443) already uses TCP port 443',
+    code: 'LISTENER_PORT_CONFLICT',
+  });
+  assert.equal(new ElbowError('INTERNAL', { detail: 'x' }).toJSON().faultcode, 'Server');
+});
