@@ -1,0 +1,46 @@
+// Binds a TLS-terminating server (node:tls, node:https or node:http2) to a listener's compiled TLS:
+// the server is created with options that read the current compilation at each handshake, and an
+// update swaps it (new certificates serve the next connection, no rebinding). OPTIONAL client
+// authentication refuses a presented certificate that did not verify.
+
+import type { Server as TlsServer, TLSSocket, TlsOptions } from 'node:tls';
+import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import { applyListenerTls, compileListenerTls, refusesPresentedCertificate, tlsServerOptions, type CompiledListenerTls } from './listener-tls.js';
+
+export class TlsServerBinding {
+  private compiled: CompiledListenerTls;
+
+  constructor(config: SnapshotListener) {
+    this.compiled = compileListenerTls(requireTls(config));
+  }
+
+  /** Options to create the server with. */
+  serverOptions(): TlsOptions {
+    return tlsServerOptions(() => this.compiled);
+  }
+
+  /** Call once the server exists: enforces OPTIONAL client authentication. */
+  attach(server: TlsServer): void {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (refusesPresentedCertificate(this.compiled, socket)) socket.destroy();
+    });
+    // A failed handshake is the client's problem; the server keeps serving.
+    server.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
+  }
+
+  update(server: TlsServer, config: SnapshotListener): void {
+    this.compiled = compileListenerTls(requireTls(config));
+    applyListenerTls(server, this.compiled);
+  }
+}
+
+function requireTls(config: SnapshotListener): NonNullable<SnapshotListener['tls']> {
+  if (config.tls === null) throw new Error(`listener ${config.id} (${config.protocol}) has no TLS configuration`);
+  return config.tls;
+}
+
+/** HTTP/2 is offered unless the listener's alpn_protocols leave it out. */
+export function offersHttp2(config: SnapshotListener): boolean {
+  const alpn = config.tls?.alpnProtocols ?? [];
+  return alpn.length === 0 || alpn.includes('h2');
+}
