@@ -191,8 +191,7 @@ interface NodeDiff {
 function diffNode(node: DesiredNode, actual: ApiObject, refOfId: ReadonlyMap<string, RefKey>): NodeDiff {
   const changes: FieldChange[] = [];
   for (const [field, value] of Object.entries(node.fields)) {
-    if (field in WRITE_ONLY) continue;
-    if (!subsetEqual(value, actual[field])) changes.push({ field, from: actual[field], to: value });
+    if (!(field in WRITE_ONLY)) collectChanges(field, value, actual[field], changes);
   }
   for (const [path, want] of Object.entries(node.refs)) {
     const raw = getPath(actual, path);
@@ -204,6 +203,19 @@ function diffNode(node: DesiredNode, actual: ApiObject, refOfId: ReadonlyMap<str
   const body = Object.fromEntries(Object.entries(node.fields).filter(([f]) => changedTop.has(f)));
   const refs = Object.fromEntries(Object.entries(node.refs).filter(([p]) => changedTop.has(p.split('.')[0] ?? p)));
   return { changes, body, refs };
+}
+
+/** Differences of one field; inside objects present on both sides, per key (`ipgroup.type black→white`). */
+function collectChanges(path: string, desired: unknown, actual: unknown, changes: FieldChange[]): void {
+  if (isPlainObject(desired) && isPlainObject(actual)) {
+    for (const [k, v] of Object.entries(desired)) collectChanges(`${path}.${k}`, v, actual[k], changes);
+  } else if (!subsetEqual(desired, actual)) {
+    changes.push({ field: path, from: actual, to: desired });
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A reference field's value (an id, or a URL ending in one) as the RefKey it names. */

@@ -240,6 +240,7 @@ loadbalancers:
     assert.deepEqual(plan(desired(file('white')), actual, { prune: false }), []);
     const [update] = plan(desired(file('black')), actual, { prune: false });
     assert.ok(update?.op === 'update');
+    assert.equal(describeAction(update), '~ listener demo/TCP:22 ipgroup.type white→black');
     assert.deepEqual(update.body, { ipgroup: { enable_ipgroup: true, type: 'black' } });
     assert.deepEqual(update.refs, { 'ipgroup.ipgroup_id': 'ipgroup:office' });
   });
