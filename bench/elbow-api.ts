@@ -64,9 +64,18 @@ export interface RunningElbow {
   api: ElbowApi;
 }
 
-export async function startElbow(dataDir: string, workers: number, fileLimit: number): Promise<RunningElbow> {
+export interface ElbowStart {
+  dataDir: string;
+  workers: number;
+  fileLimit: number;
+  /** Run under --cpu-prof (cluster workers inherit it) with the profiles written here. */
+  profileDir: string | null;
+}
+
+export async function startElbow({ dataDir, workers, fileLimit, profileDir }: ElbowStart): Promise<RunningElbow> {
   const token = randomBytes(16).toString('hex');
   const [command, args] = withFileLimit(fileLimit, process.execPath, [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     '--import', 'tsx', path.join(REPO_DIR, 'src', 'main.ts'),
     'serve', '--api', `${HOST}:0`, '--data-dir', dataDir, '--workers', String(workers),
   ]);

@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface ScaleSizes {
@@ -19,6 +20,8 @@ export interface BenchOptions {
   idleConnections: number;
   /** Seconds the configuration-scale scenario may spend creating resources. */
   scaleBudgetSeconds: number;
+  /** When set, elbow runs with --cpu-prof and its processes' profiles land here. */
+  profileDir: string | null;
   /** Where latest.{json,md,svg} go. */
   resultsDir: string;
 }
@@ -32,6 +35,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --idle-connections N   idle TCP connections for the memory scenario (default 10000)
   --scale-budget S       seconds the scale scenario may spend creating (default 600)
   --quick                smoke run: 1 round of 2 s, scale 20,40,200 within 60 s, 1000 idle connections
+  --profile DIR          run elbow under node --cpu-prof, profiles (every process) written to DIR
   --results DIR          where latest.json/.md/.svg are written (default bench/results)
   --help`;
 
@@ -54,6 +58,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'idle-connections': { type: 'string' },
       'scale-budget': { type: 'string' },
       quick: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       results: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -71,6 +76,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     scale: { loadBalancers, listeners, members },
     idleConnections: positiveInt(values['idle-connections'], quick ? 1000 : 10000, '--idle-connections'),
     scaleBudgetSeconds: positiveInt(values['scale-budget'], quick ? 60 : 600, '--scale-budget'),
+    profileDir: values.profile ? path.resolve(values.profile) : null,
     resultsDir: values.results ?? 'bench/results',
   };
 }

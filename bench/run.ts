@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     const backendDir = path.join(dir, 'backend');
     mkdirSync(backendDir);
     backends = await startBackends(backendDir, tls, limit);
-    const plan: ProxyPlan = { dir, cores: options.cores, backends: backends.ports, tls, maxConnections: idle + 1000, fileLimit: limit };
+    const plan: ProxyPlan = { dir, cores: options.cores, backends: backends.ports, tls, maxConnections: idle + 1000, fileLimit: limit, profileDir: options.profileDir };
     console.log('Starting haproxy, nginx and elbow…');
     targets = await startTargets(plan);
     const held = backends.heldConnections;
@@ -117,6 +117,7 @@ async function main(): Promise<number> {
   writeFileSync(path.join(options.resultsDir, 'latest.md'), formatMarkdown(rows, machine, options));
   writeFileSync(path.join(options.resultsDir, 'latest.svg'), ratioChart(rows, subtitle));
   console.log(`\nWrote ${options.resultsDir}/latest.{json,md,svg}`);
+  if (options.profileDir) console.log(`elbow CPU profiles: ${options.profileDir} (open in Chrome DevTools or speedscope)`);
   return 0;
 }
 

@@ -42,6 +42,8 @@ export interface ProxyPlan {
   maxConnections: number;
   /** Open-files limit children may raise themselves to. */
   fileLimit: number;
+  /** Where elbow writes CPU profiles (--profile), or null. */
+  profileDir: string | null;
 }
 
 export interface Target {

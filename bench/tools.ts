@@ -1,4 +1,5 @@
 // The Debian tools the benchmark drives; a missing one stops the run with the install line.
+// (HTTPS is measured with wrk too, so h2load is not needed.)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -27,7 +28,6 @@ const TOOLS: readonly Tool[] = [
   { name: 'haproxy', debianPackage: 'haproxy', present: () => onPath('haproxy') },
   { name: 'nginx', debianPackage: 'nginx', present: () => onPath('nginx') },
   { name: 'nginx stream module', debianPackage: 'libnginx-mod-stream', present: () => onPath('nginx') && nginxHasStream() },
-  { name: 'h2load', debianPackage: 'nghttp2-client', present: () => onPath('h2load') },
   { name: 'openssl', debianPackage: 'openssl', present: () => onPath('openssl') },
 ];
 

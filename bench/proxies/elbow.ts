@@ -49,7 +49,7 @@ async function createFrontend(api: ElbowApi, loadbalancerId: string, name: Front
 }
 
 export async function startElbowProxy(plan: ProxyPlan): Promise<Target> {
-  const { child, api } = await startElbow(path.join(plan.dir, 'data'), plan.cores, plan.fileLimit);
+  const { child, api } = await startElbow({ dataDir: path.join(plan.dir, 'data'), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: plan.profileDir });
   try {
     const loadbalancer = await api.create('loadbalancer', 'loadbalancers', { name: 'bench', vip_address: HOST });
     let certificateId: Promise<string> | undefined;

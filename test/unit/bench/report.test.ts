@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { parseIperfJson } from '../../../bench/iperf.js';
 import { formatTable, median, summarize } from '../../../bench/report.js';
 import type { Sample, Scenario } from '../../../bench/scenario.js';
+import { hotFunctions } from '../../../bench/profile-summary.js';
 import { share, vipAddress } from '../../../bench/scenarios/config-scale.js';
 import { idleConnectionCount } from '../../../bench/scenarios/idle-memory.js';
 import { parseWrkOutput, wrkProblem } from '../../../bench/wrk.js';
@@ -111,4 +112,23 @@ test('share splits evenly and idleConnectionCount respects the file limit', () =
   assert.equal(idleConnectionCount(10_000, 20_000), 9750);
   assert.equal(idleConnectionCount(1000, 20_000), 1000);
   assert.deepEqual([vipAddress(0), vipAddress(253), vipAddress(254), vipAddress(999)], ['127.0.1.1', '127.0.1.254', '127.0.2.1', '127.0.4.238']);
+});
+
+test('hotFunctions ranks self time by function and file', () => {
+  const frame = (functionName: string, url: string, lineNumber: number) => ({ functionName, url, lineNumber });
+  const hot = hotFunctions(
+    {
+      nodes: [
+        { id: 1, callFrame: frame('(idle)', '', -1), hitCount: 2 },
+        { id: 2, callFrame: frame('pipe', 'file:///work/main/src/dataplane/tcp.ts', 9), hitCount: 5 },
+        { id: 3, callFrame: frame('pipe', 'file:///work/main/src/dataplane/tcp.ts', 9), hitCount: 1 },
+        { id: 4, callFrame: frame('', 'node:net', 0), hitCount: 2 },
+      ],
+    },
+    2,
+  );
+  assert.deepEqual(hot, [
+    { name: 'pipe src/dataplane/tcp.ts:10', share: 0.6 },
+    { name: '(idle)', share: 0.2 },
+  ]);
 });
