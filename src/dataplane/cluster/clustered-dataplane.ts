@@ -6,7 +6,7 @@
 //
 // Listening sockets: a worker's listen()/bind() goes through the primary, which opens the socket
 // once and shares the handle. With SCHED_NONE every worker accepts on that socket and the kernel
-// spreads connections; UDP sockets are always shared that way (each datagram reaches one worker).
+// spreads connections. A UDP listener is bound by one worker only (udp-ownership.ts).
 //
 // Least connections: each worker balances by its own connection counts. Connections are spread
 // evenly over workers by the kernel, so each worker's share of a member's load is about 1/N of
@@ -24,6 +24,7 @@ import { WORKER_ENV, type MemberHealth, type WorkerSettings } from './messages.j
 import { mergePrometheusText } from './prometheus-merge.js';
 import { DEFAULT_RESTART_POLICY, nextRestart, type RestartPolicy } from './restart-backoff.js';
 import { DeltaEncoder } from './snapshot-delta.js';
+import { assignUdpOwners, sameOwners, type UdpOwners } from './udp-ownership.js';
 import { WorkerChannel, WorkerGoneError } from './worker-channel.js';
 
 export interface ClusteredDataPlaneOptions {
@@ -105,7 +106,14 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   const retired: Record<string, ListenerStats> = {};
   const slots: Slot[] = [];
   const deltas = new DeltaEncoder();
+  let udpOwners: UdpOwners = {};
   const firstStarts: Promise<void>[] = [];
+
+  const startedChannels = (): { slot: Slot; channel: WorkerChannel }[] =>
+    slots.flatMap((slot) => (slot.started && slot.channel?.alive ? [{ slot, channel: slot.channel }] : []));
+
+  const readyChannels = (): { slot: Slot; channel: WorkerChannel }[] =>
+    startedChannels().filter(({ slot }) => slot.ready);
 
   const fork = (slot: Slot, onFirstStart?: () => void): void => {
     const worker = cluster.fork({
@@ -116,6 +124,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
     const channel = new WorkerChannel(worker, {
       started: () => {
         slot.started = true;
+        reassignUdp();
         void startWorker(slot, channel).finally(onFirstStart);
       },
       memberHealth: (states) => relayHealth(slot, states),
@@ -134,12 +143,27 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   /** A new worker gets the latest snapshot, then the current member health, then counts as ready. */
   const startWorker = async (slot: Slot, channel: WorkerChannel): Promise<void> => {
     try {
-      if (latest) await channel.apply(latest, deltas);
+      if (latest) await channel.apply(latest, deltas, udpOwners);
       if (slot.index !== 0) channel.send({ kind: 'elbow:member-health', states: { ...memberHealth } });
       if (slot.channel === channel) slot.ready = true;
       logger.info({ slot: slot.index, pid: channel.pid, revision: latest?.revision ?? null }, 'data plane worker ready');
     } catch (error) {
       if (!(error instanceof WorkerGoneError)) logger.error({ slot: slot.index, pid: channel.pid, error: String(error) }, 'data plane worker failed to apply the latest snapshot');
+    }
+  };
+
+  const liveSlots = (): Set<number> => new Set(startedChannels().map(({ slot }) => slot.index));
+
+  /** UDP listeners move to a live worker when theirs exits, and back when it returns. */
+  const reassignUdp = (): void => {
+    if (!latest || closing) return;
+    const next = assignUdpOwners(latest, slots.length, liveSlots());
+    if (sameOwners(next, udpOwners)) return;
+    udpOwners = next;
+    for (const { slot, channel } of startedChannels()) {
+      channel.assign(next).catch((error: unknown) => {
+        if (!(error instanceof WorkerGoneError)) logger.error({ slot: slot.index, pid: channel.pid, error: String(error) }, 'data plane worker failed to take new UDP listener owners');
+      });
     }
   };
 
@@ -156,6 +180,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
     slot.channel = undefined;
     slot.started = false;
     slot.ready = false;
+    reassignUdp();
     if (slot.lastStatus) {
       for (const [id, stats] of Object.entries(slot.lastStatus.listeners)) addListenerStats(retired, { [id]: retiredStats(stats) });
       slot.lastStatus = undefined;
@@ -183,12 +208,6 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   // The first apply waits for every worker's first start (or failure to start).
   const allStartedOnce = Promise.all(firstStarts);
 
-  const startedChannels = (): { slot: Slot; channel: WorkerChannel }[] =>
-    slots.flatMap((slot) => (slot.started && slot.channel?.alive ? [{ slot, channel: slot.channel }] : []));
-
-  const readyChannels = (): { slot: Slot; channel: WorkerChannel }[] =>
-    startedChannels().filter(({ slot }) => slot.ready);
-
   /** Asks every ready worker; those that exit or time out meanwhile are left out. */
   const queryReady = async <T>(ask: (channel: WorkerChannel) => Promise<T>): Promise<{ slot: Slot; value: T }[]> => {
     const asked = readyChannels();
@@ -213,7 +232,8 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       pruneToSnapshot(snapshot, memberHealth, retired);
       const targets = startedChannels();
       if (targets.length === 0) throw new Error('no data plane worker is running; they will apply this revision when they start');
-      const results = await Promise.allSettled(targets.map(({ channel }) => channel.apply(snapshot, deltas)));
+      udpOwners = assignUdpOwners(snapshot, slots.length, liveSlots());
+      const results = await Promise.allSettled(targets.map(({ channel }) => channel.apply(snapshot, deltas, udpOwners)));
       const reports: ApplyReport[] = [];
       for (const result of results) {
         if (result.status === 'fulfilled') reports.push(result.value);

@@ -4,14 +4,17 @@
 
 import type { ApplyReport, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
 import type { SnapshotDelta } from './snapshot-delta.js';
+import type { UdpOwners } from './udp-ownership.js';
 
 /** Member id → health state (ONLINE | ERROR | …), as decided by the one probing worker. */
 export type MemberHealth = Readonly<Record<string, string>>;
 
 export type WorkerRequest =
-  | { readonly op: 'apply'; readonly snapshot: Snapshot }
+  | { readonly op: 'apply'; readonly snapshot: Snapshot; readonly udpOwners: UdpOwners }
   /** For a worker that holds the delta's base snapshot. */
-  | { readonly op: 'apply-delta'; readonly delta: SnapshotDelta }
+  | { readonly op: 'apply-delta'; readonly delta: SnapshotDelta; readonly udpOwners: UdpOwners }
+  /** UDP listeners changed owners (a worker exited or came back): re-apply the current snapshot. */
+  | { readonly op: 'assign'; readonly udpOwners: UdpOwners }
   | { readonly op: 'status' }
   | { readonly op: 'metrics' }
   | { readonly op: 'close'; readonly drainMs: number };
@@ -19,6 +22,7 @@ export type WorkerRequest =
 export interface WorkerReplies {
   apply: ApplyReport;
   'apply-delta': ApplyReport;
+  assign: ApplyReport | null;
   status: LiveStatus;
   metrics: string;
   close: null;

@@ -12,6 +12,7 @@ import {
   type WorkerRequest,
 } from './messages.js';
 import type { DeltaEncoder } from './snapshot-delta.js';
+import type { UdpOwners } from './udp-ownership.js';
 
 /** A request that could not be answered because the worker exited (or its channel closed). */
 export class WorkerGoneError extends Error {
@@ -74,14 +75,23 @@ export class WorkerChannel {
   }
 
   /** Queues an apply behind the ones already sent; after the first, only what changed is sent. */
-  apply(snapshot: Snapshot, encoder: DeltaEncoder): Promise<ApplyReport> {
-    const result = this.applyQueue.then(() => {
+  apply(snapshot: Snapshot, encoder: DeltaEncoder, udpOwners: UdpOwners): Promise<ApplyReport> {
+    return this.inOrder(() => {
       const base = this.lastSent;
       this.lastSent = snapshot;
       return base
-        ? this.request({ op: 'apply-delta', delta: encoder.encode(base, snapshot) })
-        : this.request({ op: 'apply', snapshot });
+        ? this.request({ op: 'apply-delta', delta: encoder.encode(base, snapshot), udpOwners })
+        : this.request({ op: 'apply', snapshot, udpOwners });
     });
+  }
+
+  /** Queues new UDP listener owners behind the applies already sent. */
+  assign(udpOwners: UdpOwners): Promise<ApplyReport | null> {
+    return this.inOrder(() => this.request({ op: 'assign', udpOwners }));
+  }
+
+  private inOrder<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.applyQueue.then(task);
     this.applyQueue = result.catch(() => undefined);
     return result;
   }

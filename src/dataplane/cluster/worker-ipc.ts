@@ -11,6 +11,7 @@ import {
   type WorkerSettings,
 } from './messages.js';
 import { patchSnapshot } from './snapshot-delta.js';
+import { localSnapshot, type UdpOwners } from './udp-ownership.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 
 /** What a worker needs from the in-process data plane. */
@@ -48,15 +49,17 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
 
-  const dataPlane = await create(workerRoleFromEnv(process.env), (states) => send({ kind: 'elbow:member-health', states }));
+  const role = workerRoleFromEnv(process.env);
+  const dataPlane = await create(role, (states) => send({ kind: 'elbow:member-health', states }));
   // Health relayed by the primary, kept so that members added by a later apply get theirs too.
   const relayedHealth: Record<string, string> = {};
   // The snapshot last received (applied or not): the base of the next delta.
   let current: Snapshot | undefined;
+  const { slot } = role;
 
-  const apply = async (snapshot: Snapshot): Promise<ApplyReport> => {
+  const apply = async (snapshot: Snapshot, udpOwners: UdpOwners): Promise<ApplyReport> => {
     current = snapshot;
-    const report = await dataPlane.apply(snapshot);
+    const report = await dataPlane.apply(localSnapshot(snapshot, udpOwners, slot));
     dataPlane.setMemberHealth(relayedHealth);
     return report;
   };
@@ -64,10 +67,12 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
   const answer = async (request: WorkerRequest): Promise<WorkerReplies[WorkerRequest['op']]> => {
     switch (request.op) {
       case 'apply':
-        return apply(request.snapshot);
+        return apply(request.snapshot, request.udpOwners);
       case 'apply-delta':
         if (!current) throw new Error('a snapshot delta reached a worker that holds no snapshot');
-        return apply(patchSnapshot(current, request.delta));
+        return apply(patchSnapshot(current, request.delta), request.udpOwners);
+      case 'assign':
+        return current ? apply(current, request.udpOwners) : null;
       case 'status':
         return dataPlane.status();
       case 'metrics':
