@@ -16,7 +16,7 @@ export function ratioChart(rows: readonly Row[], subtitle: string): string {
   const maxRatio = Math.max(2, ...bars.map((row) => row.ratio));
   const x = (ratio: number): number => LABEL_WIDTH + (ratio / maxRatio) * PLOT_WIDTH;
   const top = MARGIN + 40;
-  const height = top + bars.length * (BAR_HEIGHT + GAP) + MARGIN + 20;
+  const height = top + Math.max(1, bars.length) * (BAR_HEIGHT + GAP) + MARGIN + 20;
   const width = LABEL_WIDTH + PLOT_WIDTH + 80;
   const parts = bars.map((row, i) => {
     const y = top + i * (BAR_HEIGHT + GAP);
@@ -31,7 +31,7 @@ export function ratioChart(rows: readonly Row[], subtitle: string): string {
   <rect width="100%" height="100%" fill="white"/>
   <text x="${MARGIN}" y="${MARGIN + 4}" font-size="15" font-weight="bold">elbow ÷ HAProxy (UDP: ÷ nginx), same run, medians</text>
   <text x="${MARGIN}" y="${MARGIN + 22}" fill="#555">${escapeXml(subtitle)}</text>
-${parts.join('\n')}
+${parts.length > 0 ? parts.join('\n') : `  <text x="${LABEL_WIDTH}" y="${top + 15}" fill="#555">no ratio: elbow served none of the measured scenarios</text>`}
   <line x1="${one}" y1="${top - 6}" x2="${one}" y2="${height - MARGIN - 14}" stroke="#333" stroke-dasharray="4 3"/>
   <text x="${one}" y="${height - MARGIN}" text-anchor="middle">1.0x</text>
 </svg>

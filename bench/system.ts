@@ -92,6 +92,11 @@ function firstLine(command: string, args: string[]): string {
   return `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n')[0]?.trim() || 'unknown';
 }
 
+function versionOf(line: string, pattern: RegExp, name: string): string {
+  const version = pattern.exec(line)?.[1];
+  return version ? `${name} ${version}` : line;
+}
+
 export interface MachineInfo {
   date: string;
   cpus: number;
@@ -115,7 +120,7 @@ export function machineInfo(): MachineInfo {
     cpuModel,
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
-    haproxy: firstLine('haproxy', ['-v']),
-    nginx: firstLine('nginx', ['-v']),
+    haproxy: versionOf(firstLine('haproxy', ['-v']), /HAProxy version (\S+)/, 'HAProxy'),
+    nginx: versionOf(firstLine('nginx', ['-v']), /nginx\/(\S+)/, 'nginx'),
   };
 }
