@@ -1,13 +1,14 @@
 // The options every client command takes (--url, --token, --data-dir, --json) and how they
-// resolve: flag, then ELBOW_* environment variable, then default (design.md §6).
+// resolve: flag, then ELBOW_* environment variable, then default (design.md §6). The token file
+// is where `elbow serve` keeps it.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ApiClient } from './api-client.js';
 import type { CliIo } from './cli-io.js';
+import { tokenFilePath } from '../serve/api-token.js';
+import { DEFAULT_DATA_DIR } from '../serve/data-dir.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:9876';
-export const DEFAULT_DATA_DIR = '.elbow';
 
 export interface ClientFlags {
   url?: string;
@@ -29,7 +30,7 @@ export function resolveToken(flags: ClientFlags, env: CliIo['env']): string | un
   if (given !== undefined && given !== '') return given;
   const dataDir = flags.dataDir ?? env.ELBOW_DATA_DIR ?? DEFAULT_DATA_DIR;
   try {
-    return readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+    return readFileSync(tokenFilePath(dataDir), 'utf8').trim();
   } catch {
     // No token file: send no token and let the API answer 401 with its own message.
     return undefined;

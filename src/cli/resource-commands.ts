@@ -14,12 +14,24 @@ import { RESOURCE_KINDS, type ResourceKind } from '../model/types.js';
 
 const ALIASES: Partial<Record<ResourceKind, string>> = { loadbalancer: 'lb', healthmonitor: 'hm', certificate: 'cert' };
 
+const DESCRIPTIONS: Record<ResourceKind, string> = {
+  loadbalancer: 'load balancers: a VIP address and its listeners',
+  listener: 'listeners: a protocol and port of a load balancer',
+  pool: 'pools: backend server groups and how to balance across them',
+  member: 'members: the backend servers of a pool',
+  healthmonitor: 'health monitors: how a pool checks its members',
+  l7policy: 'l7 policies: forwarding policies of HTTP and HTTPS listeners',
+  l7rule: 'l7 rules: the conditions of an l7 policy',
+  certificate: 'certificates: PEM certificates and keys for TLS',
+  ipgroup: 'IP address groups: white and black lists for listeners',
+};
+
 type Flags = ClientFlags & Record<string, unknown>;
 
 export function registerResourceCommands(program: Command, io: CliIo): void {
   for (const kind of RESOURCE_KINDS) {
     const spec = RESOURCES[kind];
-    const group = configureCommand(program.command(kind), io).description(`manage ${spec.plural}`);
+    const group = configureCommand(program.command(kind), io).description(DESCRIPTIONS[kind]);
     const alias = ALIASES[kind];
     if (alias !== undefined) group.alias(alias);
     registerCreate(group, spec, io);
