@@ -4,7 +4,7 @@ import { checkVipAddress, checkVipFree, checkVipRequested } from '../../../../sr
 
 test('a load balancer needs one of the VIP fields', () => {
   assert.throws(() => checkVipRequested({}), { code: 'VIP_REQUIRED', status: 400 });
-  assert.throws(() => checkVipRequested({ vip_address: null, vip_subnet_id: '' }), { code: 'VIP_REQUIRED' });
+  assert.throws(() => checkVipRequested({ vip_port_id: null, vip_subnet_id: '' }), { code: 'VIP_REQUIRED' });
   for (const field of ['vip_address', 'vip_port_id', 'vip_subnet_id', 'vip_network_id']) assert.doesNotThrow(() => checkVipRequested({ [field]: 'x' }));
 });
 
