@@ -27,7 +27,7 @@ export async function startDemo(control: ControlPlane): Promise<Demo> {
 /** Creates the demo once; on later starts only points its members at this run's backend ports. */
 async function ensureDemoLoadBalancer(control: ControlPlane, backendPorts: number[]): Promise<string> {
   const [existing] = await control.list('loadbalancer', { query: { name: DEMO_NAME } });
-  const lb = existing ?? (await control.create('loadbalancer', { name: DEMO_NAME, description: 'created by elbow serve --demo' }));
+  const lb = existing ?? (await control.create('loadbalancer', { name: DEMO_NAME, description: 'created by elbow serve --demo', vip_subnet_id: 'local' }));
   const [pool] = await control.list('pool', { query: { name: DEMO_NAME, loadbalancer_id: lb.id } });
   if (pool === undefined) {
     const listener = await control.create('listener', { name: DEMO_NAME, loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: DEMO_PORT });

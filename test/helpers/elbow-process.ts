@@ -27,6 +27,8 @@ export interface ElbowProcess {
   api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   /** Everything the process printed on stdout so far. */
   stdout(): string;
+  /** Waits (bounded) until stdout matches, e.g. the `demo: curl …` line printed after the ready line. */
+  waitForStdout(pattern: RegExp): Promise<RegExpExecArray>;
   /** Everything the process printed on stderr so far (its JSON logs). */
   stderr(): string;
   /** Sends the signal (default SIGTERM) and waits for the exit; SIGKILL after a bound. Resolves to the exit code. */
@@ -58,7 +60,7 @@ export async function startElbow(options: { args?: string[]; env?: Record<string
 
   let url: string;
   try {
-    url = await waitForReadyLine(() => out, exited);
+    url = (await waitForOutput(() => out, READY_LINE, exited))[1] ?? '';
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
@@ -80,6 +82,7 @@ export async function startElbow(options: { args?: string[]; env?: Record<string
     pid: child.pid ?? -1,
     api: (method, path, body) => callApi(url, token, method, path, body),
     stdout: () => out,
+    waitForStdout: (pattern) => waitForOutput(() => out, pattern, exited),
     stderr: () => err,
     stop,
     kill9: async () => {
@@ -94,20 +97,20 @@ function makeTempDir(): string {
   return dir;
 }
 
-async function waitForReadyLine(output: () => string, exited: Promise<number | null>): Promise<string> {
+async function waitForOutput(output: () => string, pattern: RegExp, exited: Promise<number | null>): Promise<RegExpExecArray> {
   let timer: NodeJS.Timeout | undefined;
   let poller: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      new Promise<string>((resolve) => {
+      new Promise<RegExpExecArray>((resolve) => {
         poller = setInterval(() => {
-          const match = READY_LINE.exec(output());
-          if (match?.[1]) resolve(match[1]);
+          const match = pattern.exec(output());
+          if (match) resolve(match);
         }, 20);
       }),
-      exited.then((code) => Promise.reject(new Error(`exited with code ${code} before listening`))),
+      exited.then((code) => Promise.reject(new Error(`exited with code ${code} before printing ${pattern}`))),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no "elbow API listening" line within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`nothing matched ${pattern} on stdout within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       }),
     ]);
   } finally {

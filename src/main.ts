@@ -1,0 +1,90 @@
+// The `elbow` command: `elbow serve` wired here, every client command from src/cli.
+// Every flag can also come from an ELBOW_* environment variable (design.md §6).
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerClientCommands } from './cli/commands.js';
+import { DEFAULT_DATA_DIR } from './serve/data-dir.js';
+import { DEFAULT_API_ADDRESS, parseListenAddress, type ListenAddress } from './serve/listen-address.js';
+import { createJsonLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './serve/logger.js';
+import { handleProcessEvents, serve } from './serve/serve.js';
+
+interface ServeFlags {
+  dataDir: string;
+  api: ListenAddress;
+  store: string;
+  workers: number;
+  drainTimeout: number;
+  logLevel: LogLevel;
+  demo: boolean;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('elbow')
+    .description('A self-hosted elastic load balancer with an OpenStack Octavia–compatible API')
+    .version(packageVersion());
+  program
+    .command('serve')
+    .description('Run the API and the data plane')
+    .addOption(new Option('--data-dir <dir>', 'data directory: store, API token').env('ELBOW_DATA_DIR').default(DEFAULT_DATA_DIR))
+    .addOption(new Option('--api <host:port>', 'API listen address (port 0 picks a free one)').env('ELBOW_API').default(parseListenAddress(DEFAULT_API_ADDRESS), DEFAULT_API_ADDRESS).argParser(asCliError(parseListenAddress)))
+    .addOption(new Option('--store <spec>', '"sqlite" (a file in the data directory) or a postgres:// URL').env('ELBOW_STORE').default('sqlite'))
+    .addOption(new Option('--workers <n>', 'data plane worker processes; 0 runs the data plane inside this process').env('ELBOW_WORKERS').default(availableParallelism(), 'one per CPU').argParser(nonNegativeInteger))
+    .addOption(new Option('--drain-timeout <seconds>', 'on shutdown, how long open connections may take to finish').env('ELBOW_DRAIN_TIMEOUT').default(10).argParser(nonNegativeInteger))
+    .addOption(new Option('--log-level <level>', 'log level').env('ELBOW_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--demo', 'create a demo load balancer with two built-in backends').env('ELBOW_DEMO'))
+    .addHelpText('after', '\nThe API token comes from ELBOW_API_TOKEN, else <data-dir>/api-token (created on first start).')
+    .action(async (flags: ServeFlags) => {
+      const level = isLogLevel(flags.logLevel) ? flags.logLevel : 'info';
+      const logger = createJsonLogger(level);
+      const server = serve({
+        dataDir: flags.dataDir,
+        api: flags.api,
+        store: flags.store,
+        workers: flags.workers,
+        drainTimeoutMs: flags.drainTimeout * 1000,
+        demo: flags.demo === true,
+        version: packageVersion(),
+        logger,
+        logLevel: level,
+        tokenFromEnvironment: process.env.ELBOW_API_TOKEN,
+        announce: (line) => process.stdout.write(`${line}\n`),
+      });
+      handleProcessEvents(server, logger);
+      await server;
+    });
+  registerClientCommands(program);
+  await program.parseAsync(argv);
+}
+
+// Run directly (`node --import tsx src/main.ts serve`, as the end-to-end tests do); bin/elbow.js
+// imports the built module and calls main itself.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv).catch((err: unknown) => {
+    process.stderr.write(`elbow: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+function packageVersion(): string {
+  // ../package.json from both src/main.ts (tsx) and dist/main.js (built).
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new InvalidArgumentError('expected a whole number (0, 1, 2, …)');
+  return value;
+}
+
+function asCliError<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+    }
+  };
+}

@@ -1,0 +1,133 @@
+// `elbow serve`: the process wiring. Store → control plane → snapshot publisher → data plane,
+// the API in front, and an orderly shutdown on SIGTERM/SIGINT (design.md §5, §6).
+import type { FastifyBaseLogger } from 'fastify';
+import { createApiServer } from '../api/server.js';
+import { createControlPlane } from '../control/create-control-plane.js';
+import { createClusteredDataPlane } from '../dataplane/cluster/clustered-dataplane.js';
+import { createDataPlane } from '../dataplane/dataplane.js';
+import { buildSnapshot } from '../snapshot/build-snapshot.js';
+import { openStore } from '../store/open-store.js';
+import { loadOrCreateToken, tokenFilePath } from './api-token.js';
+import { prepareDataDir } from './data-dir.js';
+import { startDemo, type Demo } from './demo.js';
+import type { ListenAddress } from './listen-address.js';
+import { urlOf } from './listen-address.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  api: ListenAddress;
+  /** 'sqlite' or a postgres:// URL. */
+  store: string;
+  /** Data plane worker processes; 0 = the data plane runs in this process. */
+  workers: number;
+  /** How long open connections may take to finish on shutdown. */
+  drainTimeoutMs: number;
+  demo: boolean;
+  version: string;
+  logger: FastifyBaseLogger;
+  /** The logger's level, for data plane workers (they log on their own). */
+  logLevel: string;
+  /** ELBOW_API_TOKEN, when set. */
+  tokenFromEnvironment: string | undefined;
+  /** Where the one startup line (and the demo's hint) go; stdout. */
+  announce: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  /** Stops accepting API requests, drains the data plane within the bound, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const { logger } = options;
+  const dataDir = await prepareDataDir(options.dataDir);
+  const token = await loadOrCreateToken(dataDir, options.tokenFromEnvironment);
+  const store = await openStore(options.store, dataDir);
+  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
+    }
+  };
+  try {
+    const applier =
+      options.workers === 0
+        ? createDataPlane({ drainMs: options.drainTimeoutMs, logger })
+        : createClusteredDataPlane({ workers: options.workers, drainMs: options.drainTimeoutMs, logger, logLevel: logger.level });
+    // The data plane bounds its own drain; the extra second covers a worker that hangs on exit.
+    cleanups.push(() => withinBound(applier.close(options.drainTimeoutMs), options.drainTimeoutMs + 1000, logger));
+    const publisher = new SnapshotPublisher(store, applier, buildSnapshot);
+    const control = createControlPlane({ store, publish: () => publisher.publish(), liveStatus: () => applier.status() });
+    const first = await publisher.publish();
+    logger.info({ revision: first.revision, listenerErrors: first.listenerErrors, store: store.kind }, 'applied the stored configuration');
+    // Changes committed by other nodes sharing a PostgreSQL store arrive here too.
+    const unsubscribe = store.onChange(() => {
+      publisher.publish().catch((err: unknown) => logger.error({ err }, 'could not apply a new store revision'));
+    });
+    cleanups.push(async () => unsubscribe());
+
+    const app = createApiServer({ control, token, metrics: () => applier.metrics(), logger, version: options.version });
+    cleanups.push(() => app.close());
+    await app.listen({ host: options.api.host, port: options.api.port });
+    const address = app.server.address();
+    const url = urlOf({ host: options.api.host, port: typeof address === 'object' && address !== null ? address.port : options.api.port });
+    const tokenSource = options.tokenFromEnvironment?.trim() ? 'token from ELBOW_API_TOKEN' : `token in ${tokenFilePath(dataDir)}`;
+    options.announce(`elbow API listening on ${url} (${tokenSource})`);
+
+    if (options.demo) {
+      const demo: Demo = await startDemo(control);
+      // The backends must outlive the API but not the data plane's drain: close them right after the API.
+      cleanups.splice(cleanups.length - 1, 0, () => demo.close());
+      options.announce(`demo: curl ${demo.url}`);
+    }
+    return { url, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** Waits for a closing step, but no longer than the bound (then logs and moves on). */
+async function withinBound(closing: Promise<void>, boundMs: number, logger: FastifyBaseLogger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), boundMs);
+  });
+  const outcome = await Promise.race([closing.then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') logger.warn({ boundMs }, 'data plane did not drain within the bound; closing anyway');
+}
+
+/**
+ * SIGTERM/SIGINT: close in order and exit 0; a second signal exits at once. Installed before
+ * start-up so that a signal during it waits for the start, then closes. An uncaught exception is
+ * logged as one JSON line before the process exits 1, as Node would.
+ */
+export function handleProcessEvents(server: Promise<RunningServer>, logger: FastifyBaseLogger): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    server.then((running) => running.close()).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const onFatal = (err: unknown) => {
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+}
