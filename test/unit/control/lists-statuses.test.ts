@@ -1,0 +1,163 @@
+// Lists (filters, tags, limit/marker), live statuses and their roll-up, stats, the status tree,
+// publishing each revision, and naming the winner when a unique index catches a race.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { listener, loadBalancer, pool } from './fixtures.js';
+import { codeOf, controlPlaneFor } from './setup.js';
+import type { ApplyReport, LiveStatus } from '../../../src/snapshot/snapshot.js';
+import { conflictError } from '../../../src/control/unique-conflicts.js';
+import { UniqueViolation } from '../../../src/store/store.js';
+import type { Listener } from '../../../src/model/types.js';
+
+test('lists filter by scalar fields and tags, page with limit and marker', async (t) => {
+  const { control } = await controlPlaneFor(t);
+  const lb = await loadBalancer(control);
+  const a = await listener(control, lb.id, 'HTTP', 80, { name: 'a', tags: ['web', 'prod'] });
+  const b = await listener(control, lb.id, 'TCP', 81, { name: 'b', tags: ['prod'], admin_state_up: false });
+  const c = await listener(control, lb.id, 'UDP', 81, { name: 'c' });
+  const names = async (query: Record<string, string | string[]>) => (await control.list('listener', { query })).map((v) => v.name);
+  assert.deepEqual(await names({}), ['a', 'b', 'c']);
+  assert.deepEqual(await names({ protocol_port: '81' }), ['b', 'c']);
+  assert.deepEqual(await names({ protocol: ['HTTP', 'UDP'] }), ['a', 'c']);
+  assert.deepEqual(await names({ admin_state_up: 'False' }), ['b']);
+  assert.deepEqual(await names({ loadbalancer_id: lb.id, name: 'c' }), ['c']);
+  assert.deepEqual(await names({ default_pool_id: 'null' }), ['a', 'b', 'c']);
+  assert.deepEqual(await names({ tags: 'web,prod' }), ['a']);
+  assert.deepEqual(await names({ 'tags-any': 'web,prod' }), ['a', 'b']);
+  assert.deepEqual(await names({ 'not-tags': 'prod' }), ['c']);
+  assert.deepEqual(await names({ fields: 'id', sort: 'name:asc' }), ['a', 'b', 'c'], 'API parameters are not filters');
+  assert.deepEqual(await names({ limit: '2' }), ['a', 'b']);
+  assert.deepEqual(await names({ limit: '2', marker: b.id }), ['c']);
+  assert.deepEqual(await names({ marker: a.id, protocol_port: '81' }), ['b', 'c']);
+  assert.deepEqual(await names({ marker: c.id }), []);
+  assert.equal(await codeOf(() => control.list('listener', { query: { limit: '0' } })), 'INVALID_QUERY');
+  assert.equal(await codeOf(() => control.list('listener', { query: { limit: 'ten' } })), 'INVALID_QUERY');
+  assert.equal(await codeOf(() => control.list('listener', { query: { marker: 'nope' } })), 'INVALID_QUERY');
+  assert.equal(await codeOf(() => control.show('listener', 'nope')), 'NOT_FOUND');
+});
+
+test('statuses: live member health rolls up to pool, listener and load balancer; listener errors show', async (t) => {
+  let live: LiveStatus = { revision: 0, members: {}, listeners: {}, listenerErrors: {} };
+  const { control } = await controlPlaneFor(t, { liveStatus: async () => live });
+  const lb = await loadBalancer(control);
+  const l = await listener(control, lb.id);
+  const spare = await listener(control, lb.id, 'TCP', 81);
+  const p = await pool(control, { listener_id: l.id });
+  const m1 = await control.create('member', { address: '10.0.0.1' }, { pool_id: p.id });
+  const m2 = await control.create('member', { address: '10.0.0.2' }, { pool_id: p.id });
+  const down = await control.create('member', { address: '10.0.0.3', admin_state_up: false }, { pool_id: p.id });
+  const status = async (kind: 'member' | 'pool' | 'listener' | 'loadbalancer', id: string) => (await control.show(kind, id, kind === 'member' ? { pool_id: p.id } : undefined)).operating_status;
+
+  assert.equal(await status('member', m1.id), 'NO_MONITOR', 'no monitor → NO_MONITOR');
+  assert.equal(await status('member', down.id), 'OFFLINE', 'admin down → OFFLINE');
+  assert.equal(await status('pool', p.id), 'ONLINE');
+
+  await control.create('healthmonitor', { pool_id: p.id, type: 'HTTP', delay: 5, timeout: 3, max_retries: 2 });
+  live = { ...live, members: { [m1.id]: 'ONLINE', [m2.id]: 'ERROR', [down.id]: 'ERROR' } };
+  assert.equal(await status('member', m2.id), 'ERROR');
+  assert.equal(await status('member', down.id), 'OFFLINE');
+  assert.equal(await status('pool', p.id), 'DEGRADED');
+  assert.equal(await status('listener', l.id), 'DEGRADED');
+  assert.equal(await status('loadbalancer', lb.id), 'DEGRADED');
+
+  live = { ...live, members: { [m1.id]: 'ERROR', [m2.id]: 'ERROR' } };
+  assert.equal(await status('pool', p.id), 'ERROR');
+  assert.equal(await status('listener', l.id), 'ERROR');
+  assert.equal(await status('loadbalancer', lb.id), 'DEGRADED', 'the spare listener is still up');
+
+  live = { ...live, members: { [m1.id]: 'ONLINE', [m2.id]: 'ONLINE' }, listenerErrors: { [spare.id]: 'listen EADDRINUSE 127.0.1.1:81' } };
+  const failed = await control.show('listener', spare.id);
+  assert.equal(failed.provisioning_status, 'ERROR');
+  assert.equal(failed.operating_status, 'ERROR');
+  assert.equal(failed.provisioning_status_reason, 'listen EADDRINUSE 127.0.1.1:81');
+  assert.equal(await status('listener', l.id), 'ONLINE');
+  assert.equal((await control.show('listener', l.id)).provisioning_status_reason, undefined);
+
+  await control.update('loadbalancer', lb.id, { admin_state_up: false });
+  assert.equal(await status('loadbalancer', lb.id), 'OFFLINE');
+  assert.equal(await status('listener', l.id), 'OFFLINE');
+
+  const tree = (await control.statusTree(lb.id)) as { statuses: { loadbalancer: { operating_status: string; listeners: { id: string; pools: { members: { id: string; operating_status: string }[]; health_monitor?: unknown }[] }[] } } };
+  assert.equal(tree.statuses.loadbalancer.operating_status, 'OFFLINE');
+  const treeListener = tree.statuses.loadbalancer.listeners.find((x) => x.id === l.id);
+  assert.deepEqual(treeListener?.pools[0]?.members.map((m) => m.operating_status), ['ONLINE', 'ONLINE', 'OFFLINE']);
+  assert.ok(treeListener?.pools[0]?.health_monitor);
+  assert.equal(await codeOf(() => control.statusTree('nope')), 'NOT_FOUND');
+});
+
+test('stats: zeros without a data plane, per listener and summed per load balancer', async (t) => {
+  const counters = { bytes_in: 10, bytes_out: 20, active_connections: 1, total_connections: 5, request_errors: 0 };
+  let live: LiveStatus | null = null;
+  const { control } = await controlPlaneFor(t, {
+    liveStatus: async () => {
+      if (!live) throw new Error('no data plane yet');
+      return live;
+    },
+  });
+  const lb = await loadBalancer(control);
+  const a = await listener(control, lb.id, 'HTTP', 80);
+  const b = await listener(control, lb.id, 'TCP', 81);
+  assert.deepEqual(await control.stats('loadbalancer', lb.id), { stats: { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0, request_errors: 0 } });
+  live = { revision: 1, members: {}, listenerErrors: {}, listeners: { [a.id]: counters, [b.id]: { ...counters, request_errors: 2 } } };
+  assert.deepEqual(await control.stats('listener', a.id), { stats: counters });
+  assert.deepEqual(await control.stats('loadbalancer', lb.id), { stats: { bytes_in: 20, bytes_out: 40, active_connections: 2, total_connections: 10, request_errors: 2 } });
+  assert.equal(await codeOf(() => control.stats('listener', lb.id)), 'NOT_FOUND');
+});
+
+test('every change is published with its revision before the call returns; a failed apply is APPLY_FAILED', async (t) => {
+  const published: number[] = [];
+  let fail = false;
+  const { control, store } = await controlPlaneFor(t, {
+    publish: async (revision): Promise<ApplyReport> => {
+      published.push(revision);
+      if (fail) throw new Error('worker crashed');
+      return { revision, listenerErrors: {} };
+    },
+  });
+  const lb = await loadBalancer(control);
+  assert.deepEqual(published, [await store.revision()]);
+  await listener(control, lb.id);
+  assert.equal(published.length, 2);
+  assert.ok((published[1] ?? 0) > (published[0] ?? 0));
+  fail = true;
+  await assert.rejects(listener(control, lb.id, 'UDP', 53), { code: 'APPLY_FAILED', status: 500, message: /stored \(revision \d+\).*worker crashed/ });
+  assert.equal((await store.list('listener')).length, 2, 'the change is stored even though the apply failed');
+  // A refused change publishes nothing.
+  fail = false;
+  const before = published.length;
+  await assert.rejects(listener(control, lb.id, 'TCP', 80));
+  assert.equal(published.length, before);
+});
+
+test('listener errors reported by the last apply show when no live status source is wired', async (t) => {
+  const errors: Record<string, string> = {};
+  const { control } = await controlPlaneFor(t, { publish: async (revision) => ({ revision, listenerErrors: { ...errors } }) });
+  const lb = await loadBalancer(control);
+  const l = await listener(control, lb.id);
+  assert.equal(l.provisioning_status, 'ACTIVE');
+  errors[l.id] = 'listen EADDRINUSE';
+  const renamed = await control.update('listener', l.id, { name: 'web' });
+  assert.equal(renamed.provisioning_status, 'ERROR');
+  assert.equal(renamed.provisioning_status_reason, 'listen EADDRINUSE');
+  assert.equal((await control.show('loadbalancer', lb.id)).operating_status, 'ERROR');
+});
+
+test('a unique-index violation becomes the 409 naming the listener or member that won', async (t) => {
+  const { control, store } = await controlPlaneFor(t);
+  const lb = await loadBalancer(control);
+  const other = await loadBalancer(control, { vip_address: '0.0.0.0' });
+  const winner = await listener(control, lb.id, 'HTTP', 80);
+  const loser = { ...(winner as unknown as Listener), id: 'loser', protocol: 'TCP' as const };
+  const sameLb = await conflictError(new UniqueViolation('listener_port'), { kind: 'listener', resource: loser }, store);
+  assert.equal((sameLb as { code?: string }).code, 'LISTENER_PORT_CONFLICT');
+  assert.match(sameLb.message, new RegExp(`id ${winner.id}, HTTP:80`));
+  const crossLb = await conflictError(new UniqueViolation('listener_bind'), { kind: 'listener', resource: { ...loser, loadbalancer_id: other.id } }, store);
+  assert.equal((crossLb as { code?: string }).code, 'LISTENER_BIND_CONFLICT');
+  const p = await pool(control, { loadbalancer_id: lb.id });
+  const member = await control.create('member', { address: '10.0.0.1' }, { pool_id: p.id });
+  const memberClash = await conflictError(new UniqueViolation('member_address'), { kind: 'member', resource: { ...(await store.get('member', member.id))!, id: 'x' } }, store);
+  assert.equal((memberClash as { code?: string }).code, 'MEMBER_ADDRESS_CONFLICT');
+  const violation = new UniqueViolation('listener_port');
+  assert.equal(await conflictError(violation, undefined, store), violation, 'nothing to name: the violation itself');
+});
