@@ -159,6 +159,8 @@ async function bodyFrom(client: ApiClient, fields: Map<string, FieldSpec>, flags
     if (value === undefined) continue;
     const ref = field.ref;
     if (ref === undefined) body[field.field] = value;
+    // An empty name clears the reference: `--default-pool ''`.
+    else if (value === '') body[field.field] = null;
     else if (Array.isArray(value)) body[field.field] = await Promise.all(value.map((v) => resolveId(client, ref, String(v))));
     else body[field.field] = await resolveId(client, ref, String(value));
   }

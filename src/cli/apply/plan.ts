@@ -102,7 +102,8 @@ export function plan(desired: DesiredState, actual: ActualState, options: PlanOp
 
   const problems: string[] = [];
   const creates: Action[] = [];
-  const updates: Action[] = [];
+  /** Resources that stay, with what differs; they become updates once the deletes are known. */
+  const kept: { node: DesiredNode; current: Located; diff: NodeDiff }[] = [];
   const wanted = new Set<RefKey>();
   const nodes: DesiredNode[] = [];
 
@@ -134,9 +135,7 @@ export function plan(desired: DesiredState, actual: ActualState, options: PlanOp
       creates.push({ op: 'create', node });
       return false;
     }
-    if (diff.changes.length > 0) {
-      updates.push({ op: 'update', kind: node.kind, key: node.key, id: current.resource.id, parentId: current.parentId, body: diff.body, refs: diff.refs, changes: diff.changes });
-    }
+    kept.push({ node, current, diff });
     return true;
   };
 
@@ -177,8 +176,25 @@ export function plan(desired: DesiredState, actual: ActualState, options: PlanOp
       deletes.push({ op: 'delete', kind: l.kind, key: l.key, id: l.resource.id, parentId: l.parentId, cascade: l.kind === 'loadbalancer' ? true : undefined });
     }
   }
+  unsetDefaultPoolsBeingDeleted(kept, new Set(deletes.map((d) => d.id)), refOfId);
+  const updates: Action[] = kept
+    .filter(({ diff }) => diff.changes.length > 0)
+    .map(({ node, current, diff }) => ({ op: 'update', kind: node.kind, key: node.key, id: current.resource.id, parentId: current.parentId, body: diff.body, refs: diff.refs, changes: diff.changes }));
   const inOrder = (order: readonly ResourceKind[]): Action[] => order.flatMap((kind) => deletes.filter((d) => d.kind === kind));
   return [...inOrder(EARLY_DELETE_ORDER), ...creates, ...updates, ...inOrder(LATE_DELETE_ORDER)];
+}
+
+/**
+ * A listener the file keeps without naming a default pool still points at its old one; when that
+ * pool is being deleted the API would refuse (in use), so the listener lets go of it first.
+ */
+function unsetDefaultPoolsBeingDeleted(kept: { node: DesiredNode; current: Located; diff: NodeDiff }[], deletedIds: ReadonlySet<string>, refOfId: ReadonlyMap<string, RefKey>): void {
+  for (const { node, current, diff } of kept) {
+    const poolId = current.resource.default_pool_id;
+    if (node.kind !== 'listener' || 'default_pool_id' in node.refs || typeof poolId !== 'string' || !deletedIds.has(poolId)) continue;
+    diff.changes.push({ field: 'default_pool_id', from: refLabel(refOfId.get(poolId) ?? poolId), to: null });
+    diff.body.default_pool_id = null;
+  }
 }
 
 interface NodeDiff {

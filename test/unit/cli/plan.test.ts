@@ -160,6 +160,22 @@ loadbalancers:
     assert.equal(rule.parentId, ids.policy, 'rules are deleted under their policy');
   });
 
+  it('lets a kept listener go of a default pool that is being deleted when the file names none', () => {
+    const { actual } = demoActual();
+    const file = `
+loadbalancers:
+  - name: demo
+    listeners:
+      - {protocol: HTTP, protocol_port: 80, name: front}
+`;
+    const actions = plan(desired(file), actual, { prune: false });
+    const update = actions.find((a) => a.op === 'update');
+    assert.ok(update?.op === 'update');
+    assert.equal(describeAction(update), '~ listener demo/HTTP:80 default_pool_id demo/web→(none)');
+    assert.deepEqual(update.body, { default_pool_id: null });
+    assert.ok(actions.indexOf(update) < actions.findIndex((a) => a.op === 'delete' && a.kind === 'pool'));
+  });
+
   it('leaves load balancers, certificates and IP groups outside the file alone unless --prune', () => {
     const { actual, ids } = demoActual();
     const withExtras: ActualState = { ...actual, certificates: [res({ name: 'old-cert' })], ipgroups: [res({ name: 'old-group', ip_list: [] })] };

@@ -78,6 +78,15 @@ describe('elbow <resource> commands', () => {
     assert.match(del.stdout, /Deleted member/);
   });
 
+  it("clears a reference with an empty value", async () => {
+    const api = createFakeApi();
+    const pool = api.seed('pools', { name: 'web' });
+    api.seed('listeners', { name: 'front', default_pool_id: pool.id });
+    const run = await runCli(['listener', 'update', 'front', '--default-pool', ''], api.fetch);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(api.data.get('listeners')?.[0]?.default_pool_id, null);
+  });
+
   it('reads certificate files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'elbow-cli-'));
     try {
