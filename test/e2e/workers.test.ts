@@ -85,9 +85,33 @@ test('member health is probed by one worker and mirrored by the others', async (
   assert.deepEqual((await plane.status()).members, { 'member-1': 'ERROR' });
   assert.match(await plane.metrics(), /^elbow_member_up\{member="member-1",pool="pool-1"\} 0$/m);
 
+  // A restarted mirror gets the current health before it counts as ready; a restarted prober
+  // decides afresh and the others follow.
+  for (const slot of [1, 0]) {
+    const victim = (await plane.workers())[slot];
+    assert.ok(victim?.pid);
+    process.kill(victim.pid, 'SIGKILL');
+    await until(`worker ${slot} replaced`, async () => {
+      const replaced = (await plane.workers())[slot];
+      return replaced?.ready && replaced.pid !== victim.pid;
+    });
+    await until(`member ERROR in every worker after worker ${slot} restarted`, everyWorkerSees('ERROR'));
+  }
+
   await plane.apply(snapshotOf(3, [tcpListener('listener-1', port, 'pool-1')], [healthy]));
   await until('member ONLINE again in every worker', everyWorkerSees('ONLINE'));
   assert.equal(await echoes(port), true);
+});
+
+test('a port taken by another program is a listener error, once', async (t) => {
+  const taken = await echoServer();
+  t.after(() => taken.close());
+  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'silent' });
+  t.after(() => plane.close(1_000));
+  const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', taken.port, null)], []));
+  assert.deepEqual(Object.keys(report.listenerErrors), ['listener-1']);
+  assert.match(report.listenerErrors['listener-1'] ?? '', /EADDRINUSE/);
+  assert.deepEqual(Object.keys((await plane.status()).listenerErrors), ['listener-1']);
 });
 
 test('a UDP listener is bound by one worker, so a client flow reaches the member from one socket, and moves when that worker dies', async (t) => {
