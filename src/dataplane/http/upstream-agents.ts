@@ -1,11 +1,13 @@
 // Keep-alive connection pools to members, one agent per member address (and per plain/TLS), so
 // requests reuse member connections instead of paying a connect each time.
 //
-// Upstream client choice (measured 2026-11-29 on this machine with autocannon -c 50 -d 5 through an
-// elbow HTTP listener to one local Node backend answering 2 bytes; figures in bench/l7-upstream.md):
-// node:http Agent (keepAlive, lifo) and undici Pool were within a few percent of each other, so the
-// proxy uses node:http: it streams a client request into a ClientRequest with backpressure via
-// pipe(), and gives 100-continue ('continue') and Upgrade handling in the same API.
+// Upstream client choice, measured 2026-11-29 on the 2-CPU build machine (shared, load average
+// ~15, so noisy): wrk -t1 -c50 -d5s, three alternating rounds, through a minimal Node proxy to
+// one local Node backend answering 2 bytes. node:http Agent (keepAlive, lifo): 1647, 2427, 633
+// req/s; undici Pool (64 connections): 585, 813, 1409 req/s; this listener (Agent): 533, 2059,
+// 1775 req/s. Neither client was consistently faster, so the proxy uses node:http: it streams a
+// client request into a ClientRequest with backpressure via pipe(), and relays 100-continue
+// ('continue') in the same API the server side uses.
 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
