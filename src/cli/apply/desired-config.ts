@@ -67,6 +67,17 @@ export function parseDesired(text: string, baseDir: string, source = 'elbow.yaml
   return reader.document(doc ?? {});
 }
 
+/**
+ * The API keeps a listener's policy positions at 1..n (inserting shifts, deleting closes gaps), so
+ * a file saying 2, 5, 9 would never compare equal: when positions are given, they become ranks,
+ * and the policies are listed in that order so they are also created in it.
+ */
+function compactPositions(policies: DesiredPolicy[]): DesiredPolicy[] {
+  if (!policies.some((p) => p.fields.position !== undefined)) return policies;
+  const rank = (p: DesiredPolicy): number => (typeof p.fields.position === 'number' ? p.fields.position : Number.POSITIVE_INFINITY);
+  return [...policies].sort((a, b) => rank(a) - rank(b)).map((p, i) => ({ ...p, fields: { ...p.fields, position: i + 1 } }));
+}
+
 class Reader {
   readonly #seen = new Set<string>();
 
@@ -164,7 +175,7 @@ class Reader {
       });
       return { ...policy, rules };
     });
-    return { ...node, l7policies };
+    return { ...node, l7policies: compactPositions(l7policies) };
   }
 
   /** The plain API fields of an entry: everything but children, references and structural links. */

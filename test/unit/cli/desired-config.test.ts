@@ -48,6 +48,22 @@ loadbalancers:
     assert.deepEqual(listener?.l7policies[0]?.parent, { ref: 'listener:demo/HTTPS:443', field: 'listener_id' });
   });
 
+  it('turns l7 policy positions into ranks 1..n, in position order', () => {
+    const state = parse(`
+loadbalancers:
+  - name: demo
+    listeners:
+      - protocol: HTTP
+        protocol_port: 80
+        l7policies:
+          - {name: late, action: REJECT, position: 9}
+          - {name: unplaced, action: REJECT}
+          - {name: early, action: REJECT, position: 2}
+`);
+    const policies = state.loadbalancers[0]?.listeners[0]?.l7policies ?? [];
+    assert.deepEqual(policies.map((p) => [p.fields.name, p.fields.position]), [['early', 1], ['late', 2], ['unplaced', 3]]);
+  });
+
   it('reads certificate files relative to the YAML file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'elbow-yaml-'));
     try {
