@@ -20,12 +20,9 @@ test('health survives unrelated re-applies; probes go to the monitor port; admin
   t.after(() => plane.close(0));
   const [port, other] = [await freePort(), await freePort()];
   const gone = await freePort();
-  const members = [
-    makeMember({ id: 'a', port: a.port }),
-    makeMember({ id: 'down', port: gone }),
-    // Traffic port closed, monitor port open: the member is up.
-    makeMember({ id: 'side', port: await freePort(), monitorPort: health.port }),
-  ];
+  const side = makeMember({ id: 'side', port: await freePort(), monitorPort: health.port });
+  // Traffic port closed, monitor port open: `side` is up.
+  const members = [makeMember({ id: 'a', port: a.port }), makeMember({ id: 'down', port: gone }), side];
   const pool = makePool({ id: 'p', members, healthMonitor: makeMonitor({ intervalMs: 30_000 }) });
   const listener = makeListener({ id: 'l1', port, defaultPoolId: 'p' });
   await plane.apply(makeSnapshot(1, [listener], [pool]));
@@ -35,7 +32,7 @@ test('health survives unrelated re-applies; probes go to the monitor port; admin
   // Adding a listener changes nothing for the members (the next probe is 30 s away).
   await plane.apply(makeSnapshot(2, [listener, makeListener({ id: 'l2', port: other, defaultPoolId: 'p' })], [pool]));
   assert.deepEqual((await plane.status()).members, { a: 'ONLINE', down: 'ERROR', side: 'ONLINE' });
-  const offline = { ...pool, members: [members[0], members[1], { ...members[2], enabled: false }].filter((m) => m !== undefined) };
+  const offline = { ...pool, members: [...members.slice(0, 2), { ...side, enabled: false }] };
   await plane.apply(makeSnapshot(3, [listener], [offline]));
   assert.deepEqual((await plane.status()).members, { a: 'ONLINE', down: 'ERROR', side: 'OFFLINE' });
   for (let i = 0; i < 5; i++) assert.equal((await exchange(port)).reply, 'a');
