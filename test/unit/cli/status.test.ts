@@ -64,6 +64,10 @@ describe('elbow status', () => {
     const one = await runCli(['status', 'demo'], api.fetch);
     assert.equal(one.code, 0, one.stderr);
     assert.equal(one.stdout, 'loadbalancer demo (127.0.1.10)  ACTIVE ONLINE\n  listener HTTP:80 front  ACTIVE ONLINE\n    pool web HTTP  ACTIVE ONLINE\n      member 10.0.0.1:80  ACTIVE ONLINE\n');
+    const idle = api.seed('pools', { name: 'spare', protocol: 'TCP', loadbalancer_id: lb.id });
+    api.seed('members', { pool_id: idle.id, address: '10.0.0.9', protocol_port: 22 });
+    const withIdle = await runCli(['status', 'demo'], api.fetch);
+    assert.match(withIdle.stdout, /\n {2}pool spare TCP {2}ACTIVE ONLINE\n {4}member 10\.0\.0\.9:22 {2}ACTIVE ONLINE\n$/);
     const all = await runCli(['status'], api.fetch);
     assert.match(all.stdout, /^loadbalancer other \(127\.0\.1\.11\)/m);
     const missing = await runCli(['status', 'nope'], api.fetch);
