@@ -23,6 +23,8 @@ import type {
 const DEFAULT_PERSISTENCE_TIMEOUT_SECONDS = 360;
 /** Advertised when a TLS listener sets no alpn_protocols: HTTP/1.1 only. */
 const DEFAULT_ALPN = ['http/1.1'];
+/** Octavia accepts delay and timeout 0; a probe loop needs at least a second of each. */
+const MIN_MONITOR_SECONDS = 1;
 
 /** Parses expected_codes ("200", "200,202", "200-204") into inclusive ranges. */
 export function parseExpectedCodes(text: string): [number, number][] {
@@ -161,8 +163,8 @@ export function buildSnapshot(contents: StoreContents): Snapshot {
     return {
       id: monitor.id,
       type: monitor.type,
-      intervalMs: monitor.delay * 1000,
-      timeoutMs: monitor.timeout * 1000,
+      intervalMs: Math.max(monitor.delay, MIN_MONITOR_SECONDS) * 1000,
+      timeoutMs: Math.max(monitor.timeout, MIN_MONITOR_SECONDS) * 1000,
       riseCount: monitor.max_retries,
       fallCount: monitor.max_retries_down,
       httpMethod: monitor.http_method ?? 'GET',
