@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -234,6 +234,30 @@ describe('HTTP listener', () => {
     assert.match(smuggle.text, /^HTTP\/1\.1 400 /);
     assert.ok(smuggle.closedByServer);
     assert.equal(a.seen.length, 0);
+  });
+
+  it('bounds the time to send a request head (slowloris) and closes idle keep-alive connections', async (t) => {
+    const a = await startBackend(t, 'a');
+    const context = new FakeContext([pool('pool-1', [member(a.port)])]);
+    const timeouts = { clientData: 1_000, memberConnect: 1_000, memberData: 5_000, tcpInspect: 0 };
+    const { port } = await startListener(t, createHttpListener, listener({ timeouts }), context);
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let text = '';
+    socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1'); });
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    // Drip a header line every 200 ms: never idle, yet never done.
+    const drip = setInterval(() => socket.write('X-Drip: 1\r\n'), 200);
+    t.after(() => clearInterval(drip));
+    await once(socket, 'close');
+    clearInterval(drip);
+    assert.match(text, /^HTTP\/1\.1 408 /);
+    assert.equal(a.seen.length, 0);
+    const idle = connect(port, '127.0.0.1');
+    idle.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    idle.resume();
+    await once(idle, 'close');
+    assert.equal(a.seen.length, 1);
   });
 
   it('tunnels WebSocket upgrades', async (t) => {

@@ -71,6 +71,18 @@ describe('HTTPS listener', () => {
     assert.equal(backend.seen[0]?.method, 'POST');
   });
 
+  it('answers elbow\'s own errors over HTTP/2 too', async (t) => {
+    const context = new FakeContext([pool('pool-1', [])]);
+    const { port } = await startListener(t, createHttpsListener, httpsListener({ policies: [{
+      id: 'p1', position: 1, action: 'REDIRECT_TO_LISTENER', rules: [{ id: 'r1', type: 'PATH', compareType: 'EQUAL_TO', key: null, value: '/moved', invert: false }],
+      redirectPoolId: null, redirectUrl: null, redirectPrefix: null, redirectHttpCode: 301, redirectListener: { protocol: 'HTTP', port: 8080 }, fixedResponse: null,
+    }] }), context);
+    const down = await curl('shop.test', port, '/', ['--http2', '-w', ' %{http_code} %{http_version}']);
+    assert.match(down.stdout, /no member of pool pool-1 is available\n 503 2$/);
+    const moved = await curl('shop.test', port, '/moved', ['--http2', '-w', '%{http_code} %{redirect_url}']);
+    assert.equal(moved.stdout, `301 http://shop.test:8080/moved`);
+  });
+
   it('picks the certificate by SNI: exact, wildcard, default', async (t) => {
     const { port } = await httpsSetup(t);
     // curl verifies the certificate against the name it asked for: success proves the choice.
@@ -81,9 +93,12 @@ describe('HTTPS listener', () => {
   });
 
   it('mutual TLS: MANDATORY accepts a client of the CA and refuses one without a certificate', async (t) => {
-    const { port, backend } = await httpsSetup(t, { tls: tls({ clientCaPem: ca.caPem, clientAuthentication: 'MANDATORY' }) });
+    const insertHeaders = { 'X-SSL-Client-Has-Cert': 'true', 'X-SSL-Client-Verify': 'true', 'X-SSL-Client-CN': 'true', 'X-SSL-Client-DN': 'true' };
+    const { port, backend } = await httpsSetup(t, { tls: tls({ clientCaPem: ca.caPem, clientAuthentication: 'MANDATORY' }), insertHeaders });
     const client = ca.issueClient('alice');
     assert.equal((await curl('shop.test', port, '/', ['--cert', client.certFile, '--key', client.keyFile])).stdout, 'member');
+    const seen = backend.seen[0]?.headers;
+    assert.deepEqual([seen?.['x-ssl-client-has-cert'], seen?.['x-ssl-client-verify'], seen?.['x-ssl-client-cn'], seen?.['x-ssl-client-dn']], ['true', '0', 'alice', '/CN=alice/O=elbow tests']);
     await assert.rejects(curl('shop.test', port, '/'));
     const stranger = createTestCa('stranger');
     t.after(() => stranger.close());

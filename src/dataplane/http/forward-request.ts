@@ -142,7 +142,9 @@ function send(job: ForwardJob, member: MemberRuntime, retryable: boolean, connec
     clearTimeout(connectTimer);
     release();
     if (responded) {
-      res.destroy();
+      // A member that answered early (e.g. 413) and then stopped reading does not cut an answer
+      // that already reached the client; an answer still streaming cannot be finished.
+      if (!res.writableFinished) res.destroy();
       return;
     }
     // A kept-alive connection the member closed just before reuse: the request never arrived.

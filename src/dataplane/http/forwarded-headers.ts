@@ -72,6 +72,17 @@ export function insertForwardedHeaders(headers: HeaderList, insert: Readonly<Rec
   if (enabled(insert, 'x-forwarded-elb-ip')) headers.set('x-forwarded-elb-ip', [facts.localAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')]);
 }
 
+/** Octavia's X-SSL-Client-* insert_headers (TLS listeners): each one asked for "true" is set from `values`. */
+export function insertClientCertificateHeaders(headers: HeaderList, insert: Readonly<Record<string, string>>, values: () => Readonly<Record<string, string>>): void {
+  const wanted = Object.entries(insert).filter(([key, value]) => key.toLowerCase().startsWith('x-ssl-') && String(value).toLowerCase() === 'true');
+  if (wanted.length === 0) return;
+  const available = values();
+  for (const [key] of wanted) {
+    const value = available[key.toLowerCase()];
+    if (value !== undefined) headers.set(key.toLowerCase(), [value]);
+  }
+}
+
 /** The header object Node's outgoing messages take. */
 export function toOutgoing(headers: HeaderList): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

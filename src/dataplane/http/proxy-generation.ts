@@ -44,7 +44,7 @@ export class ProxyState {
   appCookieTable(poolId: string): AppCookieTable {
     let table = this.appCookies.get(poolId);
     if (!table) {
-      table = new AppCookieTable();
+      table = new AppCookieTable(undefined, `app-cookie/${this.generation.config.id}/${poolId}`);
       this.appCookies.set(poolId, table);
     }
     return table;

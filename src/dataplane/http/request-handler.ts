@@ -6,9 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { MemberRuntime } from '../listener-runtime.js';
 import { createRequestFacts, type RequestFacts } from '../routing/request-facts.js';
-import { clientCertificateFacts } from '../tls/client-certificate.js';
+import { clientCertificateFacts, clientCertificateHeaders } from '../tls/client-certificate.js';
 import { sendAnswer } from './error-responses.js';
-import { endToEndHeaders, insertForwardedHeaders, type HeaderList } from './forwarded-headers.js';
+import { endToEndHeaders, insertClientCertificateHeaders, insertForwardedHeaders, type HeaderList } from './forwarded-headers.js';
 import { forwardRequest } from './forward-request.js';
 import type { ProxyGeneration, ProxyState } from './proxy-generation.js';
 import { screenRequest } from './request-screening.js';
@@ -44,6 +44,7 @@ export function memberHeaders(req: IncomingMessage, generation: ProxyGeneration,
     scheme,
     host,
   });
+  if (scheme === 'https') insertClientCertificateHeaders(headers, generation.config.insertHeaders, () => clientCertificateHeaders(req.socket as TLSSocket));
   return headers;
 }
 

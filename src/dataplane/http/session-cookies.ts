@@ -7,6 +7,7 @@
 import type { SnapshotPool } from '../../snapshot/snapshot.js';
 import { parseCookies } from '../routing/request-facts.js';
 import type { HeaderList } from './forwarded-headers.js';
+import { registerStickyTable, stickyBound, type StickyTable } from '../sessions/sticky-sync.js';
 
 /** The cookie elbow inserts for HTTP_COOKIE persistence (Octavia's name). */
 export const INSERTED_COOKIE = 'SRV';
@@ -15,9 +16,15 @@ export const INSERTED_COOKIE = 'SRV';
 export const APP_COOKIE_TABLE_SIZE = 10_000;
 
 /** Application cookie value → member id, least recently used evicted first. */
-export class AppCookieTable {
+export class AppCookieTable implements StickyTable {
   private readonly entries = new Map<string, string>();
-  constructor(private readonly maxEntries = APP_COOKIE_TABLE_SIZE) {}
+  constructor(
+    private readonly maxEntries = APP_COOKIE_TABLE_SIZE,
+    /** Sticky-sync id, so that other data plane workers learn the values too; undefined: not shared. */
+    private readonly syncId?: string,
+  ) {
+    if (syncId !== undefined) registerStickyTable(syncId, this);
+  }
 
   lookup(value: string): string | undefined {
     const memberId = this.entries.get(value);
@@ -29,6 +36,11 @@ export class AppCookieTable {
   }
 
   remember(value: string, memberId: string): void {
+    if (this.syncId !== undefined && this.entries.get(value) !== memberId) stickyBound(this.syncId, value, memberId);
+    this.learn(value, memberId);
+  }
+
+  learn(value: string, memberId: string): void {
     this.entries.delete(value);
     this.entries.set(value, memberId);
     if (this.entries.size > this.maxEntries) {
