@@ -138,8 +138,16 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     for (const listener of plan.update) {
       const entry = running.get(listener.id);
       if (!entry) continue;
-      entry.runtime.update(listener, contextFor(listener, generation));
-      entry.config = listener;
+      try {
+        entry.runtime.update(listener, contextFor(listener, generation));
+        entry.config = listener;
+        errors.delete(listener.id);
+      } catch (error) {
+        // The listener keeps serving its previous configuration; the reason is reported.
+        const reason = error instanceof Error ? error.message : String(error);
+        errors.set(listener.id, reason);
+        logger.error({ listener: listener.id, error: reason }, 'listener could not take the new configuration');
+      }
     }
     for (const id of plan.close) closeInBackground(id);
     // Errors and stats of listeners that are gone or disabled go with them.

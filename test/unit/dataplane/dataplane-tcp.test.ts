@@ -126,3 +126,20 @@ test('open connections keep working while other listeners are added, changed and
   socket.end();
   await eventually('connection closed', async () => (await plane.status()).listeners.kept?.active_connections === 0);
 });
+
+test('a protocol change on the same port rebinds it: TCP becomes HTTP', async (t) => {
+  const member = await startNameServer('m');
+  const plane = createDataPlane({ drainMs: 100 });
+  t.after(async () => {
+    await plane.close(0);
+    await member.close();
+  });
+  const port = await freePort();
+  const pool = makePool({ id: 'p1', members: [makeMember({ id: 'm1', port: member.port })] });
+  await plane.apply(makeSnapshot(1, [makeListener({ id: 'l1', port, defaultPoolId: 'p1' })], [pool]));
+  assert.equal((await exchange(port)).reply, 'm');
+  const report = await plane.apply(makeSnapshot(2, [makeListener({ id: 'l1', port, protocol: 'HTTP' })], []));
+  assert.deepEqual(report.listenerErrors, {});
+  const { reply } = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(reply, /^HTTP\/1\.1 503/);
+});
