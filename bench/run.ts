@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     const backendDir = path.join(dir, 'backend');
     mkdirSync(backendDir);
     backends = await startBackends(backendDir, tls, limit);
-    const plan: ProxyPlan = { dir, cores: options.cores, backends: backends.ports, tls, maxConnections: idle + 1000, fileLimit: limit, profileDir: options.profileDir };
+    const plan: ProxyPlan = { dir, cores: options.cores, backends: backends.ports, tls, maxConnections: Math.max(idle, Math.floor((limit - 300) / 2)), fileLimit: limit, profileDir: options.profileDir };
     console.log('Starting haproxy, nginx and elbow…');
     targets = await startTargets(plan);
     const held = backends.heldConnections;

@@ -86,7 +86,7 @@ export const configScale: OnceScenario = {
     const membersPerListener = share(sizes.members, sizes.listeners);
     let elbow;
     try {
-      elbow = await startElbow({ dataDir: path.join(plan.dir, 'scale-data'), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: null });
+      elbow = await startElbow({ dataDir: path.join(plan.dir, 'scale-data'), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: plan.profileDir });
     } catch (err) {
       return { elbow: { unavailable: (err as Error).message } };
     }
