@@ -253,3 +253,33 @@ test('bad traffic is released by the timeouts and nothing leaks', async (t) => {
   assert.match(await plane.metrics(), /elbow_member_connections_active\{member="e",pool="echo"\} 0/);
   assert.match(await plane.metrics(), /elbow_member_connections_active\{member="x",pool="mute"\} 0/);
 });
+
+test('a member that does not complete the connect within timeout_member_connect: the next member takes the client', async (t) => {
+  // A listener with a full accept queue that never accepts: further SYNs go unanswered.
+  const { spawn } = await import('node:child_process');
+  const stuck = spawn('python3', ['-c', 'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.after(async () => void stuck.kill('SIGKILL'));
+  const stuckPort = Number(await new Promise<string>((resolve) => stuck.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+  const fillers: Socket[] = [];
+  t.after(async () => fillers.forEach((s) => s.destroy()));
+  for (;;) {
+    const filler = connect({ host: '127.0.0.1', port: stuckPort });
+    filler.on('error', () => undefined);
+    fillers.push(filler);
+    const connected = await new Promise<boolean>((resolve) => {
+      filler.once('connect', () => resolve(true));
+      setTimeout(() => resolve(false), 300);
+    });
+    if (!connected) break;
+  }
+  const good = await startNameServer('good');
+  closeAfter(t, good);
+  const pool = makePool({ id: 'p', members: [makeMember({ id: 'stuck', port: stuckPort }), makeMember({ id: 'good', port: good.port })] });
+  const { plane, port } = await serve(t, pool, { timeouts: { clientData: 5000, memberConnect: 200, memberData: 5000, tcpInspect: 0 } });
+  for (let i = 0; i < 4; i++) {
+    const { reply, error } = await exchange(port);
+    assert.equal(error, null);
+    assert.equal(reply, 'good');
+  }
+  assert.equal((await plane.status()).listeners.l1?.request_errors, 0);
+});
