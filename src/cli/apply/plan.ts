@@ -66,30 +66,27 @@ const LATE_DELETE_ORDER: readonly ResourceKind[] = ['healthmonitor', 'member', '
 /** Every actual resource by RefKey (a list: the API may hold two with one name). */
 export function indexActual(actual: ActualState): Map<RefKey, Located[]> {
   const index = new Map<RefKey, Located[]>();
-  let root: string | undefined;
-  const add = (kind: ResourceKind, key: string, resource: ApiObject, parentId?: string): string => {
-    const ref = refKey(kind, key);
-    index.set(ref, [...(index.get(ref) ?? []), { kind, key, resource, parentId, root }]);
-    return key;
+  const add = (located: Located): string => {
+    const ref = refKey(located.kind, located.key);
+    index.set(ref, [...(index.get(ref) ?? []), located]);
+    return located.key;
   };
   const nameOf = (r: ApiObject): string => (typeof r.name === 'string' && r.name !== '' ? r.name : r.id);
-  for (const c of actual.certificates) add('certificate', keys.certificate(nameOf(c)), c);
-  for (const g of actual.ipgroups) add('ipgroup', keys.ipgroup(nameOf(g)), g);
+  for (const c of actual.certificates) add({ kind: 'certificate', key: keys.certificate(nameOf(c)), resource: c });
+  for (const g of actual.ipgroups) add({ kind: 'ipgroup', key: keys.ipgroup(nameOf(g)), resource: g });
   for (const lb of actual.loadbalancers) {
-    root = undefined;
-    const lbKey = add('loadbalancer', keys.loadbalancer(nameOf(lb.resource)), lb.resource);
-    root = lbKey;
+    const root = add({ kind: 'loadbalancer', key: keys.loadbalancer(nameOf(lb.resource)), resource: lb.resource });
     for (const l of lb.listeners) {
-      const lKey = add('listener', keys.listener(lbKey, String(l.resource.protocol), Number(l.resource.protocol_port)), l.resource);
+      const lKey = add({ kind: 'listener', key: keys.listener(root, String(l.resource.protocol), Number(l.resource.protocol_port)), resource: l.resource, root });
       for (const p of l.l7policies) {
-        const pKey = add('l7policy', keys.l7policy(lKey, nameOf(p.resource)), p.resource);
-        for (const r of p.rules) add('l7rule', keys.l7rule(pKey, r), r, p.resource.id);
+        const pKey = add({ kind: 'l7policy', key: keys.l7policy(lKey, nameOf(p.resource)), resource: p.resource, root });
+        for (const r of p.rules) add({ kind: 'l7rule', key: keys.l7rule(pKey, r), resource: r, parentId: p.resource.id, root });
       }
     }
     for (const p of lb.pools) {
-      const pKey = add('pool', keys.pool(lbKey, nameOf(p.resource)), p.resource);
-      for (const m of p.members) add('member', keys.member(pKey, String(m.address), Number(m.protocol_port)), m, p.resource.id);
-      if (p.healthmonitor !== undefined) add('healthmonitor', keys.healthmonitor(pKey), p.healthmonitor);
+      const pKey = add({ kind: 'pool', key: keys.pool(root, nameOf(p.resource)), resource: p.resource, root });
+      for (const m of p.members) add({ kind: 'member', key: keys.member(pKey, String(m.address), Number(m.protocol_port)), resource: m, parentId: p.resource.id, root });
+      if (p.healthmonitor !== undefined) add({ kind: 'healthmonitor', key: keys.healthmonitor(pKey), resource: p.healthmonitor, root });
     }
   }
   return index;
