@@ -195,6 +195,34 @@ describe('HTTP listener', () => {
     assert.equal(a.seen.length, 0);
   });
 
+  it('refuses black-listed clients and connections over connection_limit', async (t) => {
+    const a = await startBackend(t, 'a');
+    const context = new FakeContext([pool('pool-1', [member(a.port)])]);
+    const black = await startListener(t, createHttpListener, listener({ accessControl: { allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['127.0.0.0/8'] } } }), context);
+    assert.deepEqual(await rawExchange(black.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), { text: '', closedByServer: true });
+    const limited = await startListener(t, createHttpListener, listener({ id: 'limited', connectionLimit: 1 }), context);
+    const held = connect(limited.port, '127.0.0.1');
+    held.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await once(held, 'data');
+    assert.deepEqual(await rawExchange(limited.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), { text: '', closedByServer: true });
+    held.destroy();
+    assert.equal(a.seen.length, 1);
+  });
+
+  it('applies a configuration update to the next request without rebinding', async (t) => {
+    const a = await startBackend(t, 'a');
+    const b = await startBackend(t, 'b');
+    const context = new FakeContext([pool('pool-1', [member(a.port)]), pool('pool-2', [member(b.port)])]);
+    const { port, runtime, config } = await startListener(t, createHttpListener, listener(), context);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
+    assert.equal((await send(port, '/', { agent })).body, 'a');
+    runtime.update({ ...config, defaultPoolId: 'pool-2', policies: [policy(1, 'REJECT', [rule('PATH', 'EQUAL_TO', '/no')])] }, context);
+    assert.equal((await send(port, '/', { agent })).body, 'b');
+    assert.equal((await send(port, '/no', { agent })).status, 403);
+    assert.equal(context.stats.opened, 1, 'the open connection follows the new configuration');
+  });
+
   it('speaks HTTP/1.0, pipelining and chunked uploads', async (t) => {
     const a = await startBackend(t, 'a');
     const context = new FakeContext([pool('pool-1', [member(a.port)])]);

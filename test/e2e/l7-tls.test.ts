@@ -115,6 +115,14 @@ describe('HTTPS listener', () => {
     await assert.rejects(curl('api.test', port, '/'));
   });
 
+  it('keeps the running certificates when an update brings one that does not load', async (t) => {
+    const { port, runtime, context, config } = await httpsSetup(t);
+    const broken = { ...defaultCert.snapshot('broken'), privateKeyPem: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n' };
+    runtime.update({ ...config, tls: tls({ defaultCertificate: broken }) }, context);
+    assert.equal((await curl('api.test', port, '/')).stdout, 'member');
+    assert.equal((await curl('shop.test', port, '/')).stdout, 'member');
+  });
+
   it('re-encrypts to HTTPS members, verifying them against the pool CA', async (t) => {
     const memberCert = ca.issueServer(['member.test']);
     const secure = createHttpsServer({ cert: memberCert.certificatePem, key: memberCert.privateKeyPem }, (req, res) => res.end(`tls member saw ${req.headers.host}`));

@@ -55,7 +55,7 @@ function parserErrorStatus(error: Error & { code?: string }): number {
 export interface L7ServerBuild {
   readonly server: NetServer;
   /** Extra work on a configuration update (TLS contexts). */
-  reconfigure?(config: SnapshotListener): void;
+  reconfigure?(config: SnapshotListener, context: ListenerContext): void;
 }
 
 export function runL7Listener(
@@ -110,7 +110,7 @@ export function runL7Listener(
     update(config, context) {
       state.update(compileGeneration(config, context));
       applyTimeouts(server, config, limits);
-      reconfigure?.(config);
+      reconfigure?.(config, context);
     },
     async close(drainMs) {
       // Idle keep-alive connections have nothing to finish.

@@ -4,7 +4,7 @@
 import type { AccessFilter } from '../access-control.js';
 import { createAccessFilter } from '../access-control.js';
 import type { ListenerContext } from '../listener-runtime.js';
-import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import type { SnapshotListener, SnapshotMember } from '../../snapshot/snapshot.js';
 import { compilePolicies, type Router } from '../routing/compile-policies.js';
 import { AppCookieTable } from './session-cookies.js';
 import { UpstreamAgents } from './upstream-agents.js';
@@ -39,6 +39,7 @@ export class ProxyState {
 
   update(generation: ProxyGeneration): void {
     this.generation = generation;
+    this.agents.retain(membersOf(generation));
   }
 
   appCookieTable(poolId: string): AppCookieTable {
@@ -49,4 +50,10 @@ export class ProxyState {
     }
     return table;
   }
+}
+
+/** Every member of the pools a generation can send to (default pool and policies' pools). */
+function membersOf(generation: ProxyGeneration): SnapshotMember[] {
+  const poolIds = [generation.config.defaultPoolId, ...generation.config.policies.map((p) => p.redirectPoolId)];
+  return poolIds.flatMap((id) => (id === null ? [] : generation.context.pool(id)?.config.members ?? []));
 }

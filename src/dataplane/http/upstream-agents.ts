@@ -20,7 +20,7 @@ export class UpstreamAgents {
   private readonly agents = new Map<string, HttpAgent>();
 
   agentFor(member: SnapshotMember, tls: boolean): HttpAgent {
-    const key = `${tls ? 'https' : 'http'}|${member.address}|${member.port}`;
+    const key = agentKey(member, tls);
     let agent = this.agents.get(key);
     if (!agent) {
       const options = { keepAlive: true, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
@@ -30,9 +30,27 @@ export class UpstreamAgents {
     return agent;
   }
 
-  /** Closes idle member connections; in-flight ones finish. */
+  /**
+   * Forgets the agents of members no longer configured: their idle connections close now, their
+   * in-flight requests finish (the agent is only dropped from the table).
+   */
+  retain(members: Iterable<SnapshotMember>): void {
+    const wanted = new Set<string>();
+    for (const member of members) wanted.add(agentKey(member, false)).add(agentKey(member, true));
+    for (const [key, agent] of this.agents) {
+      if (wanted.has(key)) continue;
+      this.agents.delete(key);
+      for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+    }
+  }
+
+  /** Closes every member connection (the listener is closing). */
   destroy(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
   }
+}
+
+function agentKey(member: SnapshotMember, tls: boolean): string {
+  return `${tls ? 'https' : 'http'}|${member.address}|${member.port}`;
 }

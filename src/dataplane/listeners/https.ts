@@ -19,7 +19,7 @@ export function httpsListenerFactory(limits: HttpLimits = DEFAULT_HTTP_LIMITS): 
         ? createSecureServer({ ...options, allowHTTP1: true, maxSessionMemory: 64, settings: { maxHeaderListSize: limits.maxHeaderSize } })
         : createHttpsServer({ ...options, ALPNProtocols: ['http/1.1'] });
       binding.attach(server);
-      return { server, reconfigure: (next) => binding.update(server, next) };
+      return { server, reconfigure: (next, nextContext) => binding.update(server, next, nextContext) };
     });
   };
 }

@@ -94,7 +94,7 @@ export function createSslListener(initial: SnapshotListener, initialContext: Lis
     start: () => tracked.start(),
     update(config, context) {
       generation = { config, context, admit: createAccessFilter(config.accessControl) };
-      binding.update(server, config);
+      binding.update(server, config, context);
     },
     close: (drainMs) => tracked.close(drainMs),
     get openConnections() {

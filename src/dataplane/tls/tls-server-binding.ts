@@ -4,6 +4,7 @@
 // authentication refuses a presented certificate that did not verify.
 
 import type { Server as TlsServer, TLSSocket, TlsOptions } from 'node:tls';
+import type { ListenerContext } from '../listener-runtime.js';
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { applyListenerTls, compileListenerTls, refusesPresentedCertificate, tlsServerOptions, type CompiledListenerTls } from './listener-tls.js';
 
@@ -28,9 +29,18 @@ export class TlsServerBinding {
     server.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
   }
 
-  update(server: TlsServer, config: SnapshotListener): void {
-    this.compiled = compileListenerTls(requireTls(config));
-    applyListenerTls(server, this.compiled);
+  /**
+   * Swaps in the new configuration's certificates. When they do not load (a bad PEM slipped
+   * through), the running ones stay and the error is logged: an update cannot fail half-way.
+   */
+  update(server: TlsServer, config: SnapshotListener, context: ListenerContext): void {
+    try {
+      const compiled = compileListenerTls(requireTls(config));
+      applyListenerTls(server, compiled);
+      this.compiled = compiled;
+    } catch (error) {
+      context.log('error', 'TLS configuration not applied; the previous certificates stay in use', { listener: config.id, error: (error as Error).message });
+    }
   }
 }
 
