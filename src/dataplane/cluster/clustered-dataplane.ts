@@ -8,6 +8,10 @@
 // once and shares the handle. With SCHED_NONE every worker accepts on that socket and the kernel
 // spreads connections. A UDP listener is bound by one worker only (udp-ownership.ts).
 //
+// Sticky tables (SOURCE_IP persistence, learned APP_COOKIE values): a binding one worker makes is
+// relayed to the others (sessions/sticky-sync.ts), so a client's next connection, on whichever
+// worker, reaches the same member. A restarted worker starts with empty tables and learns anew.
+//
 // Least connections: each worker balances by its own connection counts. Connections are spread
 // evenly over workers by the kernel, so each worker's share of a member's load is about 1/N of
 // the total and ranking members by local counts ranks them by global counts; sharing counts over
@@ -128,6 +132,9 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
         void startWorker(slot, channel).finally(onFirstStart);
       },
       memberHealth: (states) => relayHealth(slot, states),
+      sticky: (bindings) => {
+        for (const other of startedChannels()) if (other.slot !== slot) other.channel.send({ kind: 'elbow:sticky', bindings });
+      },
     });
     slot.channel = channel;
     slot.started = false;

@@ -3,6 +3,7 @@
 // from the probing worker to the primary, which relays it to every other worker.
 
 import type { ApplyReport, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
+import type { StickyBinding } from '../sessions/sticky-sync.js';
 import type { SnapshotDelta } from './snapshot-delta.js';
 import type { UdpOwners } from './udp-ownership.js';
 
@@ -30,7 +31,9 @@ export interface WorkerReplies {
 
 export type PrimaryMessage =
   | { readonly kind: 'elbow:request'; readonly id: number; readonly request: WorkerRequest }
-  | { readonly kind: 'elbow:member-health'; readonly states: MemberHealth };
+  | { readonly kind: 'elbow:member-health'; readonly states: MemberHealth }
+  /** Sticky bindings other workers made, to learn. */
+  | { readonly kind: 'elbow:sticky'; readonly bindings: readonly StickyBinding[] };
 
 export type WorkerMessage =
   /** The worker's data plane exists: it may receive requests. */
@@ -38,7 +41,9 @@ export type WorkerMessage =
   | { readonly kind: 'elbow:reply'; readonly id: number; readonly value: unknown }
   | { readonly kind: 'elbow:reply'; readonly id: number; readonly error: string }
   /** From the probing worker only: members whose health changed. */
-  | { readonly kind: 'elbow:member-health'; readonly states: MemberHealth };
+  | { readonly kind: 'elbow:member-health'; readonly states: MemberHealth }
+  /** Sticky bindings this worker's traffic made (batched), for the others. */
+  | { readonly kind: 'elbow:sticky'; readonly bindings: readonly StickyBinding[] };
 
 /** Environment a worker is forked with. */
 export const WORKER_ENV = {

@@ -11,6 +11,7 @@ import {
   type WorkerReplies,
   type WorkerRequest,
 } from './messages.js';
+import type { StickyBinding } from '../sessions/sticky-sync.js';
 import type { DeltaEncoder } from './snapshot-delta.js';
 import type { UdpOwners } from './udp-ownership.js';
 
@@ -31,6 +32,7 @@ interface Pending {
 export interface WorkerChannelEvents {
   started(): void;
   memberHealth(states: MemberHealth): void;
+  sticky(bindings: readonly StickyBinding[]): void;
 }
 
 export class WorkerChannel {
@@ -110,6 +112,9 @@ export class WorkerChannel {
         return;
       case 'elbow:member-health':
         events.memberHealth(message.states);
+        return;
+      case 'elbow:sticky':
+        events.sticky(message.bindings);
         return;
       case 'elbow:reply': {
         const pending = this.pending.get(message.id);

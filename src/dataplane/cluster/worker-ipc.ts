@@ -10,6 +10,7 @@ import {
   type WorkerRequest,
   type WorkerSettings,
 } from './messages.js';
+import { learnSticky, subscribeSticky, type StickyBinding } from '../sessions/sticky-sync.js';
 import { patchSnapshot } from './snapshot-delta.js';
 import { localSnapshot, type UdpOwners } from './udp-ownership.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
@@ -51,6 +52,7 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
 
   const role = workerRoleFromEnv(process.env);
   const dataPlane = await create(role, (states) => send({ kind: 'elbow:member-health', states }));
+  shareStickyBindings(send);
   // Health relayed by the primary, kept so that members added by a later apply get theirs too.
   const relayedHealth: Record<string, string> = {};
   // The snapshot last received (applied or not): the base of the next delta.
@@ -86,6 +88,10 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
   process.on('message', (raw: unknown) => {
     if (!isElbowMessage(raw)) return;
     const message = raw as PrimaryMessage;
+    if (message.kind === 'elbow:sticky') {
+      learnSticky(message.bindings);
+      return;
+    }
     if (message.kind === 'elbow:member-health') {
       Object.assign(relayedHealth, message.states);
       dataPlane.setMemberHealth(message.states);
@@ -98,4 +104,19 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
     );
   });
   send({ kind: 'elbow:started' });
+}
+
+/** Bindings this worker's traffic makes go to the primary in one message per event loop turn. */
+function shareStickyBindings(send: (message: WorkerMessage) => void): void {
+  let batch: StickyBinding[] = [];
+  subscribeSticky((binding) => {
+    if (batch.length === 0) {
+      setImmediate(() => {
+        const bindings = batch;
+        batch = [];
+        send({ kind: 'elbow:sticky', bindings });
+      });
+    }
+    batch.push(binding);
+  });
 }
