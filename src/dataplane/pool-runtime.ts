@@ -29,7 +29,7 @@ export class PoolState implements PoolRuntime {
     const persistence = config.sessionPersistence?.type === 'SOURCE_IP' ? config.sessionPersistence.timeoutSeconds * 1000 : null;
     const previous = this.config.sessionPersistence;
     const unchanged = this.persistence !== null && previous?.type === 'SOURCE_IP' && previous.timeoutSeconds * 1000 === persistence;
-    if (!unchanged) this.persistence = persistence === null ? null : new SourceIpPersistence(persistence);
+    if (!unchanged) this.persistence = persistence === null ? null : new SourceIpPersistence(persistence, undefined, `source-ip/${config.id}`);
     this.config = config;
     this.members = members;
   }
