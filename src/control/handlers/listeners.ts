@@ -40,6 +40,17 @@ async function checkCertificateRef(tx: StoreTx, field: string, ref: string | nul
   if (expected) checkCertificateType(field, certificate, expected);
 }
 
+/** Some clients send "" for an unset certificate reference: it means none. */
+function emptyRefsToNull(listener: Listener): Listener {
+  const none = (ref: string | null) => (ref === '' ? null : ref);
+  return {
+    ...listener,
+    default_tls_container_ref: none(listener.default_tls_container_ref),
+    client_ca_tls_container_ref: none(listener.client_ca_tls_container_ref),
+    client_crl_container_ref: none(listener.client_crl_container_ref),
+  };
+}
+
 /** Every rule a listener's new state must pass, against the other stored resources. */
 async function checkListener(tx: StoreTx, listener: Listener, loadbalancer: LoadBalancer): Promise<void> {
   checkSslAllowed(listener.protocol, loadbalancer);
@@ -70,7 +81,7 @@ export const listenerHandler: KindHandler<'listener'> = {
   async create(tx, body, ctx) {
     const loadbalancer = await mustGet(tx, 'loadbalancer', body.loadbalancer_id);
     const { ipgroup, ...rest } = meaningful(body);
-    const listener: Listener = nullToDefault(
+    const listener: Listener = emptyRefsToNull(nullToDefault(
       {
         ...newBase(ctx),
         ...ACTIVE,
@@ -84,7 +95,7 @@ export const listenerHandler: KindHandler<'listener'> = {
         l7policies: [],
       } as Listener,
       RESETTABLE,
-    );
+    ));
     await checkListener(tx, listener, loadbalancer);
     await tx.insert('listener', listener);
     return listener;
@@ -93,7 +104,7 @@ export const listenerHandler: KindHandler<'listener'> = {
   async update(tx, current, body, ctx) {
     const { ipgroup, ...changes } = meaningful(body);
     checkImmutableFields('listener', current, changes);
-    const listener: Listener = nullToDefault(
+    const listener: Listener = emptyRefsToNull(nullToDefault(
       {
         ...current,
         ...changes,
@@ -101,7 +112,7 @@ export const listenerHandler: KindHandler<'listener'> = {
         updated_at: ctx.now,
       } as Listener,
       RESETTABLE,
-    );
+    ));
     await checkListener(tx, listener, await mustGet(tx, 'loadbalancer', listener.loadbalancer_id));
     await tx.update('listener', listener);
     return listener;

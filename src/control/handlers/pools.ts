@@ -30,8 +30,6 @@ async function checkPool(tx: StoreTx, pool: Pool): Promise<void> {
     checkCertificateType('ca_tls_container_ref', await mustGet(tx, 'certificate', certificateIdFromRef(pool.ca_tls_container_ref)), 'client');
   }
   if (pool.crl_container_ref !== null) await mustGet(tx, 'certificate', certificateIdFromRef(pool.crl_container_ref));
-  // Listeners and policies already sending here must still be able to.
-  for (const listener of await tx.list('listener', { filters: { default_pool_id: pool.id } })) checkPoolProtocol(listener.protocol, pool.protocol);
 }
 
 export const poolHandler: KindHandler<'pool'> = {

@@ -63,6 +63,8 @@ test('listener rules: schema, SSL only on classic, TLS certificate, TLS fields, 
   await rejects(listener(control, lb.id, 'HTTPS', 90, { default_tls_container_ref: 'missing' }), 'NOT_FOUND', 404, /certificate missing not found/);
   await rejects(listener(control, 'nope', 'HTTP', 90), 'NOT_FOUND', 404, /loadbalancer nope not found/);
   await rejects(listener(control, lb.id, 'HTTP', 90, { ipgroup: { ipgroup_id: 'nope' } }), 'NOT_FOUND', 404, /ipgroup nope/);
+  const emptyRef = await listener(control, lb.id, 'HTTP', 91, { default_tls_container_ref: '', sni_container_refs: [] });
+  assert.equal(emptyRef.default_tls_container_ref, null, 'an empty reference means none');
   await rejects(control.update('listener', http.id, { protocol_port: 8080 }), 'IMMUTABLE_FIELD', 400, /Field protocol_port/);
   await rejects(control.update('listener', http.id, { protocol: 'TCP' }), 'IMMUTABLE_FIELD', 400, /Field protocol /);
 
