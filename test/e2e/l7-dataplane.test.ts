@@ -1,16 +1,13 @@
-// L7 listeners run by the real data plane (createDataPlane with apply, pools, balancers, health
-// checks): HTTP traffic under load while a member is killed; the clients see at most the
-// requests in flight on it fail, and none once it is marked down. Also a snapshot update that
-// replaces a certificate and routes through the real balancer.
+// L7 listeners run by the real data plane (createDataPlane with its listener registry, apply,
+// pools, balancers, health checks): HTTP traffic under load while a member is killed; the
+// clients see at most the requests in flight on it fail, and none once it is marked down. Also a
+// snapshot update that replaces a certificate.
 
 import assert from 'node:assert/strict';
 import { Agent, request, type ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDataPlane } from '../../src/dataplane/dataplane.js';
-import { createHttpListener } from '../../src/dataplane/listeners/http.js';
-import { createHttpsListener } from '../../src/dataplane/listeners/https.js';
-import { createSslListener } from '../../src/dataplane/listeners/ssl.js';
 import type { Snapshot, SnapshotHealthMonitor } from '../../src/snapshot/snapshot.js';
 import { listener, member, pool } from '../helpers/fake-pools.js';
 import { createTestCa } from '../helpers/test-ca.js';
@@ -19,8 +16,6 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 import { freePort, startBackend } from '../helpers/l7-harness.js';
-
-const L7_REGISTRY = { HTTP: createHttpListener, HTTPS: createHttpsListener, TERMINATED_HTTPS: createHttpsListener, SSL: createSslListener };
 
 const monitor: SnapshotHealthMonitor = {
   id: 'hm-1', type: 'HTTP', intervalMs: 100, timeoutMs: 200, riseCount: 1, fallCount: 2, httpMethod: 'GET', urlPath: '/',
@@ -50,7 +45,7 @@ describe('L7 listeners in the real data plane', { timeout: 60_000 }, () => {
       listeners: [listener({ id: 'l-http', port })],
       pools: { 'pool-1': pool('pool-1', members, { healthMonitor: monitor }) },
     };
-    const dataplane = createDataPlane({ registry: L7_REGISTRY, drainMs: 100 });
+    const dataplane = createDataPlane({ drainMs: 100 });
     t.after(() => dataplane.close(0));
     const report = await dataplane.apply(snapshot);
     assert.deepEqual(report.listenerErrors, {});
@@ -97,7 +92,7 @@ describe('L7 listeners in the real data plane', { timeout: 60_000 }, () => {
       listeners: [listener({ id: 'l-https', protocol: 'HTTPS', port, tls: tls(cert, id) })],
       pools: { 'pool-1': pool('pool-1', [member(backend.port, { id: 'm-1' })]) },
     });
-    const dataplane = createDataPlane({ registry: L7_REGISTRY, drainMs: 100, healthChecks: false });
+    const dataplane = createDataPlane({ drainMs: 100, healthChecks: false });
     t.after(() => dataplane.close(0));
     assert.deepEqual((await dataplane.apply(snapshot(1, first, 'c1'))).listenerErrors, {});
     const curl = (name: string) => run('curl', ['-sS', '-m', '10', '--http2', '--cacert', ca.caFile, '--resolve', `${name}:${port}:127.0.0.1`, `https://${name}:${port}/`]);
