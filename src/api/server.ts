@@ -1,6 +1,6 @@
 // The Octavia v2–compatible REST API (design.md §3): token auth, the resource routes under both
 // /v2/lbaas and /v2.0/lbaas, status and stats, service routes, and one error shape for everything.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlPlane } from '../control/control-plane.js';
 import { ElbowError } from '../errors.js';
 import { presentedToken, tokenChecker } from './auth.js';
@@ -29,7 +29,10 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     // One access-log line per response from the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Ids are at most 255 characters (model/schemas.ts); a longer path segment matches nothing.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Errors found while routing (bad URL encoding, a too long id) get the same JSON as all others.
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply),
   });
 
   acceptOnlyJson(app);
@@ -45,14 +48,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  app.setErrorHandler((err, request, reply) => {
-    let known = toElbowError(err);
-    if (known === null) {
-      request.log.error({ err, method: request.method, url: request.url }, 'unexpected error while handling a request');
-      known = new ElbowError('INTERNAL', { detail: `see the server log for request ${request.id}` });
-    }
-    return reply.code(known.status).send(known.toJSON());
-  });
+  app.setErrorHandler(sendError);
 
   app.setNotFoundHandler((request, reply) => {
     const path = (request.url.split('?')[0] ?? '/').replace(/(.)\/$/, '$1');
@@ -76,6 +72,16 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     );
   }
   return app;
+}
+
+/** Answers with the error JSON; anything unexpected is logged and becomes a 500 INTERNAL. */
+function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let known = toElbowError(err, request);
+  if (known === null) {
+    request.log.error({ err, method: request.method, url: request.url }, 'unexpected error while handling a request');
+    known = new ElbowError('INTERNAL', { detail: `see the server log for request ${request.id}` });
+  }
+  return reply.code(known.status).send(known.toJSON());
 }
 
 function isPublic(request: FastifyRequest): boolean {

@@ -155,6 +155,8 @@ describe('API server (HTTP layer)', () => {
     await expect(post('{"pool": {}}', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expect(post(Buffer.alloc(1024 * 1024 + 10, 0x20)), 413, 'BODY_TOO_LARGE');
     await expect(app.inject({ method: 'GET', url: '/v2/lbaas/nothing', headers: auth }), 404, 'ROUTE_NOT_FOUND');
+    await expect(app.inject({ method: 'GET', url: `/v2/lbaas/pools/${'a'.repeat(300)}`, headers: auth }), 404, 'ROUTE_NOT_FOUND');
+    await expect(app.inject({ method: 'GET', url: '/v2/lbaas/pools/%zz', headers: auth }), 400, 'INVALID_QUERY');
     await expect(app.inject({ method: 'GET', url: '/v2/lbaas/pools/nope', headers: auth }), 404, 'NOT_FOUND');
     const wrongMethod = app.inject({ method: 'PATCH', url: '/v2/lbaas/pools/abc', headers: auth });
     await expect(wrongMethod, 405, 'METHOD_NOT_ALLOWED');
