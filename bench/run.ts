@@ -14,7 +14,7 @@ import type { Figures, OnceResults, OnceScenario, ProxyPlan, RoundScenario, Samp
 import { SCENARIOS } from './scenarios/index.js';
 import { idleConnectionCount } from './scenarios/idle-memory.js';
 import { fileLimit, machineInfo } from './system.js';
-import { startTargets } from './targets.js';
+import { startProxy, startTargets } from './targets.js';
 import { missingTools } from './tools.js';
 
 /** Rotates the target order each round so no proxy always runs first (or right after another). */
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
     for (const scenario of scenarios) {
       console.log(`${scenario.name}: ${scenario.title}`);
       if (scenario.kind === 'round') await runRounds(scenario, targets, options, samples);
-      else await runOnce(scenario, { options, targets, heldConnections: held, plan }, samples);
+      else await runOnce(scenario, { options, startFresh: (name) => startProxy(name, plan, `${name}-fresh`), heldConnections: held, plan }, samples);
     }
   } finally {
     await Promise.all(targets.map((target) => target.stop()));

@@ -96,7 +96,8 @@ export interface RoundScenario {
 
 export interface RunContext {
   options: BenchOptions;
-  targets: readonly Target[];
+  /** Starts a fresh instance of a proxy (files under its own directory); the caller stops it. */
+  startFresh(name: Exclude<TargetName, 'direct'>): Promise<Target>;
   /** Count of connections the idle backend holds right now. */
   heldConnections(): Promise<number>;
   plan: ProxyPlan;

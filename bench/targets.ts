@@ -18,19 +18,28 @@ function unavailableTarget(name: TargetName, reason: string): Target {
   return { name, endpoints, pid: null, stop: async () => undefined };
 }
 
-const STARTERS: Record<Exclude<TargetName, 'direct'>, (plan: ProxyPlan) => Promise<Target>> = {
+export type ProxyName = Exclude<TargetName, 'direct'>;
+
+const STARTERS: Record<ProxyName, (plan: ProxyPlan) => Promise<Target>> = {
   haproxy: startHaproxy,
   nginx: startNginxProxy,
   elbow: startElbowProxy,
 };
 
+export const PROXY_NAMES = Object.keys(STARTERS) as ProxyName[];
+
+/** Starts one proxy with its files in plan.dir/<dirName>; throws when it cannot start. */
+export function startProxy(name: ProxyName, plan: ProxyPlan, dirName: string = name): Promise<Target> {
+  const dir = path.join(plan.dir, dirName);
+  mkdirSync(dir, { recursive: true });
+  return STARTERS[name]({ ...plan, dir });
+}
+
 export async function startTargets(plan: ProxyPlan): Promise<Target[]> {
   const targets: Target[] = [directTarget(plan.backends)];
-  for (const [name, start] of Object.entries(STARTERS) as [Exclude<TargetName, 'direct'>, (plan: ProxyPlan) => Promise<Target>][]) {
-    const dir = path.join(plan.dir, name);
-    mkdirSync(dir, { recursive: true });
+  for (const name of PROXY_NAMES) {
     try {
-      targets.push(await start({ ...plan, dir }));
+      targets.push(await startProxy(name, plan));
     } catch (err) {
       const reason = (err as Error).message.split('\n')[0] ?? 'did not start';
       console.log(`  ${name}: ${reason}`);

@@ -1,19 +1,36 @@
-// Scenario 7: memory per idle proxied TCP connection. Opens N connections through each proxy's
-// TCP front end to a backend that holds them, waits until the backend holds all of them (so the
-// proxy's upstream side exists too), and divides the proxy's RSS growth by N.
+// Scenario 7: memory per idle proxied TCP connection. A fresh instance of each proxy (so garbage
+// from earlier scenarios cannot be collected mid-measurement) gets N connections through its TCP
+// front end to a backend that holds them, in steps of N/4; at each step, once the backend holds
+// every connection (so the proxy's upstream side exists too), the proxy's RSS is read. The figure
+// is the least-squares slope of RSS over connections, which one garbage collection moves less
+// than a single before/after difference.
 import path from 'node:path';
 import { LOAD_DIR } from '../node-load.js';
 import { startProcess, withFileLimit } from '../processes.js';
+import type { Child } from '../processes.js';
 import { Unavailable } from '../scenario.js';
 import type { Figures, OnceResults, OnceScenario, RunContext, Target } from '../scenario.js';
 import { rssOfTree, sleep } from '../system.js';
+import { PROXY_NAMES } from '../targets.js';
 
-const OPEN_TIMEOUT_MS = 60_000;
+const STEPS = 4;
+const WARM_UP_MS = 2000;
 const SETTLE_MS = 1000;
+const OPEN_TIMEOUT_MS = 60_000;
 
 /** How many idle connections the file limit allows: the proxy holds two descriptors for each. */
 export function idleConnectionCount(requested: number, fileLimit: number): number {
   return Math.max(1, Math.min(requested, Math.floor((fileLimit - 500) / 2)));
+}
+
+/** Least-squares slope of y over x. */
+export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  const sxy = points.reduce((sum, p) => sum + (p.x - meanX) * (p.y - meanY), 0);
+  const sxx = points.reduce((sum, p) => sum + (p.x - meanX) ** 2, 0);
+  return sxx === 0 ? Number.NaN : sxy / sxx;
 }
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -25,33 +42,45 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
   return false;
 }
 
+function openTo(clients: Child, total: number): Promise<{ open: number; failed: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Unavailable(`connections not open after ${OPEN_TIMEOUT_MS} ms`)), OPEN_TIMEOUT_MS);
+    const onMessage = (message: { type?: string; open?: number; failed?: number }): void => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      clients.process.off('message', onMessage);
+      resolve({ open: message.open ?? 0, failed: message.failed ?? 0 });
+    };
+    clients.process.on('message', onMessage);
+    clients.process.send({ type: 'open', total });
+  });
+}
+
 async function measureTarget(target: Target, count: number, context: RunContext): Promise<Figures> {
   const endpoint = target.endpoints.tcpIdle;
   if ('unavailable' in endpoint) throw new Unavailable(endpoint.unavailable);
   if (target.pid === null) throw new Unavailable('no proxy process');
   const pid = target.pid;
+  await sleep(WARM_UP_MS);
   const heldBefore = await context.heldConnections();
-  const rssBefore = rssOfTree(pid);
+  const points = [{ x: 0, y: rssOfTree(pid) }];
   const [command, args] = withFileLimit(context.plan.fileLimit, process.execPath, [
-    '--import', 'tsx', path.join(LOAD_DIR, 'idle-clients.ts'), '--port', String(endpoint.port), '--count', String(count),
+    '--import', 'tsx', path.join(LOAD_DIR, 'idle-clients.ts'), '--port', String(endpoint.port),
   ]);
   const clients = startProcess('idle clients', command, args, { ipc: true });
   try {
-    const ready = await new Promise<{ open: number; failed: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Unavailable(`connections not open after ${OPEN_TIMEOUT_MS} ms`)), OPEN_TIMEOUT_MS);
-      clients.process.on('message', (message: { type?: string; open?: number; failed?: number }) => {
-        if (message.type !== 'ready') return;
-        clearTimeout(timer);
-        resolve({ open: message.open ?? 0, failed: message.failed ?? 0 });
-      });
-      void clients.exited.then(() => reject(new Unavailable(`idle clients exited: ${clients.output().slice(0, 160)}`)));
-    });
-    if (ready.open < count * 0.99) throw new Unavailable(`only ${ready.open} of ${count} connections opened`);
-    const reached = await waitFor(async () => (await context.heldConnections()) - heldBefore >= ready.open, OPEN_TIMEOUT_MS);
-    if (!reached) throw new Unavailable(`backend holds ${(await context.heldConnections()) - heldBefore} of ${ready.open} connections`);
-    await sleep(SETTLE_MS);
-    const growth = rssOfTree(pid) - rssBefore;
-    return { kbPerConnection: growth / ready.open / 1024, connections: ready.open };
+    let open = 0;
+    for (let step = 1; step <= STEPS; step += 1) {
+      const total = Math.round((count * step) / STEPS);
+      const ready = await openTo(clients, total);
+      if (ready.failed > count * 0.01) throw new Unavailable(`${ready.failed} of ${total} connections failed`);
+      open = ready.open;
+      const held = await waitFor(async () => (await context.heldConnections()) - heldBefore >= open, OPEN_TIMEOUT_MS);
+      if (!held) throw new Unavailable(`backend holds ${(await context.heldConnections()) - heldBefore} of ${open} connections`);
+      await sleep(SETTLE_MS);
+      points.push({ x: open, y: rssOfTree(pid) });
+    }
+    return { kbPerConnection: slope(points) / 1024, connections: open };
   } finally {
     await clients.stop();
     // The next proxy starts from the same baseline: the backend has let go of these connections.
@@ -67,15 +96,18 @@ export const idleMemory: OnceScenario = {
     { id: 'kbPerConnection', label: 'RSS growth per connection', unit: 'KB', better: 'lower', ratioTo: 'haproxy', goal: { on: 'elbow', op: '<', value: 10 } },
     { id: 'connections', label: 'idle connections held', unit: '', better: 'higher' },
   ],
-  async run(context) {
+  async run(context): Promise<OnceResults> {
     const count = idleConnectionCount(context.options.idleConnections, context.plan.fileLimit);
     const results: OnceResults = { direct: { unavailable: 'no proxy' } };
-    for (const target of context.targets) {
-      if (target.name === 'direct') continue;
+    for (const name of PROXY_NAMES) {
+      let target: Target | undefined;
       try {
-        results[target.name] = await measureTarget(target, count, context);
+        target = await context.startFresh(name);
+        results[name] = await measureTarget(target, count, context);
       } catch (err) {
-        results[target.name] = { unavailable: (err as Error).message };
+        results[name] = { unavailable: (err as Error).message.split('\n')[0] ?? 'failed' };
+      } finally {
+        await target?.stop();
       }
     }
     return results;

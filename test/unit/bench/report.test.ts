@@ -5,7 +5,7 @@ import { formatTable, median, summarize } from '../../../bench/report.js';
 import type { Sample, Scenario } from '../../../bench/scenario.js';
 import { hotFunctions } from '../../../bench/profile-summary.js';
 import { share, vipAddress } from '../../../bench/scenarios/config-scale.js';
-import { idleConnectionCount } from '../../../bench/scenarios/idle-memory.js';
+import { idleConnectionCount, slope } from '../../../bench/scenarios/idle-memory.js';
 import { parseWrkOutput, wrkProblem } from '../../../bench/wrk.js';
 
 const WRK_REPORT = `Running 5s test @ http://127.0.0.1:40001/
@@ -131,4 +131,9 @@ test('hotFunctions ranks self time by function and file', () => {
     { name: 'pipe src/dataplane/tcp.ts:10', share: 0.6 },
     { name: '(idle)', share: 0.2 },
   ]);
+});
+
+test('slope fits RSS over connections', () => {
+  assert.equal(slope([{ x: 0, y: 100 }, { x: 10, y: 120 }, { x: 20, y: 140 }]), 2);
+  assert.ok(Number.isNaN(slope([{ x: 5, y: 1 }])));
 });
