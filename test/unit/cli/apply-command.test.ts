@@ -72,6 +72,13 @@ describe('elbow apply (against an in-memory API)', () => {
     assert.equal((await runCli(['apply', '-f', changed], api.fetch)).stdout, 'no changes\n');
   });
 
+  it('--json --dry-run prints the planned changes as JSON', async () => {
+    const api = createFakeApi();
+    const run = await runCli(['apply', '-f', file('j.yaml', 'loadbalancers:\n  - name: j\n'), '--dry-run', '--json'], api.fetch);
+    assert.deepEqual(JSON.parse(run.stdout), { dry_run: true, changes: [{ op: 'create', kind: 'loadbalancer', key: 'j' }] });
+    assert.equal(api.data.get('loadbalancers')?.length, 0);
+  });
+
   it('reports a bad file and an API refusal with exit code 1', async () => {
     const api = createFakeApi();
     const bad = await runCli(['apply', '-f', file('d.yaml', 'loadbalancers:\n  - {}\n')], api.fetch);
