@@ -15,11 +15,18 @@ export interface SpliceHooks {
   done(failed: boolean): void;
 }
 
-/** Closes a socket at once; with `reset`, by RST rather than FIN. */
+/** Closes a socket at once; with `reset`, by RST rather than FIN where the socket allows it. */
 export function abort(socket: Socket, reset: boolean): void {
   if (socket.destroyed) return;
-  if (reset && typeof socket.resetAndDestroy === 'function' && !socket.connecting) socket.resetAndDestroy();
-  else socket.destroy();
+  if (reset) {
+    try {
+      socket.resetAndDestroy();
+      return;
+    } catch {
+      // A TLS socket's handle is not a TCP handle: resetAndDestroy throws; a plain close will do.
+    }
+  }
+  socket.destroy();
 }
 
 function cleanlyClosed(socket: Socket): boolean {
