@@ -176,5 +176,9 @@ describe('API server (HTTP layer)', () => {
       assert.ok(doc.paths[path], path);
     }
     assert.ok(doc.components.schemas.ListenerCreate.properties.protocol_port);
+    // Every $ref points at a schema the document defines.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((match) => match[1] ?? '');
+    assert.ok(refs.length > 0);
+    for (const name of new Set(refs)) assert.ok(doc.components.schemas[name], name);
   });
 });
