@@ -6,16 +6,19 @@
 //
 // Listening sockets: a worker's listen()/bind() goes through the primary, which opens the socket
 // once and shares the handle. With SCHED_NONE every worker accepts on that socket and the kernel
-// spreads connections. A UDP listener is bound by one worker only (udp-ownership.ts).
+// spreads connections (roughly: 60/40 to 50/50 between 2 workers under wrk). SCHED_RR has the
+// primary accept and pass each connection over IPC: keep-alive throughput was the same and new
+// connections/s 5-15% lower in our measurements (a loaded 2-core VM), so SCHED_NONE is the default.
+// A UDP listener is bound by one worker only (udp-ownership.ts).
 //
 // Sticky tables (SOURCE_IP persistence, learned APP_COOKIE values): a binding one worker makes is
 // relayed to the others (sessions/sticky-sync.ts), so a client's next connection, on whichever
 // worker, reaches the same member. A restarted worker starts with empty tables and learns anew.
 //
-// Least connections: each worker balances by its own connection counts. Connections are spread
-// evenly over workers by the kernel, so each worker's share of a member's load is about 1/N of
-// the total and ranking members by local counts ranks them by global counts; sharing counts over
-// IPC would cost a message per connection for no better choice at the scale of one host.
+// Least connections: each worker balances by its own connection counts. The kernel spreads
+// connections over workers with no regard to members, so each worker sees a like sample of the
+// traffic and its least-loaded member is, on average, the globally least-loaded one; sharing counts
+// over IPC would cost messages per connection and still be stale by the time they arrive.
 
 import cluster, { type Worker } from 'node:cluster';
 import { dirname, extname, join } from 'node:path';
