@@ -51,7 +51,10 @@ export async function startElbow(options: { args?: string[]; env?: Record<string
     { cwd: REPO_ROOT, env: { ...process.env, ELBOW_LOG_LEVEL: 'info', ELBOW_WORKERS: '0', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => {
+    child.once('exit', (code) => done(code));
+    child.once('error', () => done(null)); // could not spawn: no 'exit' follows
+  });
   void exited.then(() => children.delete(child));
   let out = '';
   let err = '';
