@@ -67,4 +67,19 @@ describe('layer 7 through the API', { timeout: 120_000 }, () => {
     const refused = await run('curl', ['-sS', '-m', '10', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'X-Bad: yes', `http://127.0.0.1:${httpPort}/`]);
     assert.equal(refused.stdout, '403');
   });
+
+  it('serves an HTTP listener from worker processes', async (t) => {
+    const elbow = await startElbow({ args: ['--workers', '2'] });
+    t.after(() => elbow.stop());
+    const a = await startBackend(t, 'a');
+    const lb = await created(elbow, '/v2/lbaas/loadbalancers', 'loadbalancer', { name: 'l7w', vip_address: '127.0.0.1' });
+    const pool = await created(elbow, '/v2/lbaas/pools', 'pool', { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    await created(elbow, `/v2/lbaas/pools/${pool.id}/members`, 'member', { address: '127.0.0.1', protocol_port: a.port });
+    const port = await freePort();
+    await created(elbow, '/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: port, default_pool_id: pool.id, insert_headers: { 'X-Forwarded-For': 'true' } });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => run('curl', ['-sS', '-m', '10', `http://127.0.0.1:${port}/`]).then((r) => r.stdout)));
+    assert.deepEqual(new Set(answers), new Set(['a']));
+    assert.equal(a.seen.length, 10);
+    assert.equal(a.seen[0]?.headers['x-forwarded-for'], '127.0.0.1');
+  });
 });
