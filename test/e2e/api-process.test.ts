@@ -44,6 +44,13 @@ describe('elbow serve process', () => {
     assert.doesNotMatch(elbow.stderr(), /"level":"info"/);
   });
 
+  it('exits non-zero, saying why, when the API address is taken', async (t) => {
+    const first = await startElbow();
+    t.after(() => first.stop());
+    await assert.rejects(startElbow({ args: ['--api', new URL(first.url).host] }), /EADDRINUSE/);
+    assert.equal((await first.api('GET', '/v2/lbaas/loadbalancers')).status, 200, 'the first one is unharmed');
+  });
+
   it('documents every flag in --help and rejects a bad --api address', async () => {
     const help = await elbowCli(['serve', '--help']);
     for (const flag of ['--data-dir', '--api', '--store', '--workers', '--log-level', '--demo', 'ELBOW_DATA_DIR']) assert.match(help.stdout, new RegExp(flag));
