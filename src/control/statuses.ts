@@ -44,8 +44,10 @@ export function computeStatuses(
     if (!member.admin_state_up) status = 'OFFLINE';
     else if (!monitoredPools.has(member.pool_id)) status = 'NO_MONITOR';
     else {
+      // A data plane that has not probed the member yet: OFFLINE, as Octavia shows a monitored member before its first check.
       const reported = live?.members[member.id];
-      status = reported !== undefined && LIVE_MEMBER_STATUSES.has(reported) ? (reported as OperatingStatus) : member.operating_status;
+      if (live === null) status = member.operating_status;
+      else status = reported !== undefined && LIVE_MEMBER_STATUSES.has(reported) ? (reported as OperatingStatus) : 'OFFLINE';
     }
     shown.set(member.id, active(status));
     if (member.admin_state_up) membersByPool.set(member.pool_id, [...(membersByPool.get(member.pool_id) ?? []), status]);

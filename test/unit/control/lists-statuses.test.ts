@@ -54,6 +54,7 @@ test('statuses: live member health rolls up to pool, listener and load balancer;
   assert.equal(await status('pool', p.id), 'ONLINE');
 
   await control.create('healthmonitor', { pool_id: p.id, type: 'HTTP', delay: 5, timeout: 3, max_retries: 2 });
+  assert.equal(await status('member', m1.id), 'OFFLINE', 'monitored but not probed yet');
   live = { ...live, members: { [m1.id]: 'ONLINE', [m2.id]: 'ERROR', [down.id]: 'ERROR' } };
   assert.equal(await status('member', m2.id), 'ERROR');
   assert.equal(await status('member', down.id), 'OFFLINE');
