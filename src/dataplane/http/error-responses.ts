@@ -30,6 +30,7 @@ export function statusOf(answer: ElbowAnswer): number {
 
 /** Writes elbow's own answer; `close` ends the client connection after it (HTTP/1 only). */
 export function sendAnswer(res: ServerResponse, answer: ElbowAnswer, detail: string, close = false): void {
+  if (res.destroyed) return;
   if (res.headersSent) {
     res.destroy();
     return;

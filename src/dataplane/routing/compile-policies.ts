@@ -38,7 +38,7 @@ function formatHost(host: string): string {
 }
 
 /** The decision a matched policy makes, prepared once per snapshot. */
-function compileAction(policy: SnapshotPolicy): (facts: RequestFacts) => RoutingDecision {
+function compileAction(policy: SnapshotPolicy, listenerAddress: string): (facts: RequestFacts) => RoutingDecision {
   const status = policy.redirectHttpCode ?? DEFAULT_REDIRECT_CODE;
   switch (policy.action) {
     case 'REDIRECT_TO_POOL': {
@@ -60,7 +60,8 @@ function compileAction(policy: SnapshotPolicy): (facts: RequestFacts) => Routing
       return (facts) => ({
         kind: 'redirect',
         status,
-        location: `${scheme}://${formatHost(facts.host)}:${target.port}${pathAndQuery(facts)}`,
+        // Same host as the client asked for; a request without Host goes to the VIP.
+        location: `${scheme}://${formatHost(facts.host || listenerAddress)}:${target.port}${pathAndQuery(facts)}`,
       });
     }
     case 'REJECT': {
@@ -87,7 +88,7 @@ export interface CompiledPolicy {
 }
 
 export function compilePolicies(
-  listener: Pick<SnapshotListener, 'policies' | 'defaultPoolId'>,
+  listener: Pick<SnapshotListener, 'policies' | 'defaultPoolId' | 'address'>,
   onInvalidRule: (rule: SnapshotRule, error: Error) => void = () => {},
 ): Router {
   const fallback: RoutingDecision = { kind: 'pool', poolId: listener.defaultPoolId };
@@ -96,7 +97,7 @@ export function compilePolicies(
     .sort((a, b) => a.position - b.position)
     .map((policy) => {
       const rules = policy.rules.map((rule) => compileRule(rule, onInvalidRule));
-      return { id: policy.id, matches: (facts) => rules.every((rule) => rule(facts)), decide: compileAction(policy) };
+      return { id: policy.id, matches: (facts) => rules.every((rule) => rule(facts)), decide: compileAction(policy, listener.address) };
     });
   if (policies.length === 0) return () => fallback;
   return (facts) => {

@@ -82,7 +82,7 @@ describe('compilePolicies', () => {
     policy(7, 'REDIRECT_TO_LISTENER', [rule('PATH', 'STARTS_WITH', '/secure')], { redirectListener: { protocol: 'TERMINATED_HTTPS', port: 443 }, redirectHttpCode: 301 }),
     policy(0, 'REJECT', []),
   ];
-  const route = compilePolicies({ policies, defaultPoolId: 'web' });
+  const route = compilePolicies({ policies, defaultPoolId: 'web', address: '127.0.1.5' });
   const cases: [string, ReturnType<typeof request>, RoutingDecision][] = [
     ['no policy matches → default pool', request('/index.html'), { kind: 'pool', poolId: 'web' }],
     ['lowest position first, all rules must match', request('/api/x', { method: 'POST' }), { kind: 'pool', poolId: 'writes' }],
@@ -97,8 +97,13 @@ describe('compilePolicies', () => {
     it(name, () => assert.deepEqual(route(facts), expected));
   }
 
+  it('redirect to listener without a Host goes to the VIP', () => {
+    const facts = createRequestFacts({ method: 'GET', target: '/secure', headers: {}, clientAddress: '192.0.2.1' });
+    assert.deepEqual(route(facts), { kind: 'redirect', status: 301, location: 'https://127.0.1.5:443/secure' });
+  });
+
   it('reject when it comes first', () => {
-    const reject = compilePolicies({ policies: [policy(1, 'REJECT', [api])], defaultPoolId: null });
+    const reject = compilePolicies({ policies: [policy(1, 'REJECT', [api])], defaultPoolId: null, address: '127.0.1.5' });
     assert.deepEqual(reject(request('/api')), { kind: 'reject' });
     assert.deepEqual(reject(request('/')), { kind: 'pool', poolId: null });
   });
