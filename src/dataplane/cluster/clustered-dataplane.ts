@@ -32,7 +32,7 @@ import { mergePrometheusText } from './prometheus-merge.js';
 import { DEFAULT_RESTART_POLICY, nextRestart, type RestartPolicy } from './restart-backoff.js';
 import { DeltaEncoder } from './snapshot-delta.js';
 import { assignUdpOwners, sameOwners, type UdpOwners } from './udp-ownership.js';
-import { WorkerChannel, WorkerGoneError } from './worker-channel.js';
+import { WorkerChannel, WorkerGoneError, WorkerTimeoutError } from './worker-channel.js';
 
 export interface ClusteredDataPlaneOptions {
   /** Number of worker processes (>= 1). */
@@ -51,6 +51,8 @@ export interface ClusteredDataPlaneOptions {
   readonly restart?: Partial<RestartPolicy>;
   /** Longest wait for one worker's status or metrics; a slower worker is left out. Default 5 s. */
   readonly queryTimeoutMs?: number;
+  /** A worker that takes longer to apply a snapshot is taken as hung: killed and restarted. Default 60 s. */
+  readonly applyTimeoutMs?: number;
 }
 
 export interface WorkerInfo {
@@ -94,6 +96,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`workers must be an integer >= 1, got ${options.workers}`);
   const policy: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
   const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
+  const applyTimeoutMs = options.applyTimeoutMs ?? 60_000;
   const logger = options.logger ?? SILENT_LOGGER;
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   const settings: WorkerSettings = { drainMs, accessLogDir: options.accessLogDir, logLevel: options.logLevel ?? 'info' };
@@ -153,12 +156,24 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   /** A new worker gets the latest snapshot, then the current member health, then counts as ready. */
   const startWorker = async (slot: Slot, channel: WorkerChannel): Promise<void> => {
     try {
-      if (latest) await channel.apply(latest, deltas, udpOwners);
+      if (latest) await applyOrKill(slot, channel, latest);
       if (slot.index !== 0) channel.send({ kind: 'elbow:member-health', states: { ...memberHealth } });
       if (slot.channel === channel) slot.ready = true;
       logger.info({ slot: slot.index, pid: channel.pid, revision: latest?.revision ?? null }, 'data plane worker ready');
     } catch (error) {
       if (!(error instanceof WorkerGoneError)) logger.error({ slot: slot.index, pid: channel.pid, error: String(error) }, 'data plane worker failed to apply the latest snapshot');
+    }
+  };
+
+  /** A hung worker serves nobody well: it is killed, and its replacement gets the latest snapshot. */
+  const applyOrKill = async (slot: Slot, channel: WorkerChannel, snapshot: Snapshot): Promise<ApplyReport> => {
+    try {
+      return await channel.apply(snapshot, deltas, udpOwners, applyTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof WorkerTimeoutError)) throw error;
+      logger.error({ slot: slot.index, pid: channel.pid, revision: snapshot.revision, timeout_ms: applyTimeoutMs }, 'data plane worker hung applying a snapshot; killing it');
+      channel.worker.process.kill('SIGKILL');
+      throw new WorkerGoneError(channel.pid);
     }
   };
 
@@ -243,7 +258,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       const targets = startedChannels();
       if (targets.length === 0) throw new Error('no data plane worker is running; they will apply this revision when they start');
       udpOwners = assignUdpOwners(snapshot, slots.length, liveSlots());
-      const results = await Promise.allSettled(targets.map(({ channel }) => channel.apply(snapshot, deltas, udpOwners)));
+      const results = await Promise.allSettled(targets.map(({ slot, channel }) => applyOrKill(slot, channel, snapshot)));
       const reports: ApplyReport[] = [];
       for (const result of results) {
         if (result.status === 'fulfilled') reports.push(result.value);

@@ -23,6 +23,14 @@ export class WorkerGoneError extends Error {
   }
 }
 
+/** A worker that did not answer within the bound given (it may be hung). */
+export class WorkerTimeoutError extends Error {
+  constructor(pid: number | undefined, op: string, timeoutMs: number) {
+    super(`data plane worker ${pid ?? '?'} did not answer ${op} within ${timeoutMs} ms`);
+    this.name = 'WorkerTimeoutError';
+  }
+}
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -69,7 +77,7 @@ export class WorkerChannel {
     return new Promise<WorkerReplies[K]>((resolve, reject) => {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`data plane worker ${this.pid ?? '?'} did not answer ${request.op} within ${timeoutMs} ms`));
+        reject(new WorkerTimeoutError(this.pid, request.op, timeoutMs));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       this.send({ kind: 'elbow:request', id, request });
@@ -77,13 +85,13 @@ export class WorkerChannel {
   }
 
   /** Queues an apply behind the ones already sent; after the first, only what changed is sent. */
-  apply(snapshot: Snapshot, encoder: DeltaEncoder, udpOwners: UdpOwners): Promise<ApplyReport> {
+  apply(snapshot: Snapshot, encoder: DeltaEncoder, udpOwners: UdpOwners, timeoutMs: number): Promise<ApplyReport> {
     return this.inOrder(() => {
       const base = this.lastSent;
       this.lastSent = snapshot;
       return base
-        ? this.request({ op: 'apply-delta', delta: encoder.encode(base, snapshot), udpOwners })
-        : this.request({ op: 'apply', snapshot, udpOwners });
+        ? this.request({ op: 'apply-delta', delta: encoder.encode(base, snapshot), udpOwners }, timeoutMs)
+        : this.request({ op: 'apply', snapshot, udpOwners }, timeoutMs);
     });
   }
 

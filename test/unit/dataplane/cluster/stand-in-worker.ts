@@ -1,6 +1,8 @@
 // A tiny stand-in for the in-process data plane, so the supervisor and its IPC are tested on their
 // own: TCP listeners that pipe to the first member, counted per worker; member health ONLINE from
-// the probing worker; a metrics text with one counter. Forked by supervisor.test.ts.
+// the probing worker; a metrics text with one counter; a listener named `hang-once:<file>` makes
+// the one worker that creates <file> hang in apply. Forked by supervisor.test.ts.
+import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { serveDataPlaneOverIpc } from '../../../../src/dataplane/cluster/worker-ipc.js';
 import type { ListenerStats, LiveStatus, Snapshot } from '../../../../src/snapshot/snapshot.js';
@@ -35,6 +37,8 @@ await serveDataPlaneOverIpc((role, reportMemberHealth) => {
 
   return {
     async apply(next: Snapshot) {
+      const hang = next.listeners.find((l) => l.name.startsWith('hang-once:'))?.name.slice('hang-once:'.length);
+      if (hang !== undefined && claim(hang)) await new Promise(() => undefined);
       snapshot = next;
       revision = next.revision;
       const listenerErrors: Record<string, string> = {};
@@ -66,3 +70,13 @@ await serveDataPlaneOverIpc((role, reportMemberHealth) => {
     },
   };
 });
+
+/** True for the one process that creates the file. */
+function claim(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'wx'));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,6 +2,9 @@
 // shared sockets, snapshots to every worker, restart after a crash, aggregated status, close.
 import assert from 'node:assert/strict';
 import cluster from 'node:cluster';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createClusteredDataPlane } from '../../../../src/dataplane/cluster/clustered-dataplane.js';
@@ -73,4 +76,19 @@ test('two workers share a TCP listener, survive a crash and report one truth', a
   await plane.close(1_000);
   assert.equal(Object.keys(cluster.workers ?? {}).length, 0, 'every worker exited');
   assert.equal(await echoes(port, 500), false, 'the listener is closed');
+});
+
+test('a worker that hangs in apply is killed and replaced, and the apply completes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'elbow-cluster-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plane = createClusteredDataPlane({ workers: 2, workerEntry: standIn, applyTimeoutMs: 1_000, restart: { initialDelayMs: 50 } });
+  t.after(() => plane.close(1_000));
+  const hang = { ...tcpListener('listener-1', await freePort(), null), name: `hang-once:${join(dir, 'claimed')}` };
+  const report = await plane.apply(snapshotOf(1, [hang], []));
+  assert.equal(report.revision, 1);
+  const workers = await until('the hung worker replaced', async () => {
+    const all = await plane.workers();
+    return all.every((w) => w.ready && w.status?.revision === 1) && all.some((w) => w.restarts === 1) ? all : undefined;
+  });
+  assert.equal(workers.reduce((sum, w) => sum + w.restarts, 0), 1);
 });
