@@ -1,7 +1,8 @@
 // UDP listener. Datagrams from one client address and port form a flow bound to one member, with
 // its own connected upstream socket, so the member's replies come back on that socket and go to
 // that client. A flow ends when idle for timeout_client_data (the listener's client inactivity
-// timeout, 50 s by default — LVS keeps UDP entries for minutes, 50 s frees sockets sooner), when
+// timeout, 50 s by default, and 50 s when it is 0 — LVS keeps UDP entries for minutes, 50 s frees
+// sockets sooner), when
 // its member reports an ICMP error (only that flow ends), or when its member is no longer
 // available (the next datagram picks another). With no member available datagrams are dropped.
 
@@ -12,6 +13,9 @@ import type { ListenerContext, ListenerRuntime, MemberRuntime } from '../listene
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { createAccessFilter } from '../access-control.js';
 import type { AccessFilter } from '../access-control.js';
+
+/** Idle time of a flow when timeout_client_data is 0 (UDP has no end of flow to wait for). */
+const DEFAULT_FLOW_IDLE_MS = 50_000;
 
 /** Kernel buffers for the listening socket: room for bursts of 64 KiB datagrams. */
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -38,6 +42,10 @@ function socketType(address: string): 'udp4' | 'udp6' {
 }
 
 /** How often idle flows are looked for: often enough to honour short timeouts, at most once a second. */
+function flowIdleMs(config: SnapshotListener): number {
+  return config.timeouts.clientData > 0 ? config.timeouts.clientData : DEFAULT_FLOW_IDLE_MS;
+}
+
 function sweepInterval(idleMs: number): number {
   return Math.min(1000, Math.max(25, Math.floor(idleMs / 4)));
 }
@@ -77,7 +85,7 @@ export function createUdpListener(initial: SnapshotListener, initialContext: Lis
     const member = pool?.pick({ address: client.address, port: client.port });
     if (!member) return refuse();
     const upstream = createSocket({ type: socketType(member.config.address) });
-    const flow: Flow = { member, upstream, idleMs: config.timeouts.clientData, context, lastActive: Date.now(), pending: [], unretire: undefined };
+    const flow: Flow = { member, upstream, idleMs: flowIdleMs(config), context, lastActive: Date.now(), pending: [], unretire: undefined };
     flows.set(key, flow);
     member.acquire();
     context.stats.connectionOpened();
@@ -118,7 +126,7 @@ export function createUdpListener(initial: SnapshotListener, initialContext: Lis
 
   function restartSweeper(): void {
     if (sweeper) clearInterval(sweeper);
-    sweeper = setInterval(sweep, sweepInterval(handler.config.timeouts.clientData));
+    sweeper = setInterval(sweep, sweepInterval(flowIdleMs(handler.config)));
     sweeper.unref();
   }
 

@@ -18,7 +18,8 @@ export interface MemberConnection {
 function connectOnce(member: MemberRuntime, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: member.config.address, port: member.config.port, allowHalfOpen: true, noDelay: true });
-    const timer = setTimeout(() => fail(new Error(`connect to ${member.config.address}:${member.config.port} timed out after ${timeoutMs} ms`)), timeoutMs);
+    // 0 = no bound of elbow's own (HAProxy's `timeout connect 0`); the kernel's SYN retries still end it.
+    const timer = timeoutMs > 0 ? setTimeout(() => fail(new Error(`connect to ${member.config.address}:${member.config.port} timed out after ${timeoutMs} ms`)), timeoutMs) : undefined;
     const fail = (error: Error) => {
       clearTimeout(timer);
       socket.removeListener('connect', succeed);
