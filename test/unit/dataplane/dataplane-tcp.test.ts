@@ -143,3 +143,26 @@ test('a protocol change on the same port rebinds it: TCP becomes HTTP', async (t
   const { reply } = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.match(reply, /^HTTP\/1\.1 503/);
 });
+
+test('SOURCE_IP session persistence on a TCP pool: one client address, one member', async (t) => {
+  const a = await startNameServer('a');
+  const b = await startNameServer('b');
+  const plane = createDataPlane({ drainMs: 100 });
+  t.after(async () => {
+    await plane.close(0);
+    await a.close();
+    await b.close();
+  });
+  const port = await freePort();
+  const members = [makeMember({ id: 'm-a', port: a.port }), makeMember({ id: 'm-b', port: b.port })];
+  const pool = makePool({ id: 'p1', algorithm: 'LEAST_CONNECTIONS', members, sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60 } });
+  await plane.apply(makeSnapshot(1, [makeListener({ id: 'l1', port, defaultPoolId: 'p1' })], [pool]));
+  const replies = new Set<string>();
+  for (let i = 0; i < 10; i++) replies.add((await exchange(port)).reply);
+  assert.equal(replies.size, 1);
+  // Without persistence the same client spreads over both.
+  await plane.apply(makeSnapshot(2, [makeListener({ id: 'l1', port, defaultPoolId: 'p1' })], [{ ...pool, sessionPersistence: null }]));
+  replies.clear();
+  for (let i = 0; i < 10; i++) replies.add((await exchange(port)).reply);
+  assert.equal(replies.size, 2);
+});

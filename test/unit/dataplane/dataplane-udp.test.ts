@@ -125,3 +125,15 @@ test('every member down: datagrams are dropped, no flow is opened', async (t) =>
   await eventually('datagram refused', async () => (await plane.status()).listeners.u1?.request_errors === 1);
   assert.equal((await plane.status()).listeners.u1?.total_connections, 0);
 });
+
+test('SOURCE_IP session persistence: every flow from one client address goes to the same member', async (t) => {
+  const [a, b] = [await startUdpMember(t, 'a'), await startUdpMember(t, 'b')];
+  const pool = makePool({ id: 'p', protocol: 'UDP', members: [makeMember({ id: 'a', port: a }), makeMember({ id: 'b', port: b })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60 } });
+  const { port } = await serveUdp(t, pool);
+  const members = new Set<string>();
+  for (let i = 0; i < 10; i++) {
+    const client = await udpClient(t, port);
+    members.add((await client.request('hi')).toString().split(':')[0] ?? '');
+  }
+  assert.equal(members.size, 1);
+});
