@@ -223,6 +223,23 @@ describe('HTTP listener', () => {
     assert.equal(context.stats.opened, 1, 'the open connection follows the new configuration');
   });
 
+  it('drains on close: a request in flight gets its answer and its connection closes', async (t) => {
+    const slow = await startBackend(t, 'slow', (req, res) => { req.resume(); setTimeout(() => res.end('late'), 300); });
+    const context = new FakeContext([pool('pool-1', [member(slow.port)])]);
+    const { port, runtime } = await startListener(t, createHttpListener, listener(), context);
+    const agent = new Agent({ keepAlive: true });
+    t.after(() => agent.destroy());
+    const idle = new Agent({ keepAlive: true });
+    t.after(() => idle.destroy());
+    await send(port, '/warm', { agent: idle });
+    const inFlight = send(port, '/', { agent });
+    while (slow.seen.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await runtime.close(60_000);
+    const reply = await inFlight;
+    assert.deepEqual([reply.status, reply.body, reply.headers.connection], [200, 'late', 'close']);
+    assert.equal(runtime.openConnections, 0);
+  });
+
   it('speaks HTTP/1.0, pipelining and chunked uploads', async (t) => {
     const a = await startBackend(t, 'a');
     const context = new FakeContext([pool('pool-1', [member(a.port)])]);

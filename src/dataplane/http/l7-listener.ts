@@ -3,7 +3,8 @@
 // with bounded heads and a headers timeout (slowloris), parser errors answered 400/431 and the
 // connection closed, requests and upgrades to the proxy, live configuration updates.
 
-import type { Server as HttpServer, ServerOptions } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { ListenerContext, ListenerRuntime } from '../listener-runtime.js';
 import { TrackedServer } from '../listeners/tcp-server.js';
@@ -87,9 +88,26 @@ export function runL7Listener(
     tracked.track(socket);
     socket.once('close', () => context.stats.connectionClosed());
   });
-  server.on('request', (req, res) => handleRequest(state, req, res));
+  // Draining: answers in flight finish, then their connections close instead of idling on.
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+  const sessions = new Set<Http2Session>();
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight.add(res);
+    if (closing && req.httpVersionMajor < 2) res.shouldKeepAlive = false;
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (closing) setImmediate(() => (server as HttpServer).closeIdleConnections?.());
+    });
+    handleRequest(state, req, res);
+  };
+  server.on('request', serve);
   // Expect: 100-continue goes to the member, whose 100 (or final answer) is relayed.
-  server.on('checkContinue', (req, res) => handleRequest(state, req, res));
+  server.on('checkContinue', serve);
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
   server.on('upgrade', (req, socket, head) => handleUpgrade(state, req, socket as Socket, head as Buffer));
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
     const { context } = state.current;
@@ -113,7 +131,10 @@ export function runL7Listener(
       reconfigure?.(config, context);
     },
     async close(drainMs) {
-      // Idle keep-alive connections have nothing to finish.
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent && res.req.httpVersionMajor < 2) res.shouldKeepAlive = false;
+      // HTTP/2: GOAWAY, open streams finish. HTTP/1: idle keep-alive connections close now.
+      for (const session of sessions) session.close();
       (server as HttpServer).closeIdleConnections?.();
       await tracked.close(drainMs);
       state.agents.destroy();
