@@ -3,9 +3,14 @@
 import assert from 'node:assert/strict';
 import cluster from 'node:cluster';
 import dgram from 'node:dgram';
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import tls from 'node:tls';
 import { test } from 'node:test';
 import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
-import type { SnapshotPool } from '../../src/snapshot/snapshot.js';
+import type { SnapshotListenerTls, SnapshotPool } from '../../src/snapshot/snapshot.js';
+import { createTestCa } from '../helpers/test-ca.js';
 import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpMonitor, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
 
 test('two workers share a TCP listener, survive a crash, and show one truth', async (t) => {
@@ -161,4 +166,53 @@ test('a UDP listener is bound by one worker, so a client flow reaches the member
     return slot?.ready && slot.pid !== owner.pid ? slot : undefined;
   });
   await until('UDP served after the owner came back', async () => (await roundTrip('back')) || undefined);
+});
+
+test('HTTPS and SSL listeners terminate TLS in both workers', async (t) => {
+  const ca = createTestCa();
+  t.after(() => ca.close());
+  const certificate = ca.issueServer(['workers.test']);
+  const listenerTls: SnapshotListenerTls = {
+    defaultCertificate: certificate.snapshot('cert-1'), sniCertificates: [], clientCaPem: null,
+    clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['http/1.1'],
+  };
+  const web = http.createServer((_req, res) => res.end('web'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => web.close(resolve)));
+  const echo = await echoServer();
+  t.after(() => echo.close());
+  const [httpsPort, sslPort] = [await freePort(), await freePort()];
+  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn' });
+  t.after(() => plane.close(1_000));
+  const webPool: SnapshotPool = { ...tcpPool('web', [{ id: 'web-1', port: (web.address() as net.AddressInfo).port }]), protocol: 'HTTP' };
+  const report = await plane.apply(snapshotOf(1, [
+    { ...tcpListener('https-1', httpsPort, 'web'), protocol: 'HTTPS', tls: listenerTls },
+    { ...tcpListener('ssl-1', sslPort, 'echo'), protocol: 'SSL', tls: listenerTls },
+  ], [webPool, tcpPool('echo', [{ id: 'echo-1', port: echo.port }])]));
+  assert.deepEqual(report.listenerErrors, {});
+
+  const httpsGet = (): Promise<string> => new Promise((resolve, reject) => {
+    const req = https.get({ host: '127.0.0.1', port: httpsPort, servername: 'workers.test', ca: ca.caPem, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.setTimeout(2_000, () => req.destroy(new Error('timeout')));
+  });
+  const sslEcho = (): Promise<string> => new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: sslPort, servername: 'workers.test', ca: ca.caPem }, () => socket.write('ping'));
+    socket.setEncoding('utf8').once('data', (chunk: string) => {
+      socket.destroy();
+      resolve(chunk);
+    });
+    socket.on('error', reject);
+    socket.setTimeout(2_000, () => socket.destroy(new Error('timeout')));
+  });
+  await until('both listeners served by both workers', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? httpsGet() : sslEcho())));
+    assert.deepEqual(new Set(answers), new Set(['web', 'ping']));
+    const workers = await plane.workers();
+    return workers.every((w) => (w.status?.listeners['https-1']?.total_connections ?? 0) > 0 && (w.status?.listeners['ssl-1']?.total_connections ?? 0) > 0);
+  });
 });
