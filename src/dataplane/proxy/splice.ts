@@ -67,6 +67,9 @@ export function splice(client: Socket, member: Socket, hooks: SpliceHooks): void
   });
   client.on('close', closed(client, member));
   member.on('close', closed(member, client));
+  // A client that sent its FIN and nothing else while the member connect was pending has
+  // already emitted 'end' (nothing was buffered to wait for): pass the FIN on now.
+  if (client.readableEnded) member.end();
   // The client's bytes that arrived while the member connect was pending flow now.
   client.resume();
 }

@@ -27,6 +27,8 @@ test('a TCP listener spreads connections over two members by weight', async (t) 
     counts[reply]++;
   }
   assert.deepEqual(counts, { a: 30, b: 10 });
+  // Each client sent its FIN before the member connect completed; the FIN still reached the member.
+  await eventually('member connections released', () => a.sockets.size === 0 && b.sockets.size === 0);
   const status = await plane.status();
   assert.equal(status.listeners.l1?.total_connections, 40);
   assert.deepEqual(status.members, { 'm-a': 'NO_MONITOR', 'm-b': 'NO_MONITOR' });
