@@ -10,6 +10,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, describe, it, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { connect as tlsConnect } from 'node:tls';
+import WebSocket, { WebSocketServer } from 'ws';
 import { createHttpsListener } from '../../src/dataplane/listeners/https.js';
 import { createSslListener } from '../../src/dataplane/listeners/ssl.js';
 import type { SnapshotListener, SnapshotListenerTls } from '../../src/snapshot/snapshot.js';
@@ -61,6 +62,22 @@ describe('HTTPS listener', () => {
     assert.equal(seen.headers['x-forwarded-proto'], 'https');
     assert.equal(seen.headers['x-forwarded-port'], String(port));
     assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
+  });
+
+  it('tunnels secure WebSockets (HTTP/1.1 upgrade on the HTTP/2-capable server)', async (t) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    t.after(() => new Promise((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(resolve); }));
+    wss.on('connection', (socket, req) => socket.on('message', (data) => socket.send(`echo ${String(data)} over ${String(req.headers['x-forwarded-proto'])}`)));
+    const context = new FakeContext([pool('pool-1', [member((wss.address() as AddressInfo).port)])]);
+    const { port } = await startListener(t, createHttpsListener, httpsListener(), context);
+    const client = new WebSocket(`wss://127.0.0.1:${port}/chat`, { ca: ca.caPem, servername: 'shop.test' });
+    await once(client, 'open');
+    client.send('hi');
+    const [reply] = await once(client, 'message');
+    assert.equal(String(reply), 'echo hi over https');
+    client.close();
+    await once(client, 'close');
   });
 
   it('streams an HTTP/2 upload to an HTTP/1.1 member', async (t) => {
