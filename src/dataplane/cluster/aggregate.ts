@@ -1,6 +1,6 @@
 // Merging what N workers report into the one truth the API shows (pure functions).
 
-import type { ApplyReport, ListenerStats, LiveStatus } from '../../snapshot/snapshot.js';
+import type { ApplyReport, ListenerStats, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
 
 /** Every worker shares the same sockets, so a listener error in any worker is the listener's error. */
 export function mergeApplyReports(revision: number, reports: readonly ApplyReport[]): ApplyReport {
@@ -56,4 +56,10 @@ export function mergeLiveStatus(
   }
   const revision = statuses.length === 0 ? 0 : Math.min(...statuses.map((status) => status.revision));
   return { revision, members: { ...(healthSource ?? statuses[0])?.members }, listeners, listenerErrors };
+}
+
+/** Forgets the health of members the snapshot no longer has. */
+export function pruneMemberHealth(health: Record<string, string>, snapshot: Snapshot): void {
+  const members = new Set(Object.values(snapshot.pools).flatMap((pool) => pool.members.map((member) => member.id)));
+  for (const id of Object.keys(health)) if (!members.has(id)) delete health[id];
 }

@@ -24,7 +24,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
-import { addListenerStats, mergeApplyReports, mergeLiveStatus, retiredStats } from './aggregate.js';
+import { addListenerStats, mergeApplyReports, mergeLiveStatus, pruneMemberHealth, retiredStats } from './aggregate.js';
 import { DEFAULT_DRAIN_MS } from '../dataplane.js';
 import { SILENT_LOGGER, type DataPlaneLogger } from '../observe/logger.js';
 import { WORKER_ENV, type MemberHealth, type WorkerSettings } from './messages.js';
@@ -320,8 +320,7 @@ function defaultWorkerEntry(): string {
 
 /** Health of removed members and counters of removed listeners are forgotten. */
 function pruneToSnapshot(snapshot: Snapshot, memberHealth: Record<string, string>, retired: Record<string, ListenerStats>): void {
-  const members = new Set(Object.values(snapshot.pools).flatMap((pool) => pool.members.map((member) => member.id)));
-  for (const id of Object.keys(memberHealth)) if (!members.has(id)) delete memberHealth[id];
+  pruneMemberHealth(memberHealth, snapshot);
   const listeners = new Set(snapshot.listeners.map((listener) => listener.id));
   for (const id of Object.keys(retired)) if (!listeners.has(id)) delete retired[id];
 }

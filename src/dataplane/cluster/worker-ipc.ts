@@ -10,6 +10,7 @@ import {
   type WorkerRequest,
   type WorkerSettings,
 } from './messages.js';
+import { pruneMemberHealth } from './aggregate.js';
 import { learnSticky, subscribeSticky, type StickyBinding } from '../sessions/sticky-sync.js';
 import { patchSnapshot } from './snapshot-delta.js';
 import { localSnapshot, type UdpOwners } from './udp-ownership.js';
@@ -61,6 +62,7 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
 
   const apply = async (snapshot: Snapshot, udpOwners: UdpOwners): Promise<ApplyReport> => {
     current = snapshot;
+    pruneMemberHealth(relayedHealth, snapshot);
     const report = await dataPlane.apply(localSnapshot(snapshot, udpOwners, slot));
     dataPlane.setMemberHealth(relayedHealth);
     return report;
