@@ -1,15 +1,17 @@
-// The real OpenStack CLI (python-octaviaclient) against `elbow serve`, authenticated the way
-// docs/api.md says: --os-auth-type admin_token --os-token T --os-endpoint URL. Each call starts
-// Python (several seconds), so the calls are few and independent reads run side by side.
+// The real OpenStack CLI (python-octaviaclient) against `elbow serve`. Python takes seconds to
+// start, so most commands go to one interactive `openstack` process on stdin (auth from OS_*
+// variables), their outputs separated by echoed markers (stdout only: the interactive shell
+// treats `>` as its own redirection); one call checks the documented command-line flags
+// `--os-auth-type admin_token --os-token T --os-endpoint URL`.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
 
 const OPENSTACK = '/usr/bin/openstack';
-const run = promisify(execFile);
+const TIMEOUT_MS = 100_000;
 const LISTENER_PORT = 20000 + Math.floor(Math.random() * 20000);
 const skip = existsSync(OPENSTACK) ? false : 'the openstack CLI is not installed';
 
@@ -19,58 +21,104 @@ before(async () => {
 });
 after(() => elbow?.stop());
 
-/** Runs `openstack <args>` against elbow; parses the output as JSON when it is JSON. */
-async function openstack(...args: string[]): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OS_')));
-  const { stdout } = await run(OPENSTACK, ['--os-auth-type', 'admin_token', '--os-token', elbow.token, '--os-endpoint', elbow.url, ...args], {
-    env,
-    timeout: 60_000,
-  }).catch((err: { stderr?: string; message: string }) => {
-    throw new Error(`openstack ${args.join(' ')} failed: ${err.stderr ?? err.message}`, { cause: err });
-  });
-  try {
-    return JSON.parse(stdout);
-  } catch {
-    return stdout;
-  }
+/** The environment without the caller's own OS_* settings (a clouds.yaml cloud, a real token…). */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OS_'))), ...extra };
 }
 
-it('builds, reads, changes and deletes a load balancer with `openstack loadbalancer`', { skip, timeout: 300_000 }, async () => {
-  const lb = await openstack('loadbalancer', 'create', '--name', 'lb1', '--vip-subnet-id', 'sub1', '-f', 'json');
+interface Output {
+  stdout: string;
+  /** stdout parsed as JSON; undefined when empty or not JSON. */
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
+}
+
+/** Runs the commands in one `openstack` process: one Output per command, in order, and all of stderr. */
+async function openstackBatch(commands: string[][]): Promise<{ outputs: Output[]; stderr: string }> {
+  const marker = (i: number) => `@@elbow-command-${i}@@`;
+  const script = commands
+    .map((args, i) => {
+      assert.ok(args.every((arg) => /^[\w.:/-]+$/.test(arg)), `plain arguments only: ${args.join(' ')}`);
+      return `${args.join(' ')}\nshell echo ${marker(i)}\n`;
+    })
+    .join('');
+  const child = spawn(OPENSTACK, [], {
+    env: cleanEnv({ OS_AUTH_TYPE: 'admin_token', OS_TOKEN: elbow.token, OS_ENDPOINT: elbow.url }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: TIMEOUT_MS,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(script);
+  await new Promise((resolve, reject) => {
+    child.once('close', resolve);
+    child.once('error', reject);
+  });
+  const outputs = commands.map((_, i) => {
+    const out = (stdout.split(marker(i))[0] ?? '').split(i > 0 ? marker(i - 1) : /^/).at(-1)?.trim() ?? '';
+    let json: unknown;
+    try {
+      json = out === '' ? undefined : JSON.parse(out);
+    } catch {
+      json = undefined;
+    }
+    return { stdout: out, json };
+  });
+  return { outputs, stderr };
+}
+
+it('builds, reads, changes and deletes a load balancer with `openstack loadbalancer`', { skip, timeout: 3 * TIMEOUT_MS }, async () => {
+  const commands = {
+    lb: ['loadbalancer', 'create', '--name', 'lb1', '--vip-subnet-id', 'sub1', '-f', 'json'],
+    listener: ['loadbalancer', 'listener', 'create', '--name', 'l1', '--protocol', 'HTTP', '--protocol-port', String(LISTENER_PORT), 'lb1', '-f', 'json'],
+    pool: ['loadbalancer', 'pool', 'create', '--name', 'p1', '--listener', 'l1', '--protocol', 'HTTP', '--lb-algorithm', 'ROUND_ROBIN', '-f', 'json'],
+    member: ['loadbalancer', 'member', 'create', '--name', 'm1', '--address', '127.0.0.1', '--protocol-port', '8081', 'p1', '-f', 'json'],
+    monitor: ['loadbalancer', 'healthmonitor', 'create', '--name', 'h1', '--delay', '5', '--timeout', '3', '--max-retries', '2', '--type', 'HTTP', 'p1', '-f', 'json'],
+    list: ['loadbalancer', 'list', '-f', 'json'],
+    show: ['loadbalancer', 'show', 'lb1', '-f', 'json'],
+    members: ['loadbalancer', 'member', 'list', 'p1', '-f', 'json'],
+    status: ['loadbalancer', 'status', 'show', 'lb1'],
+    stats: ['loadbalancer', 'stats', 'show', 'lb1', '-f', 'json'],
+    set: ['loadbalancer', 'pool', 'set', '--lb-algorithm', 'LEAST_CONNECTIONS', 'p1'],
+    changed: ['loadbalancer', 'pool', 'show', 'p1', '-f', 'json'],
+    missing: ['loadbalancer', 'show', 'no-such-lb', '-f', 'json'],
+    remove: ['loadbalancer', 'delete', '--cascade', 'lb1'],
+  };
+  const names = Object.keys(commands) as (keyof typeof commands)[];
+  const { outputs, stderr } = await openstackBatch(Object.values(commands));
+  const out = Object.fromEntries(names.map((name, i) => [name, outputs[i] as Output])) as Record<keyof typeof commands, Output>;
+  // The one error is the show of a load balancer that does not exist.
+  const errors = stderr.trim().split('\n');
+  assert.equal(errors.length, 1, stderr);
+  assert.match(errors[0] ?? '', /no-such-lb/);
+  assert.equal(out.missing.stdout, '');
+
+  const lb = out.lb.json;
   assert.equal(lb.name, 'lb1');
   assert.equal(lb.vip_subnet_id, 'sub1');
   assert.equal(lb.provisioning_status, 'ACTIVE');
   assert.match(lb.vip_address, /^127\./);
   for (const field of ['provider', 'flavor_id', 'availability_zone']) assert.ok(field in lb, field);
+  assert.equal(out.listener.json.protocol_port, LISTENER_PORT);
+  assert.equal(out.pool.json.lb_algorithm, 'ROUND_ROBIN');
+  assert.equal(out.member.json.address, '127.0.0.1');
+  assert.equal(out.monitor.json.type, 'HTTP');
 
-  const listener = await openstack('loadbalancer', 'listener', 'create', '--name', 'l1', '--protocol', 'HTTP', '--protocol-port', String(LISTENER_PORT), 'lb1', '-f', 'json');
-  assert.equal(listener.protocol_port, LISTENER_PORT);
-  const pool = await openstack('loadbalancer', 'pool', 'create', '--name', 'p1', '--listener', 'l1', '--protocol', 'HTTP', '--lb-algorithm', 'ROUND_ROBIN', '-f', 'json');
-  assert.equal(pool.lb_algorithm, 'ROUND_ROBIN');
-  const member = await openstack('loadbalancer', 'member', 'create', '--name', 'm1', '--address', '127.0.0.1', '--protocol-port', '8081', 'p1', '-f', 'json');
-  assert.equal(member.address, '127.0.0.1');
-  const monitor = await openstack('loadbalancer', 'healthmonitor', 'create', '--name', 'h1', '--delay', '5', '--timeout', '3', '--max-retries', '2', '--type', 'HTTP', 'p1', '-f', 'json');
-  assert.equal(monitor.type, 'HTTP');
+  assert.deepEqual(out.list.json.map((item: { name: string }) => item.name), ['lb1']);
+  assert.equal(out.show.json.id, lb.id);
+  assert.match(String(out.show.json.listeners), new RegExp(out.listener.json.id));
+  assert.deepEqual(out.members.json.map((item: { id: string }) => item.id), [out.member.json.id]);
+  assert.equal(out.status.json.loadbalancer.id, lb.id);
+  assert.equal(out.status.json.loadbalancer.listeners[0].pools[0].members[0].id, out.member.json.id);
+  assert.equal(typeof out.stats.json.bytes_in, 'number');
+  assert.equal(out.changed.json.lb_algorithm, 'LEAST_CONNECTIONS');
 
-  const [list, shown, members, status, stats] = await Promise.all([
-    openstack('loadbalancer', 'list', '-f', 'json'),
-    openstack('loadbalancer', 'show', 'lb1', '-f', 'json'),
-    openstack('loadbalancer', 'member', 'list', 'p1', '-f', 'json'),
-    openstack('loadbalancer', 'status', 'show', 'lb1'),
-    openstack('loadbalancer', 'stats', 'show', 'lb1', '-f', 'json'),
-  ]);
-  assert.deepEqual(list.map((item: { name: string }) => item.name), ['lb1']);
-  assert.equal(shown.id, lb.id);
-  assert.match(String(shown.listeners), new RegExp(listener.id));
-  assert.deepEqual(members.map((item: { id: string }) => item.id), [member.id]);
-  assert.equal(status.loadbalancer.id, lb.id);
-  assert.equal(status.loadbalancer.listeners[0].pools[0].members[0].id, member.id);
-  assert.equal(typeof stats.bytes_in, 'number');
-
-  await openstack('loadbalancer', 'pool', 'set', '--lb-algorithm', 'LEAST_CONNECTIONS', 'p1');
-  const changed = await openstack('loadbalancer', 'pool', 'show', 'p1', '-f', 'json');
-  assert.equal(changed.lb_algorithm, 'LEAST_CONNECTIONS');
-
-  await openstack('loadbalancer', 'delete', '--cascade', 'lb1');
-  assert.deepEqual(await openstack('loadbalancer', 'list', '-f', 'json'), []);
+  // The documented command line, after the cascade delete above.
+  const { stdout } = await promisify(execFile)(
+    OPENSTACK,
+    ['--os-auth-type', 'admin_token', '--os-token', elbow.token, '--os-endpoint', elbow.url, 'loadbalancer', 'list', '-f', 'json'],
+    { env: cleanEnv(), timeout: TIMEOUT_MS },
+  );
+  assert.deepEqual(JSON.parse(stdout), []);
 });
