@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, describe, it, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createHttpsListener } from '../../src/dataplane/listeners/https.js';
 import { createSslListener } from '../../src/dataplane/listeners/ssl.js';
@@ -71,7 +71,9 @@ describe('HTTPS listener', () => {
     wss.on('connection', (socket, req) => socket.on('message', (data) => socket.send(`echo ${String(data)} over ${String(req.headers['x-forwarded-proto'])}`)));
     const context = new FakeContext([pool('pool-1', [member((wss.address() as AddressInfo).port)])]);
     const { port } = await startListener(t, createHttpsListener, httpsListener(), context);
-    const client = new WebSocket(`wss://127.0.0.1:${port}/chat`, { ca: ca.caPem, servername: 'shop.test' });
+    // ws passes TLS options through to tls.connect; its types know only some of them.
+    const tlsOptions: ConnectionOptions = { ca: ca.caPem, servername: 'shop.test' };
+    const client = new WebSocket(`wss://127.0.0.1:${port}/chat`, tlsOptions as WebSocket.ClientOptions);
     await once(client, 'open');
     client.send('hi');
     const [reply] = await once(client, 'message');
