@@ -1,5 +1,5 @@
 // `elbow serve` as a process: data directory and token files, ELBOW_* settings, --help, a bad
-// flag, SIGTERM exiting 0, and --demo.
+// flag, a taken address, SIGTERM exiting 0. (--demo: api-demo.test.ts.)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -59,29 +59,5 @@ describe('elbow serve process', () => {
       assert.match(err.stderr ?? '', /invalid --api address/);
       return true;
     });
-  });
-
-  it('--demo creates the demo load balancer once and points it at its backends', async (t) => {
-    const first = await startElbow({ args: ['--demo'] });
-    t.after(() => first.stop());
-    const [, demoUrl] = await first.waitForStdout(/^demo: curl (http:\/\/\S+)$/m);
-    // The data plane serves the demo: both backends answer, in turn.
-    const answers = new Set<string>();
-    for (let i = 0; i < 4; i++) answers.add(await (await fetch(demoUrl ?? '', { signal: AbortSignal.timeout(10_000) })).text());
-    assert.deepEqual([...answers].sort(), ['hello from demo backend 1\n', 'hello from demo backend 2\n']);
-    const lbs = (await first.api('GET', '/v2/lbaas/loadbalancers?name=demo')).body.loadbalancers;
-    assert.equal(lbs.length, 1);
-    const [pool] = (await first.api('GET', '/v2/lbaas/pools?name=demo')).body.pools;
-    const members = (await first.api('GET', `/v2/lbaas/pools/${pool.id}/members`)).body.members;
-    assert.equal(members.length, 2);
-    await first.stop();
-
-    const second = await startElbow({ dataDir: first.dataDir, args: ['--demo'] });
-    t.after(() => second.stop());
-    await second.waitForStdout(/^demo: curl /m);
-    assert.equal((await second.api('GET', '/v2/lbaas/loadbalancers?name=demo')).body.loadbalancers.length, 1);
-    const after = (await second.api('GET', `/v2/lbaas/pools/${pool.id}/members`)).body.members;
-    assert.equal(after.length, 2);
-    assert.notDeepEqual(after.map((m: { id: string }) => m.id).sort(), members.map((m: { id: string }) => m.id).sort(), 'members re-pointed at the new backends');
   });
 });

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const START_TIMEOUT_MS = 30_000;
+// Generous: a loaded machine compiling TypeScript for several processes at once is slow.
+const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const READY_LINE = /^elbow API listening on (http:\/\/\S+) \(/m;
 
