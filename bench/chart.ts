@@ -3,7 +3,7 @@ import type { Row } from './report.js';
 
 const BAR_HEIGHT = 22;
 const GAP = 8;
-const LABEL_WIDTH = 330;
+const LABEL_WIDTH = 390;
 const PLOT_WIDTH = 420;
 const MARGIN = 20;
 
@@ -21,7 +21,8 @@ export function ratioChart(rows: readonly Row[], subtitle: string): string {
   const parts = bars.map((row, i) => {
     const y = top + i * (BAR_HEIGHT + GAP);
     const good = row.metric.better === 'higher' ? row.ratio >= 1 : row.ratio <= 1;
-    const label = `${row.scenario}: ${row.metric.label} (vs ${row.metric.ratioTo ?? ''}, ${row.metric.better} is better)`;
+    const versus = row.metric.ratioTo === 'nginx' ? ' ÷ nginx' : '';
+    const label = `${row.scenario}: ${row.metric.label}${versus}${row.metric.better === 'lower' ? ' (lower is better)' : ''}`;
     return `  <text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end">${escapeXml(label)}</text>
   <rect x="${LABEL_WIDTH}" y="${y}" width="${(x(row.ratio) - LABEL_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${good ? '#2e8b57' : '#c0392b'}"/>
   <text x="${(x(row.ratio) + 4).toFixed(1)}" y="${y + 15}">${row.ratio.toFixed(2)}x</text>`;
