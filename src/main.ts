@@ -47,7 +47,6 @@ export async function main(argv: string[]): Promise<void> {
         demo: flags.demo === true,
         version: packageVersion(),
         logger,
-        logLevel: level,
         tokenFromEnvironment: process.env.ELBOW_API_TOKEN,
         announce: (line) => process.stdout.write(`${line}\n`),
       });

@@ -26,8 +26,6 @@ export interface ServeOptions {
   demo: boolean;
   version: string;
   logger: FastifyBaseLogger;
-  /** The logger's level, for data plane workers (they log on their own). */
-  logLevel: string;
   /** ELBOW_API_TOKEN, when set. */
   tokenFromEnvironment: string | undefined;
   /** Where the one startup line (and the demo's hint) go; stdout. */
