@@ -1,15 +1,12 @@
 // SSL listener (classic load balancers): TLS terminated with the listener's certificates, then the
-// decrypted byte stream goes to a TCP / PROXY / PROXYV2 member as the TCP listener sends it —
-// the same connect-and-retry (proxy/connect-member), PROXY header (proxy/proxy-protocol) and
-// full-duplex splice (proxy/splice).
+// decrypted byte stream goes to a TCP / PROXY / PROXYV2 member exactly as the TCP listener sends
+// it (proxy/forward-to-pool).
 
 import type { Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
 import { createAccessFilter, type AccessFilter } from '../access-control.js';
 import type { ListenerContext, ListenerRuntime } from '../listener-runtime.js';
-import { connectMember } from '../proxy/connect-member.js';
-import { proxyHeaderV1, proxyHeaderV2 } from '../proxy/proxy-protocol.js';
-import { abort, splice } from '../proxy/splice.js';
+import { forwardToDefaultPool } from '../proxy/forward-to-pool.js';
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { TlsServerBinding } from '../tls/tls-server-binding.js';
 import { TrackedServer } from './tcp-server.js';
@@ -47,46 +44,8 @@ export function createSslListener(initial: SnapshotListener, initialContext: Lis
   server.on('error', (error) => generation.context.log('error', 'SSL listener error', { listener: initial.id, error: error.message }));
 
   function forward(client: TLSSocket): void {
-    const { config, context } = generation;
     client.on('error', () => undefined);
-    const address = client.remoteAddress ?? '';
-    const port = client.remotePort ?? 0;
-    const pool = config.defaultPoolId === null ? undefined : context.pool(config.defaultPoolId);
-    if (!pool || !pool.config.enabled) {
-      context.stats.requestError();
-      abort(client, true);
-      return;
-    }
-    client.pause();
-    client.setTimeout(config.timeouts.clientData, () => client.destroy());
-    void connectMember(pool, { address, port }, config.timeouts.memberConnect, () => client.destroyed).then((connection) => {
-      if (!connection) {
-        if (!client.destroyed) {
-          context.stats.requestError();
-          abort(client, true);
-        }
-        return;
-      }
-      const { socket: member, member: runtime } = connection;
-      member.setTimeout(config.timeouts.memberData, () => member.destroy());
-      const source = { address, port };
-      const destination = { address: client.localAddress ?? '', port: client.localPort ?? 0 };
-      if (pool.config.protocol === 'PROXY') member.write(proxyHeaderV1(source, destination));
-      if (pool.config.protocol === 'PROXYV2') member.write(proxyHeaderV2(source, destination));
-      const unretire = runtime.onRetired?.(() => {
-        abort(client, true);
-        abort(member, true);
-      });
-      splice(client, member, {
-        bytesIn: (count) => context.stats.bytesIn(count),
-        bytesOut: (count) => context.stats.bytesOut(count),
-        done: (failed) => {
-          unretire?.();
-          runtime.release();
-          if (failed) context.stats.requestError();
-        },
-      });
-    });
+    forwardToDefaultPool(client, generation.config, generation.context);
   }
 
   return {
