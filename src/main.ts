@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerClientCommands } from './cli/commands.js';
 import { DEFAULT_DATA_DIR } from './serve/data-dir.js';
 import { DEFAULT_API_ADDRESS, parseListenAddress, type ListenAddress } from './serve/listen-address.js';
-import { createJsonLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './serve/logger.js';
+import { createJsonLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './logging/json-logger.js';
 import { handleProcessEvents, serve } from './serve/serve.js';
 
 interface ServeFlags {

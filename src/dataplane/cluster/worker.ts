@@ -1,6 +1,6 @@
 // Entry of a data plane worker process (forked by clustered-dataplane.ts): the in-process data
 // plane, probing health only in the worker chosen to, served over IPC to the primary.
-import { createJsonLogger, isLogLevel } from '../../serve/logger.js';
+import { createJsonLogger, isLogLevel } from '../../logging/json-logger.js';
 import { createDataPlane } from '../dataplane.js';
 import { serveDataPlaneOverIpc } from './worker-ipc.js';
 

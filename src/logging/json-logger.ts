@@ -1,4 +1,4 @@
-// Structured JSON logs, one object per line on stderr (design.md §6), with the pino-shaped
+// Structured JSON logs (shared by serve, main and the data plane workers), one object per line on stderr (design.md §6), with the pino-shaped
 // interface fastify takes as its logger, so the API and the rest of the process log alike.
 import type { FastifyBaseLogger } from 'fastify';
 
