@@ -8,7 +8,6 @@ import { registerClientCommands } from './cli/commands.js';
 import { DEFAULT_DATA_DIR } from './serve/data-dir.js';
 import { DEFAULT_API_ADDRESS, parseListenAddress, type ListenAddress } from './serve/listen-address.js';
 import { createJsonLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './logging/json-logger.js';
-import { handleProcessEvents, serve } from './serve/serve.js';
 
 interface ServeFlags {
   dataDir: string;
@@ -38,6 +37,8 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (flags: ServeFlags) => {
       const level = isLogLevel(flags.logLevel) ? flags.logLevel : 'info';
       const logger = createJsonLogger(level);
+      // Loaded only here: client commands start without fastify, SQLite and the data plane.
+      const { handleProcessEvents, serve } = await import('./serve/serve.js');
       const server = serve({
         dataDir: flags.dataDir,
         api: flags.api,
