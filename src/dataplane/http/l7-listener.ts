@@ -76,17 +76,7 @@ export function runL7Listener(
 
   server.on('connection', (socket: Socket) => {
     const { config, context, admit } = state.current;
-    socket.on('error', () => undefined);
-    const address = socket.remoteAddress;
-    const overLimit = config.connectionLimit >= 0 && tracked.connections.size >= config.connectionLimit;
-    if (address === undefined || overLimit || (admit !== null && !admit(address))) {
-      context.stats.requestError();
-      socket.destroy();
-      return;
-    }
-    context.stats.connectionOpened();
-    tracked.track(socket);
-    socket.once('close', () => context.stats.connectionClosed());
+    tracked.admit(socket, config, context, admit);
   });
   // Draining: answers in flight finish, then their connections close instead of idling on.
   let closing = false;

@@ -27,17 +27,7 @@ export function createSslListener(initial: SnapshotListener, initialContext: Lis
   // Admission on the raw TCP connection, before the handshake: nothing is read from a refused client.
   server.on('connection', (socket: Socket) => {
     const { config, context, admit } = generation;
-    socket.on('error', () => undefined);
-    const address = socket.remoteAddress;
-    const overLimit = config.connectionLimit >= 0 && tracked.connections.size >= config.connectionLimit;
-    if (address === undefined || overLimit || (admit !== null && !admit(address))) {
-      context.stats.requestError();
-      socket.destroy();
-      return;
-    }
-    context.stats.connectionOpened();
-    tracked.track(socket);
-    socket.once('close', () => context.stats.connectionClosed());
+    if (!tracked.admit(socket, config, context, admit)) return;
     // A client that never completes the handshake is dropped after timeout_client_data.
     socket.setTimeout(config.timeouts.clientData, () => socket.destroy());
   });

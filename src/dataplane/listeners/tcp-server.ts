@@ -1,8 +1,13 @@
 // What every TCP-based listener shares: binding a net.Server (a bind error rejects start() and
-// leaves nothing open), counting and tracking open connections, and closing with a drain bound
-// (stop accepting at once, let open connections finish, destroy what is left when time is up).
+// leaves nothing open), admitting accepted connections (connection_limit, access control),
+// counting and tracking open connections, and closing with a drain bound (stop accepting at
+// once, let open connections finish, destroy what is left when time is up).
 
 import type { Server, Socket } from 'node:net';
+import type { AccessFilter } from '../access-control.js';
+import type { ListenerContext } from '../listener-runtime.js';
+import { abort } from '../proxy/splice.js';
+import type { SnapshotListener } from '../../snapshot/snapshot.js';
 
 export class TrackedServer {
   readonly connections = new Set<Socket>();
@@ -23,6 +28,26 @@ export class TrackedServer {
         resolve();
       });
     });
+  }
+
+  /**
+   * Admission of a raw accepted connection, before anything is read from it: over
+   * connection_limit it is closed at once rather than queued; a client the access filter refuses
+   * is reset. Refusals count as request errors; an admitted socket is tracked and counted.
+   */
+  admit(socket: Socket, config: SnapshotListener, context: ListenerContext, allowed: AccessFilter | null): boolean {
+    socket.on('error', () => undefined);
+    const address = socket.remoteAddress;
+    const overLimit = config.connectionLimit >= 0 && this.connections.size >= config.connectionLimit;
+    if (address === undefined || overLimit || (allowed !== null && !allowed(address))) {
+      context.stats.requestError();
+      abort(socket, !overLimit);
+      return false;
+    }
+    context.stats.connectionOpened();
+    this.track(socket);
+    socket.once('close', () => context.stats.connectionClosed());
+    return true;
   }
 
   /** Tracks a client socket until it closes. */
