@@ -81,7 +81,23 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): 
     request.log.error({ err, method: request.method, url: request.url }, 'unexpected error while handling a request');
     known = new ElbowError('INTERNAL', { detail: `see the server log for request ${request.id}` });
   }
+  if (known.code === 'BODY_TOO_LARGE') lingerOverBody(request, reply);
   return reply.code(known.status).send(known.toJSON());
+}
+
+/** Bodies up to this size are read and discarded after a 413 rather than cut off. */
+const LINGER_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A client still sending an oversized body would get a TCP reset from a closed socket and could
+ * lose the 413 before reading it (nginx's lingering close solves the same problem). Up to a bound,
+ * the rest of the body is read and discarded and the connection kept, so the answer arrives.
+ */
+function lingerOverBody(request: FastifyRequest, reply: FastifyReply): void {
+  const declared = Number(request.headers['content-length']);
+  if (!Number.isFinite(declared) || declared > LINGER_LIMIT_BYTES) return;
+  void reply.removeHeader('connection');
+  request.raw.resume();
 }
 
 function isPublic(request: FastifyRequest): boolean {
