@@ -23,7 +23,9 @@ export class UpstreamAgents {
     const key = agentKey(member, tls);
     let agent = this.agents.get(key);
     if (!agent) {
-      const options = { keepAlive: true, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
+      // noDelay, as on the client side: Nagle could hold a request body's write behind the header
+      // write until the member's delayed ACK.
+      const options = { keepAlive: true, noDelay: true, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
       agent = tls ? new HttpsAgent(options) : new HttpAgent(options);
       this.agents.set(key, agent);
     }
