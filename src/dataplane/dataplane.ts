@@ -35,6 +35,8 @@ export interface DataPlaneOptions {
   healthChecks?: boolean;
   /** The probes decided members' health: member id → ONLINE | ERROR (for other workers to mirror). */
   onMemberHealth?: (states: Readonly<Record<string, string>>) => void;
+  /** This data plane's index among the workers of one node (default 0): where round robin starts. */
+  workerIndex?: number;
 }
 
 export type DataPlane = SnapshotApplier & {
@@ -95,7 +97,7 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
       const states = config.members.map((m) => members.get(m.id)).filter((m) => m !== undefined);
       const pool = pools.get(id);
       if (pool) pool.update(config, states);
-      generation.set(id, pool ?? new PoolState(config, states));
+      generation.set(id, pool ?? new PoolState(config, states, { startOffset: options.workerIndex ?? 0 }));
     }
     pools.clear();
     for (const [id, pool] of generation) pools.set(id, pool);

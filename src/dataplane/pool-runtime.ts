@@ -4,7 +4,7 @@
 
 import type { ClientAddress, MemberRuntime, PoolRuntime } from './listener-runtime.js';
 import type { SnapshotPool } from '../snapshot/snapshot.js';
-import type { Balancer } from './balancers/balancer.js';
+import type { Balancer, BalancerOptions } from './balancers/balancer.js';
 import { BALANCERS } from './balancers/registry.js';
 import type { MemberState } from './health/member-state.js';
 import { SourceIpPersistence } from './sessions/source-ip-persistence.js';
@@ -19,13 +19,14 @@ export class PoolState implements PoolRuntime {
   constructor(
     public config: SnapshotPool,
     members: readonly MemberState[],
+    private readonly balancerOptions: BalancerOptions = {},
   ) {
-    this.balancer = BALANCERS[config.algorithm]();
+    this.balancer = BALANCERS[config.algorithm](balancerOptions);
     this.update(config, members);
   }
 
   update(config: SnapshotPool, members: readonly MemberState[]): void {
-    if (config.algorithm !== this.config.algorithm) this.balancer = BALANCERS[config.algorithm]();
+    if (config.algorithm !== this.config.algorithm) this.balancer = BALANCERS[config.algorithm](this.balancerOptions);
     const persistence = config.sessionPersistence?.type === 'SOURCE_IP' ? config.sessionPersistence.timeoutSeconds * 1000 : null;
     const previous = this.config.sessionPersistence;
     const unchanged = this.persistence !== null && previous?.type === 'SOURCE_IP' && previous.timeoutSeconds * 1000 === persistence;

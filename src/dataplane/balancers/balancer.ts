@@ -9,4 +9,12 @@ export interface Balancer {
   pick(candidates: readonly MemberRuntime[], client: ClientAddress): MemberRuntime;
 }
 
-export type BalancerFactory = () => Balancer;
+export interface BalancerOptions {
+  /**
+   * Where ROUND_ROBIN starts: the data plane workers of one node each pass their own index, so
+   * that they do not all send their first connections to the same member.
+   */
+  readonly startOffset?: number;
+}
+
+export type BalancerFactory = (options?: BalancerOptions) => Balancer;

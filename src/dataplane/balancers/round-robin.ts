@@ -4,12 +4,19 @@
 // (a member excluded for a retry, one going down) needs no reset.
 
 import type { MemberRuntime } from '../listener-runtime.js';
-import type { Balancer } from './balancer.js';
+import type { Balancer, BalancerOptions } from './balancer.js';
 
-export function createRoundRobinBalancer(): Balancer {
+export function createRoundRobinBalancer(options: BalancerOptions = {}): Balancer {
   const current = new Map<string, number>();
-  return {
-    pick(candidates) {
+  let skip = options.startOffset ?? 0;
+  const balancer: Balancer = {
+    pick(candidates, client) {
+      // A later start: the first pick passes over `startOffset` turns (modulo the pool's size).
+      if (skip > 0) {
+        const turns = skip % candidates.length;
+        skip = 0;
+        for (let i = 0; i < turns; i++) balancer.pick(candidates, client);
+      }
       let total = 0;
       let best = candidates[0] as MemberRuntime;
       let bestValue = -Infinity;
@@ -32,4 +39,5 @@ export function createRoundRobinBalancer(): Balancer {
       return best;
     },
   };
+  return balancer;
 }

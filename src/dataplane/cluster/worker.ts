@@ -11,5 +11,6 @@ await serveDataPlaneOverIpc(({ slot, probes, settings }, reportMemberHealth) =>
     logger: createJsonLogger(isLogLevel(settings.logLevel) ? settings.logLevel : 'info').child({ worker: slot, pid: process.pid }),
     healthChecks: probes,
     onMemberHealth: reportMemberHealth,
+    workerIndex: slot,
   }),
 );

@@ -22,6 +22,19 @@ test('round robin is smooth: weights 5,1,1 interleave as nginx does', () => {
   assert.equal(order, 'aabacaa');
 });
 
+test('round robin started at another offset (another worker) begins elsewhere and keeps the proportions', () => {
+  const members = [member('a'), member('b'), member('c')];
+  const first = (startOffset: number) => createRoundRobinBalancer({ startOffset }).pick(members, client).id;
+  assert.deepEqual([0, 1, 2, 3].map(first), ['a', 'b', 'c', 'a']);
+  const shifted = createRoundRobinBalancer({ startOffset: 1 });
+  const counts = new Map<string, number>();
+  for (let i = 0; i < 300; i++) {
+    const id = shifted.pick(members, client).id;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  assert.deepEqual([...counts.values()], [100, 100, 100]);
+});
+
 test('least connections prefers the idle member, per unit of weight', () => {
   const balancer = createLeastConnectionsBalancer();
   assert.equal(balancer.pick([member('busy', 1, 5), member('idle', 1, 0)], client).id, 'idle');
