@@ -7,6 +7,7 @@ import { createClusteredDataPlane } from '../dataplane/cluster/clustered-datapla
 import { createDataPlane } from '../dataplane/dataplane.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import { openStore } from '../store/open-store.js';
+import { withRevisionCache } from '../store/revision-cache.js';
 import { loadOrCreateToken, tokenFilePath } from './api-token.js';
 import { prepareDataDir } from './data-dir.js';
 import { startDemo, type Demo } from './demo.js';
@@ -42,7 +43,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
   const dataDir = await prepareDataDir(options.dataDir);
   const token = await loadOrCreateToken(dataDir, options.tokenFromEnvironment);
-  const store = await openStore(options.store, dataDir);
+  // Shared by the control plane and the snapshot publisher: one whole-store read per revision.
+  const store = withRevisionCache(await openStore(options.store, dataDir));
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
