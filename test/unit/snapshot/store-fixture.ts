@@ -4,6 +4,7 @@
 
 import type { StoreContents } from '../../../src/store/store.js';
 import type { ResourceBase, Statuses } from '../../../src/model/types.js';
+import { LISTENER_DEFAULTS, POOL_DEFAULTS } from '../../../src/model/defaults.js';
 
 const base = (id: string): ResourceBase & Statuses & { tags: string[] } => ({
   id,
@@ -15,50 +16,10 @@ const base = (id: string): ResourceBase & Statuses & { tags: string[] } => ({
   tags: [],
 });
 
-const listenerDefaults = {
-  description: '',
-  admin_state_up: true,
-  loadbalancers: [{ id: 'lb1' }],
-  connection_limit: -1,
-  default_tls_container_ref: null,
-  sni_container_refs: [],
-  client_ca_tls_container_ref: null,
-  client_authentication: 'NONE' as const,
-  client_crl_container_ref: null,
-  insert_headers: {},
-  timeout_client_data: 50000,
-  timeout_member_connect: 5000,
-  timeout_member_data: 50000,
-  timeout_tcp_inspect: 0,
-  allowed_cidrs: null,
-  tls_ciphers: null,
-  tls_versions: null,
-  alpn_protocols: null,
-  hsts_max_age: null,
-  hsts_include_subdomains: false,
-  hsts_preload: false,
-  l7policies: [],
-  ipgroup: null,
-  access_log: false,
-};
+// The model's create defaults plus the relationship fields a stored resource carries.
+const listenerDefaults = { ...LISTENER_DEFAULTS, loadbalancers: [{ id: 'lb1' }], l7policies: [] };
 
-const poolDefaults = {
-  description: '',
-  admin_state_up: true,
-  session_persistence: null,
-  loadbalancer_id: 'lb1',
-  loadbalancers: [{ id: 'lb1' }],
-  listeners: [],
-  members: [],
-  healthmonitor_id: null,
-  tls_enabled: false,
-  tls_container_ref: null,
-  ca_tls_container_ref: null,
-  crl_container_ref: null,
-  tls_ciphers: null,
-  tls_versions: null,
-  alpn_protocols: null,
-};
+const poolDefaults = { ...POOL_DEFAULTS, loadbalancer_id: 'lb1', loadbalancers: [{ id: 'lb1' }], listeners: [], members: [] };
 
 const memberDefaults = { admin_state_up: true, weight: 1, backup: false, subnet_id: null, monitor_address: null, monitor_port: null };
 
