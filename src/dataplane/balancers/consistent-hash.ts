@@ -6,18 +6,9 @@
 
 import type { ClientAddress, MemberRuntime } from '../listener-runtime.js';
 import type { Balancer } from './balancer.js';
+import { fnv1a } from '../hashing/fnv1a.js';
 
 const TWO_POW_32 = 4294967296;
-
-/** FNV-1a over the UTF-16 code units of text. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /** murmur3's finalizer: spreads every input bit over the whole word. */
 function mix(value: number): number {

@@ -6,6 +6,7 @@
 // a connection stays with the worker that accepted it.
 
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { fnv1a } from '../hashing/fnv1a.js';
 
 /** UDP listener id → the slot of the worker that binds it. */
 export type UdpOwners = Readonly<Record<string, number>>;
@@ -14,7 +15,7 @@ export function assignUdpOwners(snapshot: Snapshot, slotCount: number, live: Rea
   const owners: Record<string, number> = {};
   for (const listener of snapshot.listeners) {
     if (listener.transport !== 'udp') continue;
-    const preferred = hash(listener.id) % slotCount;
+    const preferred = fnv1a(listener.id) % slotCount;
     let owner = preferred;
     for (let step = 0; step < slotCount; step++) {
       const slot = (preferred + step) % slotCount;
@@ -41,14 +42,4 @@ export function localSnapshot(snapshot: Snapshot, owners: UdpOwners, slot: numbe
 export function sameOwners(a: UdpOwners, b: UdpOwners): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
-}
-
-/** FNV-1a: a stable spread of listener ids over slots. */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    value ^= text.charCodeAt(i);
-    value = Math.imul(value, 0x01000193);
-  }
-  return value >>> 0;
 }
