@@ -19,9 +19,21 @@ export interface StickyTable {
 const tables = new Map<string, WeakRef<StickyTable>>();
 let subscriber: ((binding: StickyBinding) => void) | undefined;
 
+/**
+ * Bindings for tables this worker has not created yet: tables are made on a pool's first request
+ * here, which may come after other workers' bindings for it. Handed over at registration.
+ */
+const pending = new Map<string, Map<string, string>>();
+/** Bound per table (the size of the largest sticky table), oldest dropped first. */
+export const PENDING_BINDINGS_PER_TABLE = 10_000;
+
 /** A table that replaces another with the same id (new settings) takes its place. */
 export function registerStickyTable(id: string, table: StickyTable): void {
   tables.set(id, new WeakRef(table));
+  const waiting = pending.get(id);
+  if (waiting === undefined) return;
+  pending.delete(id);
+  for (const [key, memberId] of waiting) table.learn(key, memberId);
 }
 
 /** Tables call this when local traffic binds a key to another member than before. */
@@ -35,9 +47,17 @@ export function subscribeSticky(onBound: ((binding: StickyBinding) => void) | un
 
 export function learnSticky(bindings: readonly StickyBinding[]): void {
   for (const { table, key, memberId } of bindings) {
-    const ref = tables.get(table);
-    const target = ref?.deref();
+    const target = tables.get(table)?.deref();
     if (target) target.learn(key, memberId);
-    else if (ref) tables.delete(table);
+    else keepPending(table, key, memberId);
   }
+}
+
+function keepPending(table: string, key: string, memberId: string): void {
+  tables.delete(table);
+  let waiting = pending.get(table);
+  if (waiting === undefined) pending.set(table, (waiting = new Map()));
+  waiting.delete(key);
+  waiting.set(key, memberId);
+  if (waiting.size > PENDING_BINDINGS_PER_TABLE) waiting.delete(waiting.keys().next().value as string);
 }

@@ -35,3 +35,11 @@ test('new or changed bindings are reported once; learned ones are used and not r
   unshared.remember('192.0.2.9', 'member-a');
   assert.equal(reported.length, 3, 'a table without a sync id is not shared');
 });
+
+test('bindings for a table this worker has not created yet are handed over when it is', () => {
+  learnSticky([{ table: 'app-cookie/listener-9/pool-9', key: 's9', memberId: 'member-b' }]);
+  const cookies = new AppCookieTable(10, 'app-cookie/listener-9/pool-9');
+  assert.equal(cookies.lookup('s9'), 'member-b');
+  const later = new AppCookieTable(10, 'app-cookie/listener-9/pool-9');
+  assert.equal(later.lookup('s9'), undefined, 'handed over once, not kept');
+});
