@@ -29,6 +29,17 @@ function memberFor(port: number, localAddress: string): Promise<string> {
   });
 }
 
+/**
+ * Waits until every binding made so far has reached every worker. A worker sends its new bindings
+ * in a batch at the end of its event-loop turn, so a first status round trip (answered after that
+ * batch, on the same pipe) makes sure the primary has received and relayed them; the second one
+ * reaches the other workers behind the relay.
+ */
+async function bindingsSettled(plane: ReturnType<typeof createClusteredDataPlane>): Promise<void> {
+  await plane.workers();
+  await plane.workers();
+}
+
 const workersServed = async (plane: ReturnType<typeof createClusteredDataPlane>, listenerId: string): Promise<number> =>
   (await plane.workers()).filter((w) => (w.status?.listeners[listenerId]?.total_connections ?? 0) > 0).length;
 
@@ -43,9 +54,8 @@ test('SOURCE_IP persistence holds across workers', async (t) => {
   // Several client addresses (all of 127.0.0.0/8 is loopback), each connecting many times.
   const clients = Array.from({ length: 6 }, (_, i) => `127.0.0.${10 + i}`);
   const first = new Map(await Promise.all(clients.map(async (client) => [client, await memberFor(port, client)] as const)));
-  // Bindings travel to the other worker asynchronously (as between HAProxy peers); a status round
-  // trip through the primary to every worker lets them land before the checked connections.
-  await plane.workers();
+  // Bindings travel to the other worker asynchronously (as between HAProxy peers).
+  await bindingsSettled(plane);
   const seen = new Map<string, Set<string>>(clients.map((client) => [client, new Set([first.get(client) ?? ''])]));
   await until('connections accepted by both workers', async () => {
     for (const client of clients) seen.get(client)?.add(await memberFor(port, client));
@@ -87,7 +97,7 @@ test('a learned APP_COOKIE value routes to its member on every worker', async (t
   });
   // Four sessions, each then used over new connections until both workers served the listener.
   const sessionsOf = await Promise.all(Array.from({ length: 4 }, () => get()));
-  await plane.workers();
+  await bindingsSettled(plane);
   const answered = sessionsOf.map(() => new Set<string>());
   await until('requests through both workers', async () => {
     for (const [i, session] of sessionsOf.entries()) answered[i]?.add((await get(session.setCookie)).member);
