@@ -3,7 +3,7 @@
 import type { MachineInfo } from './system.js';
 import type { BenchOptions } from './options.js';
 import { TARGET_NAMES } from './scenario.js';
-import type { Goal, MetricDef, Sample, Scenario, TargetName } from './scenario.js';
+import type { Goal, MetricDef, Sample, Scenario, TargetName, Versus } from './scenario.js';
 
 export type Cell = { value: number } | { unavailable: string } | null;
 
@@ -60,7 +60,33 @@ function goalMet(metric: MetricDef, cells: Record<TargetName, Cell>, ratio: numb
   return reference === null ? null : compare(elbow, goal.op, reference + goal.value);
 }
 
-/** One row per scenario metric that has any sample, in scenario order. */
+function rowOf(scenario: Scenario, metric: MetricDef, cells: Record<TargetName, Cell>): Row {
+  const elbow = valueOf(cells.elbow);
+  const reference = metric.ratioTo ? valueOf(cells[metric.ratioTo]) : null;
+  const ratio = elbow !== null && reference !== null && reference !== 0 ? elbow / reference : null;
+  return { scenario: scenario.name, title: scenario.title, metric, cells, ratio, goal: goalText(metric), met: goalMet(metric, cells, ratio) };
+}
+
+/**
+ * A further comparison of a figure as a row of its own: the label names the other proxy, and only
+ * elbow's cell and that proxy's are filled, so the row reads as the one comparison it is.
+ */
+function versusRow(scenario: Scenario, metric: MetricDef, versus: Versus, cells: Record<TargetName, Cell>): Row {
+  const compared: MetricDef = {
+    id: metric.id,
+    label: `${metric.label} vs ${versus.ratioTo}`,
+    unit: metric.unit,
+    better: metric.better,
+    ratioTo: versus.ratioTo,
+    ...(versus.goal ? { goal: versus.goal } : {}),
+  };
+  const only = Object.fromEntries(
+    TARGET_NAMES.map((target) => [target, target === 'elbow' || target === versus.ratioTo ? cells[target] : null]),
+  ) as Record<TargetName, Cell>;
+  return rowOf(scenario, compared, only);
+}
+
+/** One row per scenario metric that has any sample (and one per further comparison), in scenario order. */
 export function summarize(samples: readonly Sample[], scenarios: readonly Scenario[]): Row[] {
   const rows: Row[] = [];
   for (const scenario of scenarios) {
@@ -70,10 +96,8 @@ export function summarize(samples: readonly Sample[], scenarios: readonly Scenar
       const cells = Object.fromEntries(
         TARGET_NAMES.map((target) => [target, cellOf(ofScenario.filter((sample) => sample.target === target && sample.metric === metric.id))]),
       ) as Record<TargetName, Cell>;
-      const elbow = valueOf(cells.elbow);
-      const reference = metric.ratioTo ? valueOf(cells[metric.ratioTo]) : null;
-      const ratio = elbow !== null && reference !== null && reference !== 0 ? elbow / reference : null;
-      rows.push({ scenario: scenario.name, title: scenario.title, metric, cells, ratio, goal: goalText(metric), met: goalMet(metric, cells, ratio) });
+      rows.push(rowOf(scenario, metric, cells));
+      for (const versus of metric.versus ?? []) rows.push(versusRow(scenario, metric, versus, cells));
     }
   }
   return rows;
@@ -125,10 +149,11 @@ export function formatMarkdown(rows: readonly Row[], machine: MachineInfo, optio
   const escape = (text: string): string => text.replaceAll('|', '\\|');
   return `# elbow benchmark: ${machine.date.slice(0, 10)}
 
-Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.kernel}; Node ${machine.node}; ${machine.haproxy}; ${machine.nginx}.
+Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.kernel}; Node ${machine.node}; ${machine.haproxy}; ${machine.nginx}; ${machine.httpProxy}.
 Run: ${options.rounds} round(s) of ${options.duration} s per measurement, medians; ${options.cores} core(s) per proxy
 (HAProxy nbthread, nginx worker_processes, elbow --workers). All traffic on 127.0.0.1; the load
-generators share the machine. "elbow ratio" is elbow ÷ HAProxy (÷ nginx for UDP).
+generators share the machine. "elbow ratio" is elbow ÷ HAProxy (÷ nginx for UDP); a row named
+"… vs node-http-proxy" is elbow ÷ the node-http-proxy balancer (bench/servers/node-http-proxy.ts).
 
 | ${header.join(' | ')} |
 | ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |

@@ -14,7 +14,7 @@ import type { Figures, OnceResults, OnceScenario, ProxyPlan, RoundScenario, Samp
 import { SCENARIOS } from './scenarios/index.js';
 import { idleConnectionCount } from './scenarios/idle-memory.js';
 import { fileLimit, machineInfo } from './system.js';
-import { startProxy, startTargets } from './targets.js';
+import { PROXY_NAMES, startProxy, startTargets } from './targets.js';
 import { missingTools } from './tools.js';
 
 /** Rotates the target order each round so no proxy always runs first (or right after another). */
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     mkdirSync(backendDir);
     backends = await startBackends(backendDir, tls, limit);
     const plan: ProxyPlan = { dir, cores: options.cores, backends: backends.ports, tls, maxConnections: Math.max(idle, Math.floor((limit - 300) / 2)), fileLimit: limit, profileDir: options.profileDir };
-    console.log('Starting haproxy, nginx and elbow…');
+    console.log(`Starting ${PROXY_NAMES.join(', ')}…`);
     targets = await startTargets(plan);
     const held = backends.heldConnections;
     for (const scenario of scenarios) {

@@ -1,8 +1,10 @@
 // The shapes every scenario, proxy and report share.
 import type { BenchOptions } from './options.js';
 
-export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'elbow'] as const;
+export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'node-http-proxy', 'elbow'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+/** A proxy elbow's figures are compared with. */
+export type ReferenceName = Exclude<TargetName, 'direct' | 'elbow'>;
 
 /** The kinds of front ends a proxy offers, each forwarding to its own backend. */
 export type Frontend = 'http' | 'https' | 'tcpBulk' | 'tcpEcho' | 'udp' | 'tcpIdle';
@@ -70,7 +72,14 @@ export interface MetricDef {
   unit: string;
   better: 'higher' | 'lower';
   /** The proxy elbow's ratio is taken against; none for elbow-only figures. */
-  ratioTo?: 'haproxy' | 'nginx';
+  ratioTo?: ReferenceName;
+  goal?: Goal;
+  /** Further comparisons of the same figure, each shown as its own row (requests/s vs node-http-proxy). */
+  versus?: readonly Versus[];
+}
+
+export interface Versus {
+  ratioTo: ReferenceName;
   goal?: Goal;
 }
 

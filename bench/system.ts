@@ -1,6 +1,7 @@
 // Small facts about the machine and its processes: free ports, readiness, RSS, file limits.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 
@@ -97,6 +98,14 @@ function versionOf(line: string, pattern: RegExp, name: string): string {
   return version ? `${name} ${version}` : line;
 }
 
+function packageVersion(name: string): string {
+  try {
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
+
 export interface MachineInfo {
   date: string;
   cpus: number;
@@ -105,6 +114,8 @@ export interface MachineInfo {
   node: string;
   haproxy: string;
   nginx: string;
+  /** The http-proxy package behind the node-http-proxy target. */
+  httpProxy: string;
 }
 
 export function machineInfo(): MachineInfo {
@@ -122,5 +133,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     haproxy: versionOf(firstLine('haproxy', ['-v']), /HAProxy version (\S+)/, 'HAProxy'),
     nginx: versionOf(firstLine('nginx', ['-v']), /nginx\/(\S+)/, 'nginx'),
+    httpProxy: `http-proxy ${packageVersion('http-proxy')}`,
   };
 }

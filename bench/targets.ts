@@ -1,10 +1,11 @@
-// The four columns: the backends directly, HAProxy, nginx and elbow. A proxy that cannot start
+// The five columns: the backends directly, HAProxy, nginx, a node-http-proxy balancer and elbow. A proxy that cannot start
 // becomes a target whose every front end is unavailable, so the run goes on without it.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startElbowProxy } from './proxies/elbow.js';
 import { startHaproxy } from './proxies/haproxy.js';
 import { startNginxProxy } from './proxies/nginx.js';
+import { startNodeHttpProxy } from './proxies/node-http-proxy.js';
 import type { BackendPorts, Endpoint, Frontend, ProxyPlan, Target, TargetName } from './scenario.js';
 
 export function directTarget(backends: BackendPorts): Target {
@@ -23,6 +24,7 @@ export type ProxyName = Exclude<TargetName, 'direct'>;
 const STARTERS: Record<ProxyName, (plan: ProxyPlan) => Promise<Target>> = {
   haproxy: startHaproxy,
   nginx: startNginxProxy,
+  'node-http-proxy': startNodeHttpProxy,
   elbow: startElbowProxy,
 };
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ratioChart } from '../../../bench/chart.js';
 import { parseIperfJson } from '../../../bench/iperf.js';
-import { formatTable, median, summarize } from '../../../bench/report.js';
+import { formatTable, median, summarize, tableCells } from '../../../bench/report.js';
 import type { Sample, Scenario } from '../../../bench/scenario.js';
 import { hotFunctions } from '../../../bench/profile-summary.js';
 import { share, vipAddress } from '../../../bench/scenarios/config-scale.js';
@@ -104,6 +105,57 @@ test('an all-unavailable cell keeps its reason, has no ratio, and becomes a numb
   const table = formatTable(rows);
   assert.match(table, /n\/a \[1\]/);
   assert.match(table, /\[1\] listener ERROR/);
+});
+
+const withVersus: Scenario = {
+  ...scenario,
+  metrics: [
+    {
+      id: 'rps',
+      label: 'requests/s',
+      unit: 'req/s',
+      better: 'higher',
+      ratioTo: 'haproxy',
+      goal: { on: 'ratio', op: '>=', value: 1 },
+      versus: [{ ratioTo: 'node-http-proxy', goal: { on: 'ratio', op: '>=', value: 2 } }],
+    },
+  ],
+};
+
+test('a further comparison becomes its own row: elbow ÷ node-http-proxy with its own goal, the first row unchanged', () => {
+  const rows = summarize(samples('rps', { direct: [300], haproxy: [100, 100, 100], nginx: [90], 'node-http-proxy': [40, 50, 60], elbow: [110, 90, 100] }), [withVersus]);
+  assert.equal(rows.length, 2);
+  const [first, versus] = rows;
+  assert.equal(first?.metric.ratioTo, 'haproxy');
+  assert.equal(first?.ratio, 1);
+  assert.equal(first?.met, true);
+  assert.deepEqual(first?.cells['node-http-proxy'], { value: 50 });
+  assert.equal(versus?.metric.label, 'requests/s vs node-http-proxy');
+  assert.equal(versus?.metric.ratioTo, 'node-http-proxy');
+  assert.equal(versus?.ratio, 2);
+  assert.equal(versus?.goal, '>= 2.0x');
+  assert.equal(versus?.met, true);
+  // Only the two figures compared are shown in that row.
+  assert.deepEqual(versus?.cells, { direct: null, haproxy: null, nginx: null, 'node-http-proxy': { value: 50 }, elbow: { value: 100 } });
+
+  const slower = summarize(samples('rps', { haproxy: [100], 'node-http-proxy': [60], elbow: [100] }), [withVersus]);
+  assert.equal(slower[0]?.met, true);
+  assert.equal(slower[1]?.met, false);
+
+  const { header, lines } = tableCells(rows);
+  assert.deepEqual(header, ['scenario', 'metric', 'direct', 'haproxy', 'nginx', 'node-http-proxy', 'elbow', 'elbow ratio', 'goal', 'met']);
+  assert.deepEqual(lines[1], ['http-keepalive', 'requests/s vs node-http-proxy (req/s)', '-', '-', '-', '50', '100', '2.00x node-http-proxy', '>= 2.0x', 'yes']);
+  const chart = ratioChart(rows, 'test');
+  assert.match(chart, /http-keepalive: requests\/s vs node-http-proxy</);
+  assert.match(chart, /<title>goal 2x<\/title>/);
+});
+
+test('node-http-proxy shows n/a with its reason where it has no front end, and no ratio is taken to it there', () => {
+  const rows = summarize(samples('rps', { haproxy: [100], 'node-http-proxy': ['node-http-proxy balances HTTP only'], elbow: [80] }), [withVersus]);
+  assert.equal(rows[0]?.ratio, 0.8);
+  assert.equal(rows[1]?.ratio, null);
+  assert.equal(rows[1]?.met, null);
+  assert.match(formatTable(rows), /\[1\] node-http-proxy balances HTTP only/);
 });
 
 test('share splits evenly and idleConnectionCount respects the file limit', () => {
