@@ -29,6 +29,7 @@ import { addListenerStats, mergeApplyReports, mergeLiveStatus, pruneMemberHealth
 import { DEFAULT_DRAIN_MS } from '../dataplane.js';
 import { SILENT_LOGGER, type DataPlaneLogger } from '../observe/logger.js';
 import { WORKER_ENV, type MemberHealth, type WorkerSettings } from './messages.js';
+import { processTicketKeys } from '../tls/ticket-keys.js';
 import { mergePrometheusText } from './prometheus-merge.js';
 import { DEFAULT_RESTART_POLICY, nextRestart, type RestartPolicy } from './restart-backoff.js';
 import { DeltaEncoder } from './snapshot-delta.js';
@@ -131,6 +132,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       [WORKER_ENV.slot]: String(slot.index),
       [WORKER_ENV.probes]: slot.index === 0 ? '1' : '0',
       [WORKER_ENV.settings]: JSON.stringify(settings),
+      [WORKER_ENV.ticketKeys]: processTicketKeys().exportForWorker(),
     });
     const channel = new WorkerChannel(worker, {
       started: () => {

@@ -51,6 +51,8 @@ export const WORKER_ENV = {
   probes: 'ELBOW_WORKER_PROBES',
   /** JSON of WorkerSettings. */
   settings: 'ELBOW_WORKER_SETTINGS',
+  /** The TLS session ticket key ring's start (TicketKeyRing.exportForWorker): secret, never logged. */
+  ticketKeys: 'ELBOW_WORKER_TLS_TICKET_KEYS',
 } as const;
 
 /** What every worker's data plane is created with (besides its role). */

@@ -2,7 +2,15 @@
 // plane, probing health only in the worker chosen to, served over IPC to the primary.
 import { createJsonLogger, isLogLevel } from '../../logging/json-logger.js';
 import { createDataPlane } from '../dataplane.js';
+import { adoptTicketKeys } from '../tls/ticket-keys.js';
+import { WORKER_ENV } from './messages.js';
 import { serveDataPlaneOverIpc } from './worker-ipc.js';
+
+// Every worker encrypts TLS session tickets with the primary's keys, so a session resumes on any
+// worker. The secret leaves the environment at once (nothing this process starts inherits it).
+const ticketKeys = process.env[WORKER_ENV.ticketKeys];
+delete process.env[WORKER_ENV.ticketKeys];
+if (ticketKeys === undefined || !adoptTicketKeys(ticketKeys)) process.emitWarning('no TLS ticket keys from the primary: sessions resume only on the worker that issued them');
 
 await serveDataPlaneOverIpc(({ slot, probes, settings }, reportMemberHealth) =>
   createDataPlane({

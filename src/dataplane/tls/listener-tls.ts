@@ -5,6 +5,7 @@
 
 import { createSecureContext, type SecureContext, type Server as TlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { SnapshotListenerTls, SnapshotTlsCertificate } from '../../snapshot/snapshot.js';
+import { useTicketKeys, useTicketKeysOnServer } from './session-tickets.js';
 import { resolveTlsProtocol } from './tls-policies.js';
 
 export interface CompiledListenerTls {
@@ -28,18 +29,24 @@ function contextOptions(certificate: SnapshotTlsCertificate, tls: SnapshotListen
     minVersion: protocol.minVersion,
     maxVersion: protocol.maxVersion,
     ...(protocol.ciphers !== undefined ? { ciphers: protocol.ciphers } : {}),
-    // One session cache per listener generation; tickets keep resumption working across workers.
+    // Resumption is by tickets (session-tickets.ts), valid for 5 minutes as HAProxy's default.
     sessionTimeout: 300,
   };
 }
 
+function createContext(options: TlsOptions): SecureContext {
+  const context = createSecureContext(options);
+  useTicketKeys(context);
+  return context;
+}
+
 export function compileListenerTls(tls: SnapshotListenerTls): CompiledListenerTls {
   const defaultOptions = contextOptions(tls.defaultCertificate, tls);
-  const defaultContext = createSecureContext(defaultOptions);
+  const defaultContext = createContext(defaultOptions);
   const exact = new Map<string, SecureContext>();
   const wildcard = new Map<string, SecureContext>();
   for (const certificate of tls.sniCertificates) {
-    const context = createSecureContext(contextOptions(certificate, tls));
+    const context = createContext(contextOptions(certificate, tls));
     for (const name of certificate.names) {
       const lower = name.toLowerCase();
       const table = lower.startsWith('*.') ? wildcard : exact;
@@ -77,6 +84,7 @@ export function tlsServerOptions(current: () => CompiledListenerTls): TlsOptions
 /** Switches a running server to a new compilation: the next handshake uses it. */
 export function applyListenerTls(server: TlsServer, compiled: CompiledListenerTls): void {
   server.setSecureContext(compiled.defaultOptions);
+  useTicketKeysOnServer(server);
   // tls.Server reads these per accepted connection.
   const settable = server as unknown as { requestCert: boolean; rejectUnauthorized: boolean };
   settable.requestCert = compiled.requestCert;

@@ -6,6 +6,7 @@
 import type { Server as TlsServer, TLSSocket, TlsOptions } from 'node:tls';
 import type { ListenerContext } from '../listener-runtime.js';
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import { useTicketKeysOnServer } from './session-tickets.js';
 import { applyListenerTls, compileListenerTls, refusesPresentedCertificate, tlsServerOptions, type CompiledListenerTls } from './listener-tls.js';
 
 export class TlsServerBinding {
@@ -22,6 +23,7 @@ export class TlsServerBinding {
 
   /** Call once the server exists: enforces OPTIONAL client authentication. */
   attach(server: TlsServer): void {
+    useTicketKeysOnServer(server);
     server.on('secureConnection', (socket: TLSSocket) => {
       if (refusesPresentedCertificate(this.compiled, socket)) socket.destroy();
     });
