@@ -252,7 +252,9 @@ describe('HTTP listener', () => {
     assert.deepEqual(a.seen.slice(1).map((r) => `${r.method} ${r.url} ${r.bodyBytes}`), ['GET /1 0', 'POST /2 5', 'GET /3 0']);
   });
 
-  it('relays Expect: 100-continue and streams the body', async (t) => {
+  // undici (the upstream client) sends no Expect: elbow answers 100 itself once the request goes
+  // out to the member, as nginx does; the member reads the body without waiting for it.
+  it('answers Expect: 100-continue itself and streams the body to the member', async (t) => {
     const a = await startBackend(t, 'a');
     const context = new FakeContext([pool('pool-1', [member(a.port)])]);
     const { port } = await startListener(t, createHttpListener, listener(), context);
@@ -263,7 +265,7 @@ describe('HTTP listener', () => {
     assert.equal(stdout, 'a');
     assert.match(stderr, /HTTP\/1\.1 100 Continue/);
     assert.equal(a.seen[0]?.bodyBytes, 3 * 1024 * 1024);
-    assert.equal(a.seen[0]?.headers.expect, '100-continue');
+    assert.equal(a.seen[0]?.headers.expect, undefined);
   });
 
   it('answers 431 to oversized heads and 400 to malformed ones, closing the connection', async (t) => {

@@ -1,19 +1,23 @@
-// Forwards one HTTP request to a member of a pool and streams the answer back: a keep-alive
-// connection per member, bodies piped both ways (backpressure, never buffered whole),
-// 100-continue relayed, timeout_member_connect and timeout_member_data enforced, and a request
-// that is safe to repeat (idempotent, no body) retried once on another member when the connect
-// failed. elbow's own errors: 502 (member failed), 503 (no member), 504 (member too slow).
+// Forwards one HTTP request to a member of a pool and streams the answer back, through undici's
+// dispatch() on the member's keep-alive Pool with one handler object per attempt (no streams or
+// promises per request): bodies flow both ways with backpressure (never buffered whole),
+// timeout_member_connect and timeout_member_data enforced, and a request that is safe to repeat
+// (idempotent, no body) retried once on another member when the connect failed or a kept-alive
+// connection turned out closed. elbow's own errors: 502 (member failed), 503 (no member), 504
+// (member too slow).
+//
+// Expect: 100-continue: undici does not send Expect to a member, so elbow answers the client's
+// `100 Continue` itself once the request goes out to the member (nginx does the same).
 
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { ClientAddress, MemberRuntime, PoolRuntime } from '../listener-runtime.js';
-import { upstreamTlsOptions } from '../tls/upstream-tls.js';
 import { chooseMember } from './choose-member.js';
 import { sendAnswer } from './error-responses.js';
-import { responseHeaders, toOutgoing, type HeaderList } from './forwarded-headers.js';
+import { clientResponseHeaderList, clientResponseHeaders, toFlat, type ParsedHeaders } from './forwarded-headers.js';
 import { persistFromResponse, type AppCookieTable } from './session-cookies.js';
-import type { UpstreamAgents } from './upstream-agents.js';
+import type { UpstreamPools } from './upstream-pools.js';
 
 /** Methods a proxy may repeat (RFC 9110 §9.2.2) when the first member could not be reached. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -21,21 +25,42 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 /** Attempts per request when connects fail: the first member and one other. */
 const MAX_ATTEMPTS = 2;
 
-class ConnectTimeoutError extends Error {}
-class MemberTimeoutError extends Error {}
+const NO_EXCLUSION: ReadonlySet<string> = new Set();
+
+/** Why elbow stops a member exchange itself: the client went away. */
+const CLIENT_GONE = new Error('the client went away');
+
+/** A connection error after the request was written: a kept-alive connection the member had closed. */
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** undici refusing the request itself (it never reached a member). */
+const REFUSED_BY_CLIENT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+
+/** The member could not be reached (refused, unreachable, timed out), as opposed to a TLS handshake it failed. */
+function isConnectFailure(error: Error): boolean {
+  const { code, syscall } = error as { code?: string; syscall?: string };
+  return code === 'UND_ERR_CONNECT_TIMEOUT' || syscall === 'connect' || syscall === 'getaddrinfo';
+}
 
 export interface ForwardJob {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly pool: PoolRuntime;
   readonly client: ClientAddress;
-  /** Headers for the member (hop-by-hop removed, insert_headers applied). */
-  readonly headers: HeaderList;
+  /** Headers for the member as a flat list (hop-by-hop removed, insert_headers applied). */
+  readonly headers: string[];
   readonly host: string;
   readonly boundMemberId: string | undefined;
   readonly appCookies: AppCookieTable | undefined;
-  readonly agents: UpstreamAgents;
+  readonly upstreams: UpstreamPools;
   readonly timeouts: { readonly memberConnect: number; readonly memberData: number };
+  readonly observer: ForwardObserver;
+}
+
+/** What the request's owner learns of the forwarding. */
+export interface ForwardObserver {
+  /** The member exchange in progress (set here), so that the client going away can stop it. */
+  upstream: MemberExchange | null;
   /** Called once the member (if any) answering this request is known, and when it answered. */
   onMember(member: MemberRuntime): void;
   onUpstreamResponse(): void;
@@ -46,124 +71,196 @@ export interface ForwardJob {
 /** True when the request carries no body, so it can be sent again. */
 function hasNoBody(req: IncomingMessage): boolean {
   if (req.httpVersionMajor >= 2) return (req as unknown as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders === true;
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+  const headers = req.headers;
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
+/** The client sent Expect: 100-continue and waits for elbow's go-ahead (Node's checkContinue). */
+function waitsForContinue(req: IncomingMessage): boolean {
+  const expect = req.headers.expect;
+  return expect !== undefined && (req.httpVersionMajor >= 2 || req.httpVersion === '1.1') && expect.toLowerCase() === '100-continue';
 }
 
 export function forwardRequest(job: ForwardJob): void {
-  const retryable = IDEMPOTENT.has(job.req.method ?? '') && hasNoBody(job.req);
-  const exclude = new Set<string>();
-  const attempt = (number: number): void => {
-    const member = chooseMember(job.pool, job.client, job.boundMemberId, exclude);
-    if (!member) {
-      job.onFailure();
-      sendAnswer(job.res, 'no-member', `no member of pool ${job.pool.config.name || job.pool.config.id} is available`);
-      return;
-    }
-    job.onMember(member);
-    send(job, member, retryable, (error) => {
-      // Only a failed connect may be retried: the member never saw the request.
-      if (retryable && number < MAX_ATTEMPTS && !job.res.headersSent && !job.res.destroyed) {
-        exclude.add(member.id);
-        attempt(number + 1);
-        return;
-      }
-      job.onFailure();
-      sendAnswer(job.res, 'connect-failed', `could not connect to member ${member.config.address}:${member.config.port}: ${error.message}`);
-    });
-  };
-  attempt(1);
+  const noBody = hasNoBody(job.req);
+  attempt(job, noBody, IDEMPOTENT.has(job.req.method ?? '') && noBody, 1, NO_EXCLUSION);
 }
 
-function send(job: ForwardJob, member: MemberRuntime, retryable: boolean, connectFailed: (error: Error) => void): void {
-  const { req, res } = job;
-  const tls = job.pool.config.protocol === 'HTTPS' ? job.pool.config.tls : null;
-  const isTls = job.pool.config.protocol === 'HTTPS';
-  member.acquire();
-  let released = false;
-  const release = (): void => {
-    if (released) return;
-    released = true;
-    member.release();
-  };
-  let connected = false;
-  let responded = false;
-  let connectTimer: NodeJS.Timeout | undefined;
+/** `fallback`: the exclusions to try when no member is left outside `exclude`. */
+function attempt(job: ForwardJob, noBody: boolean, retryable: boolean, number: number, exclude: ReadonlySet<string>, fallback?: ReadonlySet<string>): void {
+  let member = chooseMember(job.pool, job.client, job.boundMemberId, exclude);
+  if (!member && fallback !== undefined) member = chooseMember(job.pool, job.client, job.boundMemberId, fallback);
+  if (!member) {
+    job.observer.onFailure();
+    sendAnswer(job.res, 'no-member', `no member of pool ${job.pool.config.name || job.pool.config.id} is available`);
+    return;
+  }
+  job.observer.onMember(member);
+  const exchange = new MemberExchange(job, member, noBody, retryable, number, exclude);
+  job.observer.upstream = exchange;
+  exchange.start();
+}
 
-  const options = {
-    agent: job.agents.agentFor(member.config, isTls),
-    host: member.config.address,
-    port: member.config.port,
-    method: req.method,
-    path: req.url,
-    headers: toOutgoing(job.headers),
-    // Host is kept as the client sent it; an HTTP/1.0 client without one gets the member's.
-    setHost: !job.headers.has('host'),
-    ...(isTls ? upstreamTlsOptions(tls ?? { caPem: null, clientCertificate: null, sni: true }, job.host) : {}),
-  };
-  const upstream: ClientRequest = isTls ? httpsRequest(options) : httpRequest(options);
+/** One attempt at one member: the undici dispatch handler relaying the member's answer to the client. */
+export class MemberExchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  /** The request went out on a member connection (the connect, if any, succeeded). */
+  private started = false;
+  private responded = false;
+  private released = false;
+  private clientGone = false;
+  /** The request body on its way to the member (null: none). */
+  private body: PassThrough | null = null;
+  private resumeOnDrain: (() => void) | null = null;
 
-  upstream.on('socket', (socket: Socket) => {
-    if (!socket.connecting) {
-      connected = true;
+  constructor(
+    private readonly job: ForwardJob,
+    private readonly member: MemberRuntime,
+    private readonly noBody: boolean,
+    private readonly retryable: boolean,
+    private readonly number: number,
+    private readonly exclude: ReadonlySet<string>,
+  ) {}
+
+  start(): void {
+    const { job, member } = this;
+    const { req, pool, timeouts } = job;
+    const tls = pool.config.protocol === 'HTTPS' ? (pool.config.tls ?? { caPem: null, clientCertificate: null, sni: true }) : null;
+    const dispatcher = tls === null
+      ? job.upstreams.plainPool(member.config, timeouts.memberConnect)
+      : job.upstreams.tlsPool(member.config, tls, job.host, timeouts.memberConnect);
+    member.acquire();
+    // A pipe into a PassThrough, not the request itself: undici destroys the body stream it is
+    // given when the exchange ends early, and destroying the request would cut the client.
+    if (!this.noBody) this.body = req.pipe(new PassThrough());
+    dispatcher.dispatch({
+      path: req.url ?? '/',
+      method: req.method ?? 'GET',
+      headers: job.headers,
+      body: this.body,
+      headersTimeout: timeouts.memberData,
+      bodyTimeout: timeouts.memberData,
+    }, this);
+  }
+
+  /** The client went away: stop the member's work too. */
+  abort(): void {
+    this.clientGone = true;
+    this.controller?.abort(CLIENT_GONE);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.started = true;
+    if (this.clientGone) {
+      controller.abort(CLIENT_GONE);
       return;
     }
-    connectTimer = setTimeout(() => upstream.destroy(new ConnectTimeoutError(`connect timed out after ${job.timeouts.memberConnect} ms`)), job.timeouts.memberConnect);
-    socket.once('connect', () => {
-      connected = true;
-      clearTimeout(connectTimer);
-    });
-  });
-  upstream.setTimeout(job.timeouts.memberData, () => upstream.destroy(new MemberTimeoutError(`no data from the member for ${job.timeouts.memberData} ms`)));
-  upstream.on('continue', () => {
-    if (!res.headersSent) res.writeContinue();
-  });
+    const { req, res } = this.job;
+    if (!res.headersSent && waitsForContinue(req)) res.writeContinue();
+  }
 
-  upstream.on('response', (answer: IncomingMessage) => {
-    responded = true;
-    job.onUpstreamResponse();
-    const headers = responseHeaders(answer.rawHeaders);
-    persistFromResponse(job.pool.config.sessionPersistence, member.id, job.boundMemberId, headers, job.appCookies);
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: ParsedHeaders, statusMessage?: string): void {
+    // 1xx (103 Early Hints…) are not relayed; 100 never reaches here (no Expect is sent).
+    if (statusCode < 200) return;
+    this.responded = true;
+    const { job } = this;
+    const { req, res } = job;
+    job.observer.onUpstreamResponse();
     if (res.destroyed) {
-      answer.destroy();
-      return release();
+      controller.abort(CLIENT_GONE);
+      return;
     }
-    if (req.httpVersionMajor < 2 && answer.statusMessage) res.statusMessage = answer.statusMessage;
-    res.writeHead(answer.statusCode ?? 502, toOutgoing(headers));
-    answer.pipe(res);
-    answer.once('end', release);
-    // The member went away mid-body: the client cannot be told otherwise than by a cut.
-    answer.once('aborted', () => res.destroy());
-    answer.once('error', () => res.destroy());
-    answer.once('close', release);
-  });
+    const persistence = job.pool.config.sessionPersistence;
+    let out: string[];
+    if (persistence === null) out = clientResponseHeaders(headers);
+    else {
+      const list = clientResponseHeaderList(headers);
+      persistFromResponse(persistence, this.member.id, job.boundMemberId, list, job.appCookies);
+      out = toFlat(list);
+    }
+    if (req.httpVersionMajor < 2 && statusMessage) res.writeHead(statusCode, statusMessage, out);
+    else res.writeHead(statusCode, out);
+  }
 
-  upstream.on('error', (error: Error) => {
-    clearTimeout(connectTimer);
-    release();
-    if (responded) {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const { res } = this.job;
+    if (res.write(chunk) || res.destroyed) return;
+    // The client reads slower than the member sends: hold the member until the client drains.
+    controller.pause();
+    res.once('drain', (this.resumeOnDrain ??= () => this.controller?.resume()));
+  }
+
+  onResponseEnd(): void {
+    this.release();
+    this.stopBody();
+    this.job.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.release();
+    this.stopBody();
+    const { job } = this;
+    const { req, res } = job;
+    if (res.destroyed || this.clientGone) return;
+    if (this.responded) {
       // A member that answered early (e.g. 413) and then stopped reading does not cut an answer
       // that already reached the client; an answer still streaming cannot be finished.
       if (!res.writableFinished) res.destroy();
       return;
     }
-    // A kept-alive connection the member closed just before reuse: the request never arrived.
-    const staleReuse = upstream.reusedSocket && 'code' in error && error.code === 'ECONNRESET' && retryable;
-    if (!connected || error instanceof ConnectTimeoutError || staleReuse) {
-      if (!staleReuse) member.reportConnectFailure(error);
-      connectFailed(error);
+    const code = (error as { code?: string }).code ?? '';
+    const where = `${this.member.config.address}:${this.member.config.port}`;
+    if (!this.started && REFUSED_BY_CLIENT_CODES.has(code)) {
+      job.observer.onFailure();
+      sendAnswer(res, 'member-failed', `request to member ${where} not sent: ${error.message}`, !req.complete);
       return;
     }
-    job.onFailure();
-    if (error instanceof MemberTimeoutError) sendAnswer(res, 'member-timeout', `member ${member.config.address}:${member.config.port} sent no answer within timeout_member_data (${job.timeouts.memberData} ms)`);
-    else sendAnswer(res, 'member-failed', `member ${member.config.address}:${member.config.port} failed: ${error.message}`, !req.complete);
-  });
+    if (!this.started && isConnectFailure(error)) {
+      this.member.reportConnectFailure(error);
+      this.retryOrFail(error, true);
+      return;
+    }
+    if (this.retryable && STALE_CONNECTION_CODES.has(code)) {
+      // A kept-alive connection the member closed just before reuse: the request never arrived.
+      this.retryOrFail(error, false);
+      return;
+    }
+    job.observer.onFailure();
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') sendAnswer(res, 'member-timeout', `member ${where} sent no answer within timeout_member_data (${job.timeouts.memberData} ms)`);
+    else sendAnswer(res, 'member-failed', `member ${where} failed: ${error.message}`, !req.complete);
+  }
 
-  // The client went away: stop the member's work too.
-  res.once('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
+  /** The member never saw the request: try another member once when that is safe, else 502. */
+  private retryOrFail(error: Error, connectFailed: boolean): void {
+    const { job } = this;
+    if (this.retryable && this.number < MAX_ATTEMPTS && !job.res.headersSent) {
+      const exclude = new Set(this.exclude).add(this.member.id);
+      // A stale connection is no fault of the member: without another member, it gets the retry.
+      attempt(job, this.noBody, this.retryable, this.number + 1, exclude, connectFailed ? undefined : this.exclude);
+      return;
+    }
+    job.observer.onFailure();
+    const where = `${this.member.config.address}:${this.member.config.port}`;
+    sendAnswer(job.res, 'connect-failed', `could not connect to member ${where}: ${error.message}`);
+  }
 
-  if (retryable) upstream.end();
-  else req.pipe(upstream);
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.member.release();
+  }
+
+  /** The exchange is over: a request body still arriving is read and dropped, not sent. */
+  private stopBody(): void {
+    const body = this.body;
+    if (body === null) return;
+    this.body = null;
+    const { req } = this.job;
+    if (!req.readableEnded) {
+      req.unpipe(body);
+      req.resume();
+    }
+  }
 }

@@ -26,15 +26,16 @@ function connectionTokens(values: readonly string[]): Set<string> {
 export function endToEndHeaders(rawHeaders: readonly string[], keepUpgrade = false): HeaderList {
   const connection: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if ((rawHeaders[i] ?? '').toLowerCase() === 'connection') connection.push(rawHeaders[i + 1] ?? '');
+    const name = rawHeaders[i] ?? '';
+    if (name.length === 10 && name.toLowerCase() === 'connection') connection.push(rawHeaders[i + 1] ?? '');
   }
-  const named = connectionTokens(connection);
+  const named = connection.length === 0 ? null : connectionTokens(connection);
   const headers: HeaderList = new Map();
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
     if (name.startsWith(':')) continue;
     const upgradeHeader = keepUpgrade && (name === 'connection' || name === 'upgrade');
-    if (!upgradeHeader && (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named.has(name))) continue;
+    if (!upgradeHeader && (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named?.has(name) === true)) continue;
     const value = rawHeaders[i + 1] ?? '';
     const list = headers.get(name);
     if (list) list.push(value);
@@ -55,31 +56,59 @@ export interface ForwardingFacts {
   readonly host: string | undefined;
 }
 
-const enabled = (insert: Readonly<Record<string, string>>, name: string): boolean =>
-  Object.entries(insert).some(([key, value]) => key.toLowerCase() === name && String(value).toLowerCase() === 'true');
+/** The insert_headers a listener asked for ("true"), compiled once per configuration. */
+export interface InsertedHeaders {
+  readonly forwardedFor: boolean;
+  readonly forwardedPort: boolean;
+  readonly forwardedProto: boolean;
+  readonly realIp: boolean;
+  readonly forwardedHost: boolean;
+  readonly forwardedElbIp: boolean;
+  /** X-SSL-Client-* names asked for (lower case). */
+  readonly clientCertificate: readonly string[];
+}
+
+export function compileInsertHeaders(insert: Readonly<Record<string, string>>): InsertedHeaders {
+  const wanted = new Set(Object.entries(insert).filter(([, value]) => String(value).toLowerCase() === 'true').map(([key]) => key.toLowerCase()));
+  return {
+    forwardedFor: wanted.has('x-forwarded-for'),
+    forwardedPort: wanted.has('x-forwarded-port'),
+    forwardedProto: wanted.has('x-forwarded-proto'),
+    realIp: wanted.has('x-real-ip'),
+    forwardedHost: wanted.has('x-forwarded-host'),
+    forwardedElbIp: wanted.has('x-forwarded-elb-ip'),
+    clientCertificate: [...wanted].filter((name) => name.startsWith('x-ssl-')),
+  };
+}
+
+const IPV4_MAPPED = /^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i;
+
+/** An IPv4 client on a dual-stack socket as plain IPv4. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') || address.startsWith('::FFFF:') ? address.replace(IPV4_MAPPED, '') : address;
+}
 
 /** Applies insert_headers: X-Forwarded-For appended; the others set to elbow's values. */
-export function insertForwardedHeaders(headers: HeaderList, insert: Readonly<Record<string, string>>, facts: ForwardingFacts): void {
-  const client = facts.clientAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  if (enabled(insert, 'x-forwarded-for')) {
+export function insertForwardedHeaders(headers: HeaderList, insert: InsertedHeaders, facts: ForwardingFacts): void {
+  if (insert.forwardedFor) {
+    const client = plainAddress(facts.clientAddress);
     const previous = headers.get('x-forwarded-for')?.join(', ');
     headers.set('x-forwarded-for', [previous ? `${previous}, ${client}` : client]);
   }
-  if (enabled(insert, 'x-forwarded-port')) headers.set('x-forwarded-port', [String(facts.localPort)]);
-  if (enabled(insert, 'x-forwarded-proto')) headers.set('x-forwarded-proto', [facts.scheme]);
-  if (enabled(insert, 'x-real-ip')) headers.set('x-real-ip', [client]);
-  if (enabled(insert, 'x-forwarded-host') && facts.host !== undefined) headers.set('x-forwarded-host', [facts.host]);
-  if (enabled(insert, 'x-forwarded-elb-ip')) headers.set('x-forwarded-elb-ip', [facts.localAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')]);
+  if (insert.forwardedPort) headers.set('x-forwarded-port', [String(facts.localPort)]);
+  if (insert.forwardedProto) headers.set('x-forwarded-proto', [facts.scheme]);
+  if (insert.realIp) headers.set('x-real-ip', [plainAddress(facts.clientAddress)]);
+  if (insert.forwardedHost && facts.host !== undefined) headers.set('x-forwarded-host', [facts.host]);
+  if (insert.forwardedElbIp) headers.set('x-forwarded-elb-ip', [plainAddress(facts.localAddress)]);
 }
 
-/** Octavia's X-SSL-Client-* insert_headers (TLS listeners): each one asked for "true" is set from `values`. */
-export function insertClientCertificateHeaders(headers: HeaderList, insert: Readonly<Record<string, string>>, values: () => Readonly<Record<string, string>>): void {
-  const wanted = Object.entries(insert).filter(([key, value]) => key.toLowerCase().startsWith('x-ssl-') && String(value).toLowerCase() === 'true');
-  if (wanted.length === 0) return;
+/** Octavia's X-SSL-Client-* insert_headers (TLS listeners): each one asked for is set from `values`. */
+export function insertClientCertificateHeaders(headers: HeaderList, insert: InsertedHeaders, values: () => Readonly<Record<string, string>>): void {
+  if (insert.clientCertificate.length === 0) return;
   const available = values();
-  for (const [key] of wanted) {
-    const value = available[key.toLowerCase()];
-    if (value !== undefined) headers.set(key.toLowerCase(), [value]);
+  for (const name of insert.clientCertificate) {
+    const value = available[name];
+    if (value !== undefined) headers.set(name, [value]);
   }
 }
 
@@ -90,9 +119,42 @@ export function toOutgoing(headers: HeaderList): Record<string, string | string[
   return out;
 }
 
-/** A member's response headers without hop-by-hop ones, for the client. */
-export function responseHeaders(rawHeaders: readonly string[]): HeaderList {
-  return endToEndHeaders(rawHeaders);
+/** The flat [name, value, name, value…] list undici's dispatch() and Node's writeHead() take. */
+export function toFlat(headers: HeaderList): string[] {
+  const out: string[] = [];
+  for (const [name, values] of headers) for (const value of values) out.push(name, value);
+  return out;
+}
+
+/** A member's response headers as undici parsed them (lower-case names, repeats as arrays). */
+export type ParsedHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A member's response headers for the client, without hop-by-hop ones, as a flat list. */
+export function clientResponseHeaders(parsed: ParsedHeaders): string[] {
+  const connection = parsed.connection;
+  const named = connection === undefined ? null : connectionTokens(typeof connection === 'string' ? [connection] : connection);
+  const out: string[] = [];
+  for (const name in parsed) {
+    if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named?.has(name)) continue;
+    const value = parsed[name];
+    if (typeof value === 'string') out.push(name, value);
+    else if (value !== undefined) for (const item of value) out.push(name, item);
+  }
+  return out;
+}
+
+/** A member's response headers for the client as a HeaderList (when session persistence edits them). */
+export function clientResponseHeaderList(parsed: ParsedHeaders): HeaderList {
+  const flat = clientResponseHeaders(parsed);
+  const headers: HeaderList = new Map();
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i] ?? '';
+    const value = flat[i + 1] ?? '';
+    const list = headers.get(name);
+    if (list) list.push(value);
+    else headers.set(name, [value]);
+  }
+  return headers;
 }
 
 export function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -79,20 +79,10 @@ export function runL7Listener(
     tracked.admit(socket, config, context, admit);
   });
   // Draining: answers in flight finish, then their connections close instead of idling on.
-  let closing = false;
-  const inFlight = new Set<ServerResponse>();
   const sessions = new Set<Http2Session>();
-  const serve = (req: IncomingMessage, res: ServerResponse): void => {
-    inFlight.add(res);
-    if (closing && req.httpVersionMajor < 2) res.shouldKeepAlive = false;
-    res.once('close', () => {
-      inFlight.delete(res);
-      if (closing) setImmediate(() => (server as HttpServer).closeIdleConnections?.());
-    });
-    handleRequest(state, req, res);
-  };
+  const serve = (req: IncomingMessage, res: ServerResponse): void => handleRequest(state, req, res);
   server.on('request', serve);
-  // Expect: 100-continue goes to the member, whose 100 (or final answer) is relayed.
+  // Expect: 100-continue: elbow answers 100 once the request goes out to a member.
   server.on('checkContinue', serve);
   server.on('session', (session: Http2Session) => {
     sessions.add(session);
@@ -121,13 +111,13 @@ export function runL7Listener(
       reconfigure?.(config, context);
     },
     async close(drainMs) {
-      closing = true;
-      for (const res of inFlight) if (!res.headersSent && res.req.httpVersionMajor < 2) res.shouldKeepAlive = false;
+      state.draining = () => (server as HttpServer).closeIdleConnections?.();
+      for (const res of state.inFlight) if (!res.headersSent && res.req.httpVersionMajor < 2) res.shouldKeepAlive = false;
       // HTTP/2: GOAWAY, open streams finish. HTTP/1: idle keep-alive connections close now.
       for (const session of sessions) session.close();
       (server as HttpServer).closeIdleConnections?.();
       await tracked.close(drainMs);
-      state.agents.destroy();
+      state.upstreams.destroy();
     },
     get openConnections() {
       return tracked.connections.size;

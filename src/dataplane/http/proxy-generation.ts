@@ -1,13 +1,15 @@
 // What a running L7 listener derives from one snapshot's configuration (compiled once per update)
 // and what it keeps across updates (member connection pools, learned application cookies).
 
+import type { ServerResponse } from 'node:http';
 import type { AccessFilter } from '../access-control.js';
 import { createAccessFilter } from '../access-control.js';
 import type { ListenerContext } from '../listener-runtime.js';
 import type { SnapshotListener, SnapshotMember } from '../../snapshot/snapshot.js';
 import { compilePolicies, type Router } from '../routing/compile-policies.js';
+import { compileInsertHeaders, type InsertedHeaders } from './forwarded-headers.js';
 import { AppCookieTable } from './session-cookies.js';
-import { UpstreamAgents } from './upstream-agents.js';
+import { UpstreamPools } from './upstream-pools.js';
 
 export interface ProxyGeneration {
   readonly config: SnapshotListener;
@@ -15,17 +17,31 @@ export interface ProxyGeneration {
   readonly route: Router;
   /** null: every client is admitted. */
   readonly admit: AccessFilter | null;
+  readonly insertHeaders: InsertedHeaders;
+  /** Clients may present certificates (mTLS): requests carry their facts. */
+  readonly clientCertificates: boolean;
 }
 
 export function compileGeneration(config: SnapshotListener, context: ListenerContext): ProxyGeneration {
   const route = compilePolicies(config, (rule, error) =>
     context.log('warn', 'forwarding rule does not compile; it never matches', { listener: config.id, rule: rule.id, error: error.message }));
-  return { config, context, route, admit: createAccessFilter(config.accessControl) };
+  return {
+    config,
+    context,
+    route,
+    admit: createAccessFilter(config.accessControl),
+    insertHeaders: compileInsertHeaders(config.insertHeaders),
+    clientCertificates: config.tls !== null && config.tls.clientAuthentication !== 'NONE',
+  };
 }
 
 /** State of one listener that outlives configuration updates. */
 export class ProxyState {
-  readonly agents = new UpstreamAgents();
+  readonly upstreams = new UpstreamPools();
+  /** Responses in progress: draining turns their keep-alive off. */
+  readonly inFlight = new Set<ServerResponse>();
+  /** Set while the listener drains: called after each response that closes. */
+  draining: (() => void) | null = null;
   private readonly appCookies = new Map<string, AppCookieTable>();
 
   constructor(
@@ -39,7 +55,7 @@ export class ProxyState {
 
   update(generation: ProxyGeneration): void {
     this.generation = generation;
-    this.agents.retain(membersOf(generation));
+    this.upstreams.retain(membersOf(generation));
   }
 
   appCookieTable(poolId: string): AppCookieTable {

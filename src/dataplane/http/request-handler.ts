@@ -1,6 +1,9 @@
 // One HTTP request through an L7 listener: screen it (smuggling), route it by the listener's
 // policies, then answer it (reject, redirect, fixed response) or forward it to a member of the
 // chosen pool, with stats and the access log entry when it finishes.
+//
+// Hot path: one RequestExchange per request carries its state and is found again from the
+// response's single 'close' listener (a module function, no closure per request).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -8,8 +11,8 @@ import type { MemberRuntime } from '../listener-runtime.js';
 import { createRequestFacts, type RequestFacts } from '../routing/request-facts.js';
 import { clientCertificateFacts, clientCertificateHeaders } from '../tls/client-certificate.js';
 import { sendAnswer } from './error-responses.js';
-import { endToEndHeaders, insertClientCertificateHeaders, insertForwardedHeaders, type HeaderList } from './forwarded-headers.js';
-import { forwardRequest } from './forward-request.js';
+import { endToEndHeaders, insertClientCertificateHeaders, insertForwardedHeaders, toFlat, type HeaderList } from './forwarded-headers.js';
+import { forwardRequest, type ForwardJob, type MemberExchange } from './forward-request.js';
 import type { ProxyGeneration, ProxyState } from './proxy-generation.js';
 import { screenRequest } from './request-screening.js';
 import { cookieBoundMember, stripInsertedCookie } from './session-cookies.js';
@@ -20,14 +23,16 @@ export function requestHost(req: IncomingMessage): string | undefined {
   return typeof authority === 'string' ? authority : req.headers.host;
 }
 
-export function requestFacts(req: IncomingMessage, scheme: 'http' | 'https'): RequestFacts {
+export function requestFacts(req: IncomingMessage, generation: ProxyGeneration): RequestFacts {
+  const headers = req.headers;
   const host = requestHost(req);
   return createRequestFacts({
     method: req.method ?? 'GET',
     target: req.url ?? '/',
-    headers: host === undefined ? req.headers : { ...req.headers, host },
+    // HTTP/2: rules on Host see :authority.
+    headers: host === headers.host ? headers : { ...headers, host },
     clientAddress: req.socket.remoteAddress ?? '',
-    clientCertificate: scheme === 'https' ? clientCertificateFacts(req.socket as TLSSocket) : null,
+    clientCertificate: generation.clientCertificates ? clientCertificateFacts(req.socket as TLSSocket) : null,
   });
 }
 
@@ -36,61 +41,120 @@ export function memberHeaders(req: IncomingMessage, generation: ProxyGeneration,
   const headers = endToEndHeaders(req.rawHeaders, keepUpgrade);
   const host = requestHost(req);
   if (host !== undefined && !headers.has('host')) headers.set('host', [host]);
-  insertForwardedHeaders(headers, generation.config.insertHeaders, {
-    clientAddress: req.socket.remoteAddress ?? '',
-    clientPort: req.socket.remotePort ?? 0,
-    localAddress: req.socket.localAddress ?? '',
-    localPort: req.socket.localPort ?? generation.config.port,
+  const insert = generation.insertHeaders;
+  const socket = req.socket;
+  insertForwardedHeaders(headers, insert, {
+    clientAddress: socket.remoteAddress ?? '',
+    clientPort: socket.remotePort ?? 0,
+    localAddress: socket.localAddress ?? '',
+    localPort: socket.localPort ?? generation.config.port,
     scheme,
     host,
   });
-  if (scheme === 'https') insertClientCertificateHeaders(headers, generation.config.insertHeaders, () => clientCertificateHeaders(req.socket as TLSSocket));
+  if (scheme === 'https') insertClientCertificateHeaders(headers, insert, () => clientCertificateHeaders(socket as TLSSocket));
   return headers;
 }
 
 /** Socket byte counts already reported, so each request reports what moved since (heads included). */
-const reported = new WeakMap<object, { read: number; written: number }>();
+const REPORTED = Symbol('elbow.reportedBytes');
 
-function bytesSinceLastReport(socket: IncomingMessage['socket']): { bytesIn: number; bytesOut: number } {
-  const last = reported.get(socket) ?? { read: 0, written: 0 };
-  const now = { read: socket.bytesRead, written: socket.bytesWritten };
-  reported.set(socket, now);
-  return { bytesIn: Math.max(0, now.read - last.read), bytesOut: Math.max(0, now.written - last.written) };
+interface ReportedBytes {
+  read: number;
+  written: number;
 }
 
-/** Stats and the access log entry of one request, recorded when the response is done. */
-function recordWhenDone(req: IncomingMessage, res: ServerResponse, generation: ProxyGeneration, track: { member: MemberRuntime | null; upstreamAt: number | null }): void {
-  const started = performance.now();
-  const socket = req.socket;
-  res.once('close', () => {
-    const { context, config } = generation;
-    const durationMs = performance.now() - started;
-    const { bytesIn, bytesOut } = bytesSinceLastReport(socket);
-    context.stats.bytesIn(bytesIn);
-    context.stats.bytesOut(bytesOut);
-    context.stats.httpResponse(res.statusCode, durationMs);
+type CountedSocket = IncomingMessage['socket'] & { [REPORTED]?: ReportedBytes };
+
+/** The connection's own socket: HTTP/2 requests expose a per-stream proxy of the session's. */
+function connectionSocket(req: IncomingMessage): CountedSocket {
+  if (req.httpVersionMajor < 2) return req.socket;
+  const session = (req as unknown as { stream?: { session?: { socket?: CountedSocket } } }).stream?.session;
+  return session?.socket ?? req.socket;
+}
+
+const EXCHANGE = Symbol('elbow.exchange');
+
+type TrackedResponse = ServerResponse & { [EXCHANGE]?: RequestExchange };
+
+function onResponseClose(this: TrackedResponse): void {
+  this[EXCHANGE]?.closed();
+}
+
+/** One request's life: what the forwarder reports (member, answer time) and the record at the end. */
+class RequestExchange {
+  readonly started = performance.now();
+  member: MemberRuntime | null = null;
+  upstreamAt: number | null = null;
+  upstream: MemberExchange | null = null;
+
+  constructor(
+    private readonly state: ProxyState,
+    private readonly generation: ProxyGeneration,
+    private readonly req: IncomingMessage,
+    private readonly res: TrackedResponse,
+  ) {
+    res[EXCHANGE] = this;
+    res.on('close', onResponseClose);
+    state.inFlight.add(res);
+    if (state.draining !== null && req.httpVersionMajor < 2) res.shouldKeepAlive = false;
+  }
+
+  onMember(member: MemberRuntime): void {
+    this.member = member;
+  }
+
+  onUpstreamResponse(): void {
+    if (this.generation.config.accessLog) this.upstreamAt = performance.now();
+  }
+
+  onFailure(): void {
+    this.generation.context.stats.requestError();
+  }
+
+  /** The response is done (or the client went away): stop the member, record stats and the log. */
+  closed(): void {
+    const { state, res, req } = this;
+    state.inFlight.delete(res);
+    if (state.draining !== null) setImmediate(state.draining);
+    if (!res.writableFinished) this.upstream?.abort();
+
+    const { context, config } = this.generation;
+    const durationMs = performance.now() - this.started;
+    const socket = connectionSocket(req);
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten;
+    let last = socket[REPORTED];
+    if (last === undefined) last = socket[REPORTED] = { read: 0, written: 0 };
+    const bytesIn = Math.max(0, read - last.read);
+    const bytesOut = Math.max(0, written - last.written);
+    last.read = read;
+    last.written = written;
+    const stats = context.stats;
+    stats.bytesIn(bytesIn);
+    stats.bytesOut(bytesOut);
+    stats.httpResponse(res.statusCode, durationMs);
     if (!config.accessLog) return;
+    const member = this.member;
     context.accessLog({
       time: new Date().toISOString(),
       listener_id: config.id,
       client: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`,
-      member: track.member ? `${track.member.config.address}:${track.member.config.port}` : null,
+      member: member ? `${member.config.address}:${member.config.port}` : null,
       method: req.method ?? '',
       path: req.url ?? '',
       status: res.statusCode,
       bytes_in: bytesIn,
       bytes_out: bytesOut,
       duration_ms: Math.round(durationMs * 1000) / 1000,
-      upstream_ms: track.upstreamAt === null ? null : Math.round((track.upstreamAt - started) * 1000) / 1000,
+      upstream_ms: this.upstreamAt === null ? null : Math.round((this.upstreamAt - this.started) * 1000) / 1000,
     });
-  });
+  }
 }
 
 export function handleRequest(state: ProxyState, req: IncomingMessage, res: ServerResponse): void {
   const generation = state.current;
   const { context, config } = generation;
-  const track: { member: MemberRuntime | null; upstreamAt: number | null } = { member: null, upstreamAt: null };
-  recordWhenDone(req, res, generation, track);
+  const exchange = new RequestExchange(state, generation, req, res);
 
   const problem = req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null;
   if (problem !== null) {
@@ -99,7 +163,7 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
     return;
   }
 
-  const facts = requestFacts(req, state.scheme);
+  const facts = requestFacts(req, generation);
   const decision = generation.route(facts);
   switch (decision.kind) {
     case 'reject':
@@ -126,24 +190,21 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
   const persistence = pool.config.sessionPersistence;
   const appCookies = persistence?.type === 'APP_COOKIE' ? state.appCookieTable(pool.config.id) : undefined;
   const headers = memberHeaders(req, generation, state.scheme);
+  // elbow answers Expect: 100-continue itself (forward-request.ts); the member gets the body.
+  headers.delete('expect');
   stripInsertedCookie(persistence, headers);
-  forwardRequest({
+  const job: ForwardJob = {
     req,
     res,
     pool,
     client: { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
-    headers,
+    headers: toFlat(headers),
     host: facts.host,
-    boundMemberId: cookieBoundMember(persistence, facts.cookie, appCookies),
+    boundMemberId: persistence === null ? undefined : cookieBoundMember(persistence, facts.cookie, appCookies),
     appCookies,
-    agents: state.agents,
+    upstreams: state.upstreams,
     timeouts: config.timeouts,
-    onMember: (member) => {
-      track.member = member;
-    },
-    onUpstreamResponse: () => {
-      track.upstreamAt = performance.now();
-    },
-    onFailure: () => context.stats.requestError(),
-  });
+    observer: exchange,
+  };
+  forwardRequest(job);
 }

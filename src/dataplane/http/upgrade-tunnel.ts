@@ -34,7 +34,7 @@ export function handleUpgrade(state: ProxyState, req: IncomingMessage, client: S
   };
   const problem = screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders);
   if (problem !== null) return refuse(400, `request refused: ${problem}`);
-  const facts = requestFacts(req, state.scheme);
+  const facts = requestFacts(req, generation);
   const decision = generation.route(facts);
   if (decision.kind === 'reject') return refuse(403, 'request rejected by a forwarding policy');
   if (decision.kind === 'redirect' || decision.kind === 'fixed') {
