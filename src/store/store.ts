@@ -11,7 +11,7 @@
 // Derived relationship arrays (loadbalancer.listeners, pool.members, …) are not the store's
 // business: the control layer fills them in when it renders a resource.
 
-import type { ResourceByKind, ResourceKind } from '../model/types.js';
+import type { AnyResource, ResourceByKind, ResourceKind } from '../model/types.js';
 
 export interface ListQuery {
   /** Equality on top-level scalar fields (strings, numbers, booleans). */
@@ -43,6 +43,30 @@ export interface StoreContents {
   resources: { [K in ResourceKind]: ResourceByKind[K][] };
 }
 
+/** One stored resource with its place in creation order (created_at, then seq). */
+export interface StoreRow {
+  readonly kind: ResourceKind;
+  readonly seq: number;
+  readonly resource: AnyResource;
+}
+
+/**
+ * What changed after a revision, read in one consistent view: the current rows of the resources
+ * written since, and those removed. `complete` means the log did not reach back that far (or no
+ * revision was given): `rows` is then every resource, in creation order per kind.
+ */
+export interface StoreChanges {
+  readonly revision: number;
+  readonly complete: boolean;
+  readonly rows: readonly StoreRow[];
+  readonly removed: readonly { readonly kind: ResourceKind; readonly id: string }[];
+}
+
+/** How many revisions the change log keeps; a reader further behind reads everything. */
+export const CHANGE_LOG_REVISIONS = 10_000;
+/** The log is trimmed once every this many revisions. */
+export const CHANGE_LOG_TRIM_EVERY = 500;
+
 export interface Store {
   /** 'sqlite' or 'postgres'. */
   readonly kind: string;
@@ -58,6 +82,11 @@ export interface Store {
   revision(): Promise<number>;
   /** Everything at one revision: what a snapshot is built from. */
   readAll(): Promise<StoreContents>;
+  /**
+   * The changes after revision `since` (from the change log every writing transaction records),
+   * or everything when `since` is null or older than the log.
+   */
+  readChanges(since: number | null): Promise<StoreChanges>;
   /** Called with the new revision after any commit, also one made by another node sharing the store. */
   onChange(listener: (revision: number) => void): () => void;
   close(): Promise<void>;

@@ -116,8 +116,8 @@ if (unreachable !== undefined) {
       const schema = newSchema();
       const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ connectionString: URL, schema })));
       try {
-        const { rows } = await admin.query(`SELECT version FROM "${schema}".schema_migrations`);
-        assert.deepStrictEqual(rows, [{ version: 1 }]);
+        const { rows } = await admin.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+        assert.deepStrictEqual(rows, [{ version: 1 }, { version: 2 }]);
       } finally {
         for (const store of stores) await store.close();
         await dropSchema(schema);

@@ -324,6 +324,61 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
       assert.equal(views.at(-1)!.revision, 16);
     });
 
+    test('readChanges: everything from no revision, then the rows each later revision wrote or removed', async (t) => {
+      const { store } = await openFresh(t, createStorage);
+      const resources = oneOfEach();
+      await store.transaction(async (tx) => {
+        for (const kind of RESOURCE_KINDS) await tx.insert(kind, resources[kind]);
+      });
+      const all = await store.readChanges(null);
+      assert.equal(all.revision, 1);
+      assert.equal(all.complete, true);
+      assert.deepStrictEqual(all.rows.map((row) => [row.kind, row.resource]), RESOURCE_KINDS.map((kind) => [kind, resources[kind]]));
+      assert.deepStrictEqual(await store.readChanges(1), { revision: 1, complete: false, rows: [], removed: [] });
+
+      const renamed = { ...resources.loadbalancer, name: 'renamed' };
+      const added = loadBalancer({ vip_address: '127.0.0.11' });
+      await store.transaction((tx) => tx.update('loadbalancer', renamed));
+      await store.transaction(async (tx) => {
+        await tx.insert('loadbalancer', added);
+        await tx.remove('l7rule', resources.l7rule.id);
+        await tx.remove('l7rule', 'no-such-rule');
+      });
+      await store.transaction((tx) => tx.list('loadbalancer')); // reads only: no revision, no log
+      const since1 = await store.readChanges(1);
+      assert.equal(since1.revision, 3);
+      assert.equal(since1.complete, false);
+      const byId = new Map(since1.rows.map((row) => [row.resource.id, row]));
+      assert.equal(byId.size, 2);
+      assert.deepStrictEqual(byId.get(renamed.id)?.resource, renamed);
+      assert.deepStrictEqual(byId.get(added.id)?.resource, added);
+      assert.ok(byId.get(added.id)!.seq > byId.get(renamed.id)!.seq, 'seq follows insertion');
+      assert.deepStrictEqual(since1.removed, [{ kind: 'l7rule', id: resources.l7rule.id }]);
+      const since2 = await store.readChanges(2);
+      assert.deepStrictEqual(since2.rows.map((row) => row.resource), [added]);
+      // A revision the store never reached (another database?) is answered with everything.
+      assert.equal((await store.readChanges(99)).complete, true);
+    });
+
+    test('a writer that undid a write through a caught UniqueViolation logs only what it kept', async (t) => {
+      const { store } = await openFresh(t, createStorage);
+      const lb = loadBalancer();
+      const first = listener(lb.id, { protocol_port: 80 });
+      await store.transaction(async (tx) => {
+        await tx.insert('loadbalancer', lb);
+        await tx.insert('listener', first);
+      });
+      const clash = listener(lb.id, { protocol_port: 80 });
+      const other = listener(lb.id, { protocol_port: 81 });
+      await store.transaction(async (tx) => {
+        await tx.insert('listener', clash).catch(() => undefined);
+        await tx.insert('listener', other);
+      });
+      const changes = await store.readChanges(1);
+      assert.deepStrictEqual(changes.rows.map((row) => row.resource.id), [other.id]);
+      assert.deepStrictEqual(changes.removed, []);
+    });
+
     test('onChange fires with the new revision after each writing commit, until unsubscribed', async (t) => {
       const { store } = await openFresh(t, createStorage);
       const seen: number[] = [];

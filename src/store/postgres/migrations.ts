@@ -49,6 +49,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ${resourceTable(s, 'certificate')}
       ${resourceTable(s, 'ipgroup')}`,
   },
+  {
+    version: 2,
+    name: 'change log: which resources each revision wrote',
+    // log_floor: the log holds every change after this revision (none before the migration).
+    sql: (s) => `
+      CREATE TABLE "${s}".change_log (revision BIGINT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (revision, kind, id));
+      ALTER TABLE "${s}".revision ADD COLUMN log_floor BIGINT NOT NULL DEFAULT 0;
+      UPDATE "${s}".revision SET log_floor = value;`,
+  },
 ];
 
 /**

@@ -6,7 +6,8 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { RESOURCE_KINDS } from '../../model/types.js';
 import type { Listener, LoadBalancer, ResourceByKind, ResourceKind } from '../../model/types.js';
 import { assertFilterField, indexedValues, notFound, unknownMarker } from '../indexed-columns.js';
-import type { ListQuery, StoreContents } from '../store.js';
+import { CHANGE_LOG_REVISIONS, CHANGE_LOG_TRIM_EVERY } from '../store.js';
+import type { ListQuery, StoreChanges, StoreContents, StoreRow } from '../store.js';
 
 type AnyResource = ResourceByKind[ResourceKind];
 
@@ -71,6 +72,48 @@ export class PostgresQueries {
       resources[kind] = (await this.query<{ body: AnyResource }>(`SELECT body FROM ${this.table(kind)} ORDER BY created_at, seq`)).map((row) => row.body);
     }
     return { revision, resources: resources as StoreContents['resources'] };
+  }
+
+  /** Reads the changes after `since`; the caller runs it in one REPEATABLE READ transaction. */
+  async readChanges(since: number | null): Promise<StoreChanges> {
+    const [head] = await this.query<{ value: string; log_floor: string }>(`SELECT value, log_floor FROM "${this.schema}".revision WHERE id = 1`);
+    const revision = Number(head!.value);
+    const floor = Number(head!.log_floor);
+    const rows: StoreRow[] = [];
+    if (since === null || since < floor || since > revision) {
+      for (const kind of RESOURCE_KINDS) {
+        const found = await this.query<{ seq: string; body: AnyResource }>(`SELECT seq, body FROM ${this.table(kind)} ORDER BY created_at, seq`);
+        for (const row of found) rows.push({ kind, seq: Number(row.seq), resource: row.body });
+      }
+      return { revision, complete: true, rows, removed: [] };
+    }
+    const changed = await this.query<{ kind: ResourceKind; id: string }>(`SELECT DISTINCT kind, id FROM "${this.schema}".change_log WHERE revision > $1`, [since]);
+    const idsByKind = new Map<ResourceKind, string[]>();
+    for (const { kind, id } of changed) {
+      if (!(RESOURCE_KINDS as readonly string[]).includes(kind)) continue;
+      idsByKind.set(kind, [...(idsByKind.get(kind) ?? []), id]);
+    }
+    const removed: { kind: ResourceKind; id: string }[] = [];
+    for (const [kind, ids] of idsByKind) {
+      const found = await this.query<{ id: string; seq: string; body: AnyResource }>(`SELECT id, seq, body FROM ${this.table(kind)} WHERE id = ANY($1::text[])`, [ids]);
+      const present = new Set(found.map((row) => row.id));
+      for (const row of found) rows.push({ kind, seq: Number(row.seq), resource: row.body });
+      for (const id of ids) if (!present.has(id)) removed.push({ kind, id });
+    }
+    return { revision, complete: false, rows, removed };
+  }
+
+  /** Records what a revision wrote, and now and then forgets revisions no reader should need. */
+  async logChanges(revision: number, changes: readonly { kind: ResourceKind; id: string }[]): Promise<void> {
+    await this.query(
+      `INSERT INTO "${this.schema}".change_log (revision, kind, id) SELECT $1::bigint, kind, id FROM unnest($2::text[], $3::text[]) AS t(kind, id) ON CONFLICT DO NOTHING`,
+      [revision, changes.map((change) => change.kind), changes.map((change) => change.id)],
+    );
+    if (revision % CHANGE_LOG_TRIM_EVERY === 0 && revision > CHANGE_LOG_REVISIONS) {
+      const floor = revision - CHANGE_LOG_REVISIONS;
+      await this.query(`DELETE FROM "${this.schema}".change_log WHERE revision <= $1`, [floor]);
+      await this.query(`UPDATE "${this.schema}".revision SET log_floor = GREATEST(log_floor, $1) WHERE id = 1`, [floor]);
+    }
   }
 
   async insert(kind: ResourceKind, resource: AnyResource): Promise<void> {

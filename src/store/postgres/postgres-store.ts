@@ -10,7 +10,7 @@ import { AsyncMutex } from '../async-mutex.js';
 import { ChangeNotifier } from '../change-notifier.js';
 import { reportedIndex } from '../indexed-columns.js';
 import { UniqueViolation } from '../store.js';
-import type { ListQuery, Store, StoreContents, StoreTx, UniqueIndex } from '../store.js';
+import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
 import { migrate } from './migrations.js';
 import { PostgresQueries } from './postgres-queries.js';
 
@@ -86,6 +86,7 @@ class PostgresStore implements Store {
           tx.finish();
         }
         const revision = tx.wrote ? await queries.bumpRevision(this.channel) : lockedRevision;
+        if (tx.wrote) await queries.logChanges(revision, [...tx.changes.values()]);
         // COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK instead of failing.
         if ((await queries.command('COMMIT')) !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back');
         if (tx.wrote) this.notifier.publish(revision);
@@ -114,15 +115,24 @@ class PostgresStore implements Store {
     return this.queries.revision();
   }
 
-  async readAll(): Promise<StoreContents> {
+  readAll(): Promise<StoreContents> {
+    return this.readConsistently((queries) => queries.readAll());
+  }
+
+  readChanges(since: number | null): Promise<StoreChanges> {
+    return this.readConsistently((queries) => queries.readChanges(since));
+  }
+
+  /** Several statements in one REPEATABLE READ transaction: one revision's view. */
+  private async readConsistently<T>(read: (queries: PostgresQueries) => Promise<T>): Promise<T> {
     this.assertOpen();
     const client = await this.pool.connect();
     let connectionBroken = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const contents = await new PostgresQueries(client, this.schema).readAll();
+      const result = await read(new PostgresQueries(client, this.schema));
       await client.query('COMMIT');
-      return contents;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => (connectionBroken = true));
       throw error;
@@ -205,6 +215,8 @@ class PostgresStore implements Store {
  */
 class PostgresTx implements StoreTx {
   wrote = false;
+  /** What this transaction wrote, by kind and id: the change log's rows. */
+  readonly changes = new Map<string, { kind: ResourceKind; id: string }>();
   private finished = false;
   private readonly operations = new AsyncMutex();
 
@@ -228,7 +240,7 @@ class PostgresTx implements StoreTx {
 
   remove(kind: ResourceKind, id: string): Promise<void> {
     return this.run(async () => {
-      if (await this.queries.remove(kind, id)) this.wrote = true;
+      if (await this.queries.remove(kind, id)) this.changed(kind, id);
     });
   }
 
@@ -252,7 +264,12 @@ class PostgresTx implements StoreTx {
       throw new UniqueViolation(reportedIndex(index, portTaken));
     }
     await this.queries.command('RELEASE SAVEPOINT elbow_write');
+    this.changed(kind, resource.id);
+  }
+
+  private changed(kind: ResourceKind, id: string): void {
     this.wrote = true;
+    this.changes.set(`${kind}:${id}`, { kind, id });
   }
 
   private run<T>(operation: () => Promise<T>): Promise<T> {

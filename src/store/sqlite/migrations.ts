@@ -64,6 +64,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ${parentIndex('listener', 'loadbalancer_id')}
       ${parentIndex('member', 'pool_id')}`,
   },
+  {
+    version: 3,
+    name: 'change log: which resources each revision wrote',
+    // log_floor: the log holds every change after this revision (none before the migration).
+    sql: `
+      CREATE TABLE change_log (revision INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (revision, kind, id)) WITHOUT ROWID;
+      ALTER TABLE revision ADD COLUMN log_floor INTEGER NOT NULL DEFAULT 0;
+      UPDATE revision SET log_floor = value;`,
+  },
 ];
 
 /** Applies the missing migrations in one write transaction, so two processes opening the file at once cannot both apply one. */

@@ -4,7 +4,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import { RESOURCE_KINDS } from '../../model/types.js';
 import type { Listener, LoadBalancer, ResourceByKind, ResourceKind } from '../../model/types.js';
 import { assertFilterField, indexedValues, notFound, unknownMarker } from '../indexed-columns.js';
-import type { ListQuery, StoreContents } from '../store.js';
+import { CHANGE_LOG_REVISIONS, CHANGE_LOG_TRIM_EVERY } from '../store.js';
+import type { ListQuery, StoreChanges, StoreContents, StoreRow } from '../store.js';
 
 type AnyResource = ResourceByKind[ResourceKind];
 type SqlValue = string | number | null;
@@ -62,6 +63,41 @@ export class SqliteStatements {
       resources[kind] = bodies.map((body) => JSON.parse(body) as AnyResource);
     }
     return { revision: this.revision(), resources: resources as StoreContents['resources'] };
+  }
+
+  /** Reads the changes after `since`; the caller runs it inside one transaction for a consistent view. */
+  readChanges(since: number | null): StoreChanges {
+    const { value: revision, log_floor: floor } = this.statement('SELECT value, log_floor FROM revision WHERE id = 1').get() as { value: number; log_floor: number };
+    if (since === null || since < floor || since > revision) {
+      const rows: StoreRow[] = [];
+      for (const kind of RESOURCE_KINDS) {
+        for (const row of this.statement(`SELECT seq, body FROM "${kind}" ORDER BY created_at, seq`).all() as { seq: number; body: string }[]) {
+          rows.push({ kind, seq: row.seq, resource: JSON.parse(row.body) as AnyResource });
+        }
+      }
+      return { revision, complete: true, rows, removed: [] };
+    }
+    const rows: StoreRow[] = [];
+    const removed: { kind: ResourceKind; id: string }[] = [];
+    const changed = this.statement('SELECT DISTINCT kind, id FROM change_log WHERE revision > ?').all(since) as { kind: ResourceKind; id: string }[];
+    for (const { kind, id } of changed) {
+      if (!(RESOURCE_KINDS as readonly string[]).includes(kind)) continue;
+      const row = this.statement(`SELECT seq, body FROM "${kind}" WHERE id = ?`).get(id) as { seq: number; body: string } | undefined;
+      if (row === undefined) removed.push({ kind, id });
+      else rows.push({ kind, seq: row.seq, resource: JSON.parse(row.body) as AnyResource });
+    }
+    return { revision, complete: false, rows, removed };
+  }
+
+  /** Records what a revision wrote, and now and then forgets revisions no reader should need. */
+  logChanges(revision: number, changes: Iterable<{ kind: ResourceKind; id: string }>): void {
+    const log = this.statement('INSERT OR IGNORE INTO change_log (revision, kind, id) VALUES (?, ?, ?)');
+    for (const { kind, id } of changes) log.run(revision, kind, id);
+    if (revision % CHANGE_LOG_TRIM_EVERY === 0 && revision > CHANGE_LOG_REVISIONS) {
+      const floor = revision - CHANGE_LOG_REVISIONS;
+      this.statement('DELETE FROM change_log WHERE revision <= ?').run(floor);
+      this.statement('UPDATE revision SET log_floor = MAX(log_floor, ?) WHERE id = 1').run(floor);
+    }
   }
 
   insert(kind: ResourceKind, resource: AnyResource): void {

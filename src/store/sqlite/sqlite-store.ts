@@ -16,7 +16,7 @@ import { AsyncMutex } from '../async-mutex.js';
 import { ChangeNotifier } from '../change-notifier.js';
 import { UNIQUE_INDEX_COLUMNS, reportedIndex } from '../indexed-columns.js';
 import { UniqueViolation } from '../store.js';
-import type { ListQuery, Store, StoreContents, StoreTx, UniqueIndex } from '../store.js';
+import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
 import { migrate } from './migrations.js';
 import { SqliteStatements } from './sqlite-statements.js';
 
@@ -84,6 +84,7 @@ class SqliteStore implements Store {
         value = await fn(tx);
         tx.finish();
         revision = tx.wrote ? this.writes.bumpRevision() : this.writes.revision();
+        if (tx.wrote) this.writes.logChanges(revision, tx.changes.values());
         this.db.exec('COMMIT');
       } catch (error) {
         tx.finish();
@@ -112,6 +113,11 @@ class SqliteStore implements Store {
     return this.read(() => connection.transaction(() => this.reads.readAll())());
   }
 
+  readChanges(since: number | null): Promise<StoreChanges> {
+    const connection = this.reader ?? this.db;
+    return this.read(() => connection.transaction(() => this.reads.readChanges(since))());
+  }
+
   onChange(listener: (revision: number) => void): () => void {
     return this.notifier.subscribe(listener);
   }
@@ -138,6 +144,8 @@ class SqliteStore implements Store {
 
 class SqliteTx implements StoreTx {
   wrote = false;
+  /** What this transaction wrote, by kind and id: the change log's rows. */
+  readonly changes = new Map<string, { kind: ResourceKind; id: string }>();
   private finished = false;
 
   constructor(private readonly statements: SqliteStatements) {}
@@ -155,18 +163,23 @@ class SqliteTx implements StoreTx {
   async insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
     this.assertActive();
     this.write(kind, resource, () => this.statements.insert(kind, resource));
-    this.wrote = true;
+    this.changed(kind, resource.id);
   }
 
   async update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
     this.assertActive();
     this.write(kind, resource, () => this.statements.update(kind, resource));
-    this.wrote = true;
+    this.changed(kind, resource.id);
   }
 
   async remove(kind: ResourceKind, id: string): Promise<void> {
     this.assertActive();
-    if (this.statements.remove(kind, id)) this.wrote = true;
+    if (this.statements.remove(kind, id)) this.changed(kind, id);
+  }
+
+  private changed(kind: ResourceKind, id: string): void {
+    this.wrote = true;
+    this.changes.set(`${kind}:${id}`, { kind, id });
   }
 
   private write(kind: ResourceKind, resource: ResourceByKind[ResourceKind], statement: () => void): void {

@@ -25,9 +25,9 @@ test('migrations are recorded once, and a database missing the latest one is upg
   const db = new Database(path);
   const versions = () => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
   assert.deepStrictEqual(versions(), MIGRATIONS.map((migration) => migration.version));
-  // Roll the file back to before the latest migration (version 2 only added indexes).
-  assert.equal(latest, 2);
-  db.exec(`DROP INDEX listener_loadbalancer_id; DROP INDEX member_pool_id; DELETE FROM schema_migrations WHERE version = ${latest}`);
+  // Roll the file back to before the latest migration (version 3 added the change log).
+  assert.equal(latest, 3);
+  db.exec(`DROP TABLE change_log; ALTER TABLE revision DROP COLUMN log_floor; DELETE FROM schema_migrations WHERE version = ${latest}`);
   db.close();
 
   const upgraded = await openSqliteStore({ path });
@@ -35,6 +35,10 @@ test('migrations are recorded once, and a database missing the latest one is upg
   assert.deepStrictEqual(await upgraded.get('loadbalancer', lb.id), lb);
   const check = new Database(path, { readonly: true });
   t.after(() => check.close());
-  assert.deepStrictEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [1, 2]);
-  assert.ok(check.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'member_pool_id'").get());
+  assert.deepStrictEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [1, 2, 3]);
+  // The log starts at the upgrade: a reader from an earlier revision reads everything.
+  const changes = await upgraded.readChanges(0);
+  assert.equal(changes.complete, true);
+  assert.deepStrictEqual(changes.rows.map((row) => row.resource), [lb]);
+  assert.equal((await upgraded.readChanges(changes.revision)).complete, false);
 });
