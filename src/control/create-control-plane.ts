@@ -6,18 +6,21 @@ import { validateBody } from '../model/schemas.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
 import type { ApplyReport, LiveStatus } from '../snapshot/snapshot.js';
-import { UniqueViolation, type Store, type StoreContents, type StoreTx } from '../store/store.js';
+import { ConfigMirror } from '../store/config-mirror.js';
+import { UniqueViolation, type Store, type StoreTx } from '../store/store.js';
 import type { ControlPlane, ListParams, ResourceView } from './control-plane.js';
 import { mustGet, octaviaTimestamp, type MutationContext, type Parent } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
 import { applyListQuery } from './list-query.js';
 import { statusTree, sumStats } from './status-tree.js';
-import { computeStatuses } from './statuses.js';
+import { Statuses } from './statuses.js';
 import { conflictError, recordingTx, type Write } from './unique-conflicts.js';
 import { Relations, renderView } from './views.js';
 
 export interface ControlPlaneOptions {
   store: Store;
+  /** The configuration in memory that reads render from; one over `store` when not given (serve shares it with the snapshot publisher). */
+  mirror?: ConfigMirror;
   /** Builds the snapshot of `revision` and applies it in the data plane (wired by main). */
   publish?: (revision: number) => Promise<ApplyReport>;
   /** The data plane's live state, for statuses and stats. */
@@ -26,10 +29,20 @@ export interface ControlPlaneOptions {
   projectId?: string;
   /** Where VIPs are allocated from. Default 127.0.1.1–127.255.255.254 (design.md §4). */
   vipRange?: VipRange;
+  /**
+   * How old the live state may be when rendering statuses; default 0 (asked on every read).
+   * Asking every worker costs a round trip carrying every member's health and every listener's
+   * counters, a lot to pay on each API answer at scale, while health probes run seconds apart:
+   * serve allows a second. Listener errors of an apply newer than the live state come from that
+   * apply's report. Stats are always asked afresh.
+   */
+  liveStatusMaxAgeMs?: number;
 }
 
 /** Kinds addressed under a parent in the URL, and the parent's field. */
 const PARENT_FIELD: Partial<Record<ResourceKind, keyof Parent>> = { member: 'pool_id', l7rule: 'l7policy_id' };
+/** The mirror's index listing a parent's children. */
+const PARENT_INDEX = { pool_id: 'membersByPool', l7policy_id: 'rulesByPolicy' } as const;
 const PARENT_KIND: Record<keyof Parent, ResourceKind> = { pool_id: 'pool', l7policy_id: 'l7policy' };
 
 /** NOT_FOUND when a member / l7rule is asked for under another parent than its own. */
@@ -43,9 +56,13 @@ function checkParent(kind: ResourceKind, resource: ResourceByKind[ResourceKind],
 
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const { store } = options;
+  const mirror = options.mirror ?? new ConfigMirror(store);
   const projectId = options.projectId ?? 'elbow';
   const vipRange = options.vipRange ?? DEFAULT_VIP_RANGE;
   let lastListenerErrors: Readonly<Record<string, string>> = {};
+  let lastAppliedAt = 0;
+  const liveStatusMaxAgeMs = options.liveStatusMaxAgeMs ?? 0;
+  let liveCache: { askedAt: number; value: Promise<LiveStatus | null> } | undefined;
 
   const context = (parent: Parent = {}, cascade = false): MutationContext => ({
     projectId,
@@ -55,8 +72,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     cascade,
   });
 
-  /** One transaction; a unique-index hit becomes the 409 naming the winner; then the apply. */
-  async function mutate<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  /** One transaction; a unique-index hit becomes the 409 naming the winner; then the apply. Returns the revision too. */
+  async function mutate<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {
     let lastWrite: Write | undefined;
     let committed: { value: T; revision: number };
     try {
@@ -66,19 +83,20 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       throw error;
     }
     await publishRevision(committed.revision);
-    return committed.value;
+    return committed;
   }
 
   async function publishRevision(revision: number): Promise<void> {
     if (!options.publish) return;
     try {
       lastListenerErrors = (await options.publish(revision)).listenerErrors;
+      lastAppliedAt = performance.now();
     } catch (error) {
       throw new ElbowError('APPLY_FAILED', { revision, detail: error instanceof Error ? error.message : String(error) });
     }
   }
 
-  async function readLive(): Promise<LiveStatus | null> {
+  async function askLive(): Promise<LiveStatus | null> {
     if (!options.liveStatus) return null;
     try {
       return await options.liveStatus();
@@ -88,35 +106,62 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     }
   }
 
-  /** Everything needed to render views, read once. */
-  async function readWorld(): Promise<{ contents: StoreContents; relations: Relations; statuses: ReturnType<typeof computeStatuses>; live: LiveStatus | null }> {
-    const [contents, live] = await Promise.all([store.readAll(), readLive()]);
-    return { contents, relations: new Relations(contents.resources), statuses: computeStatuses(contents.resources, live, lastListenerErrors), live };
+  /** The live state for statuses, asked since `since` or at most liveStatusMaxAgeMs old; concurrent reads share one question. */
+  function recentLive(since: number): { askedAt: number; value: Promise<LiveStatus | null> } {
+    const now = performance.now();
+    if (liveCache === undefined || liveCache.askedAt < since || now - liveCache.askedAt > liveStatusMaxAgeMs) liveCache = { askedAt: now, value: askLive() };
+    return liveCache;
   }
 
-  async function show(kind: ResourceKind, id: string, parent?: Parent): Promise<ResourceView> {
-    const { contents, relations, statuses } = await readWorld();
-    const resource = (contents.resources[kind] as ResourceByKind[ResourceKind][]).find((r) => r.id === id);
-    if (!resource) throw new ElbowError('NOT_FOUND', { kind, id });
-    checkParent(kind, resource, parent);
-    return renderView(kind, resource, relations, statuses);
+  /**
+   * Renders with the mirror at least at `revision` (else at the store's latest) and statuses.
+   * Recent live state serves for listener errors; member health, should the answer show any,
+   * is asked afresh (a read must not miss a probe's verdict that came before it).
+   */
+  async function rendered<T>(render: (relations: Relations, statuses: Statuses) => T, revision?: number): Promise<T> {
+    const started = performance.now();
+    const world = async (live: { askedAt: number; value: Promise<LiveStatus | null> }) => {
+      const status = await live.value;
+      // An apply after the live state was asked knows the listeners' errors better.
+      const listenerErrors = status === null || lastAppliedAt > live.askedAt ? lastListenerErrors : status.listenerErrors;
+      return new Statuses(mirror, status, listenerErrors);
+    };
+    const live = recentLive(-Infinity);
+    if (revision === undefined || mirror.revision < revision) await mirror.sync();
+    const relations = new Relations(mirror);
+    let statuses = await world(live);
+    let result = render(relations, statuses);
+    if (statuses.usedMemberHealth && live.askedAt < started) {
+      statuses = await world(recentLive(started));
+      result = render(relations, statuses);
+    }
+    return result;
+  }
+
+  function show(kind: ResourceKind, id: string, parent?: Parent, revision?: number): Promise<ResourceView> {
+    return rendered((relations, statuses) => {
+      const resource = mirror.get(kind, id);
+      if (!resource) throw new ElbowError('NOT_FOUND', { kind, id });
+      checkParent(kind, resource, parent);
+      return renderView(kind, resource, relations, statuses);
+    }, revision);
   }
 
   return {
     async create(kind, body, parent) {
       const input = validateBody(kind, 'create', body);
       const created = await mutate((tx) => (HANDLERS[kind].create as (tx: StoreTx, b: unknown, c: MutationContext) => Promise<{ id: string }>)(tx, input, context(parent)));
-      return show(kind, created.id);
+      return show(kind, created.value.id, undefined, created.revision);
     },
 
     async update(kind, id, body, parent) {
       const input = validateBody(kind, 'update', body);
-      await mutate(async (tx) => {
+      const updated = await mutate(async (tx) => {
         const current = await mustGet(tx, kind, id);
         checkParent(kind, current, parent);
         return (HANDLERS[kind].update as (tx: StoreTx, cur: unknown, b: unknown, c: MutationContext) => Promise<unknown>)(tx, current, input, context(parent));
       });
-      return show(kind, id);
+      return show(kind, id, undefined, updated.revision);
     },
 
     async remove(kind, id, removeOptions) {
@@ -128,36 +173,40 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       });
     },
 
-    show,
+    show: (kind, id, parent) => show(kind, id, parent),
 
-    async list(kind: ResourceKind, params: ListParams, parent?: Parent) {
-      const { contents, relations, statuses } = await readWorld();
-      let resources = contents.resources[kind] as ResourceByKind[ResourceKind][];
-      const field = PARENT_FIELD[kind];
-      const parentId = field ? parent?.[field] : undefined;
-      if (field && parentId !== undefined) {
-        if (!relations.byId.has(parentId)) throw new ElbowError('NOT_FOUND', { kind: PARENT_KIND[field], id: parentId });
-        resources = resources.filter((r) => (r as unknown as Record<string, unknown>)[field] === parentId);
-      }
-      return applyListQuery(
-        resources.map((r) => renderView(kind, r, relations, statuses)),
-        params,
-      );
+    list(kind: ResourceKind, params: ListParams, parent?: Parent) {
+      return rendered((relations, statuses) => listViews(kind, params, parent, relations, statuses));
     },
 
-    async statusTree(loadbalancerId) {
-      const { contents, relations, statuses } = await readWorld();
-      const lb = contents.resources.loadbalancer.find((l) => l.id === loadbalancerId);
-      if (!lb) throw new ElbowError('NOT_FOUND', { kind: 'loadbalancer', id: loadbalancerId });
-      return statusTree(lb, relations, statuses);
+    statusTree(loadbalancerId) {
+      return rendered((relations, statuses) => {
+        const lb = mirror.get('loadbalancer', loadbalancerId);
+        if (!lb) throw new ElbowError('NOT_FOUND', { kind: 'loadbalancer', id: loadbalancerId });
+        return statusTree(lb, relations, statuses);
+      });
     },
 
     async stats(kind, id) {
-      const { relations, live } = await readWorld();
-      if (!(relations.resources[kind] as { id: string }[]).some((r) => r.id === id)) throw new ElbowError('NOT_FOUND', { kind, id });
-      const listenerIds = kind === 'listener' ? [id] : (relations.listenersByLb.get(id) ?? []).map((l) => l.id);
+      const [live] = await Promise.all([askLive(), mirror.sync()]);
+      if (mirror.get(kind, id) === undefined) throw new ElbowError('NOT_FOUND', { kind, id });
+      const listenerIds = kind === 'listener' ? [id] : mirror.children('listenersByLb', id).map((l) => l.id);
       return { stats: sumStats(listenerIds, live?.listeners) };
     },
   };
-}
 
+  /** A list's views: the kind's resources, or a parent's children, rendered and filtered. */
+  function listViews(kind: ResourceKind, params: ListParams, parent: Parent | undefined, relations: Relations, statuses: Statuses): ResourceView[] {
+    let resources = mirror.list(kind) as readonly ResourceByKind[ResourceKind][];
+    const field = PARENT_FIELD[kind];
+    const parentId = field ? parent?.[field] : undefined;
+    if (field && parentId !== undefined) {
+      if (mirror.byId(parentId) === undefined) throw new ElbowError('NOT_FOUND', { kind: PARENT_KIND[field], id: parentId });
+      resources = mirror.children(PARENT_INDEX[field], parentId);
+    }
+    return applyListQuery(
+      resources.map((r) => renderView(kind, r, relations, statuses)),
+      params,
+    );
+  }
+}

@@ -1,9 +1,11 @@
 // Provisioning and operating statuses as the API shows them: computed at read time from the
-// configuration and the data plane's live state, rolled up member → pool → listener → load balancer.
+// configuration and the data plane's live state, rolled up member → pool → listener → load
+// balancer. Each status is computed when asked and remembered for the one read, so showing one
+// resource costs its subtree, not the whole configuration.
 
-import type { OperatingStatus, ProvisioningStatus } from '../model/types.js';
+import type { AnyResource, Listener, LoadBalancer, Member, OperatingStatus, Pool, ProvisioningStatus, ResourceKind } from '../model/types.js';
 import type { LiveStatus } from '../snapshot/snapshot.js';
-import type { StoreContents } from '../store/store.js';
+import type { ConfigView } from '../store/config-mirror.js';
 
 export interface ShownStatus {
   provisioning_status: ProvisioningStatus;
@@ -14,6 +16,7 @@ export interface ShownStatus {
 
 const UP: ReadonlySet<string> = new Set(['ONLINE', 'NO_MONITOR', 'DRAINING']);
 const LIVE_MEMBER_STATUSES: ReadonlySet<string> = new Set(['ONLINE', 'ERROR', 'NO_MONITOR', 'OFFLINE', 'DRAINING']);
+const ENABLED_OR_NOT: ReadonlySet<ResourceKind> = new Set(['healthmonitor', 'l7policy', 'l7rule']);
 
 /** ONLINE when every part is up, ERROR when every part is down, DEGRADED in between. */
 function rollUp(parts: readonly OperatingStatus[]): OperatingStatus {
@@ -26,56 +29,77 @@ function rollUp(parts: readonly OperatingStatus[]): OperatingStatus {
 const active = (operating: OperatingStatus): ShownStatus => ({ provisioning_status: 'ACTIVE', operating_status: operating });
 
 /**
- * The status of every resource with statuses, by id. `live` is null when no data plane reports
- * (then members keep their stored status); listenerErrors come from the last apply otherwise.
+ * The statuses of one read. `live` is null when no data plane reports (then members keep their
+ * stored status); listenerErrors are the data plane's listeners that could not be served.
  */
-export function computeStatuses(
-  resources: StoreContents['resources'],
-  live: LiveStatus | null,
-  lastListenerErrors: Readonly<Record<string, string>>,
-): Map<string, ShownStatus> {
-  const shown = new Map<string, ShownStatus>();
-  const listenerErrors = live?.listenerErrors ?? lastListenerErrors;
-  const monitoredPools = new Set(resources.healthmonitor.filter((hm) => hm.admin_state_up).map((hm) => hm.pool_id));
+export class Statuses {
+  private readonly shown = new Map<string, ShownStatus | undefined>();
+  /** Whether a status shown so far came from the live health of a monitored member. */
+  usedMemberHealth = false;
 
-  const membersByPool = new Map<string, OperatingStatus[]>();
-  for (const member of resources.member) {
-    let status: OperatingStatus;
-    if (!member.admin_state_up) status = 'OFFLINE';
-    else if (!monitoredPools.has(member.pool_id)) status = 'NO_MONITOR';
-    else {
-      // A data plane that has not probed the member yet: OFFLINE, as Octavia shows a monitored member before its first check.
-      const reported = live?.members[member.id];
-      if (live === null) status = member.operating_status;
-      else status = reported !== undefined && LIVE_MEMBER_STATUSES.has(reported) ? (reported as OperatingStatus) : 'OFFLINE';
+  constructor(
+    private readonly view: ConfigView,
+    private readonly live: LiveStatus | null,
+    private readonly listenerErrors: Readonly<Record<string, string>>,
+  ) {}
+
+  /** The status of a resource with statuses; undefined for other kinds and unknown ids. */
+  get(id: string): ShownStatus | undefined {
+    if (this.shown.has(id)) return this.shown.get(id);
+    const found = this.view.byId(id);
+    const status = found === undefined ? undefined : this.compute(found.kind, found.resource);
+    this.shown.set(id, status);
+    return status;
+  }
+
+  private compute(kind: ResourceKind, resource: AnyResource): ShownStatus | undefined {
+    switch (kind) {
+      case 'member':
+        return active(this.memberStatus(resource as Member));
+      case 'pool':
+        return active(this.poolStatus(resource as Pool));
+      case 'listener':
+        return this.listenerStatus(resource as Listener);
+      case 'loadbalancer':
+        return active(this.loadBalancerStatus(resource as LoadBalancer));
+      default:
+        return ENABLED_OR_NOT.has(kind) ? active((resource as { admin_state_up: boolean }).admin_state_up ? 'ONLINE' : 'OFFLINE') : undefined;
     }
-    shown.set(member.id, active(status));
-    if (member.admin_state_up) membersByPool.set(member.pool_id, [...(membersByPool.get(member.pool_id) ?? []), status]);
   }
 
-  for (const pool of resources.pool) {
-    shown.set(pool.id, active(pool.admin_state_up ? rollUp(membersByPool.get(pool.id) ?? []) : 'OFFLINE'));
+  private memberStatus(member: Member): OperatingStatus {
+    if (!member.admin_state_up) return 'OFFLINE';
+    const monitored = this.view.children('monitorsByPool', member.pool_id).some((hm) => hm.admin_state_up);
+    if (!monitored) return 'NO_MONITOR';
+    if (this.live === null) return member.operating_status;
+    this.usedMemberHealth = true;
+    // A data plane that has not probed the member yet: OFFLINE, as Octavia shows a monitored member before its first check.
+    const reported = this.live.members[member.id];
+    return reported !== undefined && LIVE_MEMBER_STATUSES.has(reported) ? (reported as OperatingStatus) : 'OFFLINE';
   }
 
-  const lbEnabled = new Map(resources.loadbalancer.map((lb) => [lb.id, lb.admin_state_up]));
-  const listenersByLb = new Map<string, OperatingStatus[]>();
-  for (const listener of resources.listener) {
-    const error = listenerErrors[listener.id];
-    let status: ShownStatus;
-    if (!listener.admin_state_up || lbEnabled.get(listener.loadbalancer_id) === false) status = active('OFFLINE');
-    else if (error !== undefined) status = { provisioning_status: 'ERROR', operating_status: 'ERROR', provisioning_status_reason: error };
-    else {
-      const pool = listener.default_pool_id === null ? undefined : shown.get(listener.default_pool_id);
-      const poolStatus = pool?.operating_status ?? 'ONLINE';
-      status = active(poolStatus === 'OFFLINE' ? 'ERROR' : poolStatus);
+  private poolStatus(pool: Pool): OperatingStatus {
+    if (!pool.admin_state_up) return 'OFFLINE';
+    const members = this.view.children('membersByPool', pool.id).filter((member) => member.admin_state_up);
+    return rollUp(members.map((member) => this.get(member.id)?.operating_status ?? 'OFFLINE'));
+  }
+
+  private listenerStatus(listener: Listener): ShownStatus {
+    const error = this.listenerErrors[listener.id];
+    if (!listener.admin_state_up || this.view.get('loadbalancer', listener.loadbalancer_id)?.admin_state_up === false) return active('OFFLINE');
+    if (error !== undefined) return { provisioning_status: 'ERROR', operating_status: 'ERROR', provisioning_status_reason: error };
+    const pool = listener.default_pool_id === null || this.view.get('pool', listener.default_pool_id) === undefined ? undefined : this.get(listener.default_pool_id);
+    const poolStatus = pool?.operating_status ?? 'ONLINE';
+    return active(poolStatus === 'OFFLINE' ? 'ERROR' : poolStatus);
+  }
+
+  private loadBalancerStatus(lb: LoadBalancer): OperatingStatus {
+    if (!lb.admin_state_up) return 'OFFLINE';
+    const parts: OperatingStatus[] = [];
+    for (const listener of this.view.children('listenersByLb', lb.id)) {
+      const status = this.get(listener.id)?.operating_status ?? 'OFFLINE';
+      if (status !== 'OFFLINE') parts.push(status);
     }
-    shown.set(listener.id, status);
-    if (status.operating_status !== 'OFFLINE') listenersByLb.set(listener.loadbalancer_id, [...(listenersByLb.get(listener.loadbalancer_id) ?? []), status.operating_status]);
+    return rollUp(parts);
   }
-
-  for (const lb of resources.loadbalancer) shown.set(lb.id, active(lb.admin_state_up ? rollUp(listenersByLb.get(lb.id) ?? []) : 'OFFLINE'));
-  for (const child of [...resources.healthmonitor, ...resources.l7policy, ...resources.l7rule]) {
-    shown.set(child.id, active(child.admin_state_up ? 'ONLINE' : 'OFFLINE'));
-  }
-  return shown;
 }

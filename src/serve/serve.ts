@@ -5,15 +5,18 @@ import { createApiServer } from '../api/server.js';
 import { createControlPlane } from '../control/create-control-plane.js';
 import { createClusteredDataPlane } from '../dataplane/cluster/clustered-dataplane.js';
 import { createDataPlane } from '../dataplane/dataplane.js';
-import { buildSnapshot } from '../snapshot/build-snapshot.js';
+import { IncrementalSnapshotBuilder } from '../snapshot/incremental-snapshot.js';
+import { ConfigMirror } from '../store/config-mirror.js';
 import { openStore } from '../store/open-store.js';
-import { withRevisionCache } from '../store/revision-cache.js';
 import { loadOrCreateToken, tokenFilePath } from './api-token.js';
 import { prepareDataDir } from './data-dir.js';
 import { startDemo, type Demo } from './demo.js';
 import type { ListenAddress } from './listen-address.js';
 import { urlOf } from './listen-address.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
+
+/** Statuses in API answers may use the data plane's live state this old (see ControlPlaneOptions). */
+const LIVE_STATUS_MAX_AGE_MS = 1000;
 
 export interface ServeOptions {
   dataDir: string;
@@ -43,8 +46,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
   const dataDir = await prepareDataDir(options.dataDir);
   const token = await loadOrCreateToken(dataDir, options.tokenFromEnvironment);
-  // Shared by the control plane and the snapshot publisher: one whole-store read per revision.
-  const store = withRevisionCache(await openStore(options.store, dataDir));
+  const store = await openStore(options.store, dataDir);
+  // Shared by the control plane and the snapshot publisher: the configuration in memory, kept up
+  // to date by the store's change log.
+  const mirror = new ConfigMirror(store);
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -58,8 +63,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         : createClusteredDataPlane({ workers: options.workers, drainMs: options.drainTimeoutMs, logger, logLevel: logger.level });
     // The data plane bounds its own drain; the extra second covers a worker that hangs on exit.
     cleanups.push(() => withinBound(applier.close(options.drainTimeoutMs), options.drainTimeoutMs + 1000, logger));
-    const publisher = new SnapshotPublisher(store, applier, buildSnapshot);
-    const control = createControlPlane({ store, publish: () => publisher.publish(), liveStatus: () => applier.status() });
+    const publisher = new SnapshotPublisher(mirror, applier, new IncrementalSnapshotBuilder(mirror));
+    const control = createControlPlane({
+      store,
+      mirror,
+      publish: () => publisher.publish(),
+      liveStatus: () => applier.status(),
+      liveStatusMaxAgeMs: LIVE_STATUS_MAX_AGE_MS,
+    });
     const first = await publisher.publish();
     logger.info({ revision: first.revision, listenerErrors: first.listenerErrors, store: store.kind }, 'applied the stored configuration');
     // Changes committed by other nodes sharing a PostgreSQL store arrive here too.

@@ -1,6 +1,8 @@
 // Turns store revisions into applied snapshots: one at a time, in order, and never the same
 // revision twice (a local change is announced both by the control plane and by store.onChange).
-import type { Store, StoreContents } from '../store/store.js';
+// The configuration mirror follows the store by its change log and the snapshot is built from it
+// incrementally, so a revision costs what it changed.
+import type { ConfigMirror } from '../store/config-mirror.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../snapshot/snapshot.js';
 
 export class SnapshotPublisher {
@@ -8,10 +10,15 @@ export class SnapshotPublisher {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly store: Store,
+    private readonly config: Pick<ConfigMirror, 'sync' | 'revision'>,
     private readonly applier: SnapshotApplier,
-    private readonly build: (contents: StoreContents) => Snapshot,
+    private readonly builder: { build(): Snapshot },
   ) {}
+
+  /** The report of the last apply, if any. */
+  get last(): ApplyReport | undefined {
+    return this.#last;
+  }
 
   /** Applies the store's current contents unless a revision at least as new is applied already. */
   publish(): Promise<ApplyReport> {
@@ -21,9 +28,9 @@ export class SnapshotPublisher {
   }
 
   async #applyLatest(): Promise<ApplyReport> {
-    const contents = await this.store.readAll();
-    if (this.#last !== undefined && this.#last.revision >= contents.revision) return this.#last;
-    const report = await this.applier.apply(this.build(contents));
+    await this.config.sync();
+    if (this.#last !== undefined && this.#last.revision >= this.config.revision) return this.#last;
+    const report = await this.applier.apply(this.builder.build());
     this.#last = report;
     return report;
   }

@@ -2,10 +2,13 @@
 // resolved (VIP, pools, certificates, ip groups, redirect targets), Octavia units converted
 // (health monitor delay/timeout are seconds → ms), defaults applied, disabled things marked or
 // left out. Pure: the same contents always give the same snapshot.
+//
+// One listener's or pool's part is built from SnapshotSources (the lookups it needs), so that
+// incremental-snapshot.ts rebuilds only what a change touches with the very same functions.
 
 import { certificateIdFromRef } from '../model/certificate-ref.js';
 import { TLS_LISTENER_PROTOCOLS, transportOf } from '../model/protocols.js';
-import type { HealthMonitor, L7Policy, Listener, LoadBalancer, Member, Pool, StoredCertificate } from '../model/types.js';
+import type { HealthMonitor, IpGroup, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, StoredCertificate } from '../model/types.js';
 import type { StoreContents } from '../store/store.js';
 import type {
   Snapshot,
@@ -43,181 +46,228 @@ export function certificateNames(certificate: Pick<StoredCertificate, 'subject' 
   return [...new Set([...(cn ? [cn] : []), ...certificate.subject_alt_names])];
 }
 
+/** Resources marked for deletion are not configuration any more. */
+export function isLive(item: { provisioning_status?: string }): boolean {
+  return item.provisioning_status !== 'DELETED' && item.provisioning_status !== 'PENDING_DELETE';
+}
+
+/** What building one listener or pool looks up; every answer is live configuration only. */
+export interface SnapshotSources {
+  /** A live load balancer. */
+  loadBalancer(id: string): LoadBalancer | undefined;
+  /** A live listener of a live load balancer. */
+  listener(id: string): Listener | undefined;
+  pool(id: string): Pool | undefined;
+  certificate(id: string): StoredCertificate | undefined;
+  ipGroup(id: string): IpGroup | undefined;
+  monitor(id: string): HealthMonitor | undefined;
+  /** Live monitors naming the pool, in creation order. */
+  monitorsOfPool(poolId: string): readonly HealthMonitor[];
+  /** Live members, in creation order. */
+  membersOfPool(poolId: string): readonly Member[];
+  /** Live, enabled policies, in creation order. */
+  policiesOfListener(listenerId: string): readonly L7Policy[];
+  /** Live, enabled rules, in creation order. */
+  rulesOfPolicy(policyId: string): readonly L7Rule[];
+}
+
+function certificateOf(sources: SnapshotSources, ref: string | null): StoredCertificate | undefined {
+  return ref === null ? undefined : sources.certificate(certificateIdFromRef(ref));
+}
+
+function tlsCertificate(sources: SnapshotSources, ref: string | null): SnapshotTlsCertificate | null {
+  const found = certificateOf(sources, ref);
+  return found ? { id: found.id, certificatePem: found.certificate, privateKeyPem: found.private_key ?? '', names: certificateNames(found) } : null;
+}
+
+function existingPool(sources: SnapshotSources, id: string | null): string | null {
+  return id !== null && sources.pool(id) !== undefined ? id : null;
+}
+
+function listenerTls(listener: Listener, sources: SnapshotSources): SnapshotListenerTls | null {
+  const defaultCertificate = tlsCertificate(sources, listener.default_tls_container_ref);
+  if (!defaultCertificate) return null;
+  const clientCa = certificateOf(sources, listener.client_ca_tls_container_ref);
+  return {
+    defaultCertificate,
+    sniCertificates: listener.sni_container_refs.map((ref) => tlsCertificate(sources, ref)).filter((c) => c !== null),
+    clientCaPem: clientCa ? clientCa.certificate : null,
+    clientAuthentication: clientCa ? listener.client_authentication : 'NONE',
+    versions: listener.tls_versions,
+    ciphers: listener.tls_ciphers,
+    alpnProtocols: listener.alpn_protocols ?? DEFAULT_ALPN,
+  };
+}
+
+function accessControl(listener: Listener, sources: SnapshotSources): SnapshotAccessControl {
+  const ref = listener.ipgroup;
+  const group = ref && ref.enable_ipgroup ? sources.ipGroup(ref.ipgroup_id) : undefined;
+  return {
+    allowedCidrs: listener.allowed_cidrs ?? [],
+    ipGroup: ref && group ? { type: ref.type, cidrs: group.ip_list.map((entry) => entry.ip) } : null,
+  };
+}
+
+function policies(listener: Listener, sources: SnapshotSources): SnapshotPolicy[] {
+  return [...sources.policiesOfListener(listener.id)]
+    .sort((a, b) => a.position - b.position)
+    .map((policy) => {
+      const target = policy.redirect_listener_id === null ? undefined : sources.listener(policy.redirect_listener_id);
+      return {
+        id: policy.id,
+        position: policy.position,
+        action: policy.action,
+        rules: sources.rulesOfPolicy(policy.id).map((rule) => ({
+          id: rule.id,
+          type: rule.type,
+          compareType: rule.compare_type,
+          key: rule.key,
+          value: rule.value,
+          invert: rule.invert,
+        })),
+        redirectPoolId: existingPool(sources, policy.redirect_pool_id),
+        redirectUrl: policy.redirect_url,
+        redirectPrefix: policy.redirect_prefix,
+        redirectHttpCode: policy.redirect_http_code,
+        redirectListener: target ? { protocol: target.protocol, port: target.protocol_port } : null,
+        fixedResponse: policy.fixed_response_config,
+      };
+    });
+}
+
+/** One listener as the data plane runs it; `listener` is live and so is its load balancer. */
+export function snapshotListener(listener: Listener, sources: SnapshotSources): SnapshotListener {
+  const lb = sources.loadBalancer(listener.loadbalancer_id) as LoadBalancer;
+  const tls = TLS_LISTENER_PROTOCOLS[listener.protocol] ? listenerTls(listener, sources) : null;
+  return {
+    id: listener.id,
+    loadBalancerId: lb.id,
+    name: listener.name,
+    protocol: listener.protocol,
+    transport: transportOf(listener.protocol),
+    address: lb.vip_address,
+    port: listener.protocol_port,
+    // A TLS listener whose certificate is gone cannot serve; the API prevents that, this is a guard.
+    enabled: lb.admin_state_up && listener.admin_state_up && (tls !== null || !TLS_LISTENER_PROTOCOLS[listener.protocol]),
+    connectionLimit: listener.connection_limit,
+    timeouts: {
+      clientData: listener.timeout_client_data,
+      memberConnect: listener.timeout_member_connect,
+      memberData: listener.timeout_member_data,
+      tcpInspect: listener.timeout_tcp_inspect,
+    },
+    insertHeaders: listener.insert_headers,
+    accessControl: accessControl(listener, sources),
+    defaultPoolId: existingPool(sources, listener.default_pool_id),
+    tls,
+    policies: policies(listener, sources),
+    accessLog: listener.access_log,
+  };
+}
+
+function healthMonitor(pool: Pool, sources: SnapshotSources): SnapshotHealthMonitor | null {
+  const monitor = (pool.healthmonitor_id === null ? undefined : sources.monitor(pool.healthmonitor_id)) ?? sources.monitorsOfPool(pool.id)[0];
+  if (!monitor || !monitor.admin_state_up) return null;
+  return {
+    id: monitor.id,
+    type: monitor.type,
+    intervalMs: Math.max(monitor.delay, MIN_MONITOR_SECONDS) * 1000,
+    timeoutMs: Math.max(monitor.timeout, MIN_MONITOR_SECONDS) * 1000,
+    riseCount: monitor.max_retries,
+    fallCount: monitor.max_retries_down,
+    httpMethod: monitor.http_method ?? 'GET',
+    urlPath: monitor.url_path ?? '/',
+    expectedCodes: parseExpectedCodes(monitor.expected_codes ?? '200'),
+    httpVersion: monitor.http_version ?? 1.0,
+    domainName: monitor.domain_name,
+  };
+}
+
+function snapshotMember(member: Member): SnapshotMember {
+  return {
+    id: member.id,
+    name: member.name,
+    address: member.address,
+    port: member.protocol_port,
+    weight: member.weight,
+    backup: member.backup,
+    enabled: member.admin_state_up,
+    monitorAddress: member.monitor_address ?? member.address,
+    monitorPort: member.monitor_port ?? member.protocol_port,
+  };
+}
+
+/** One pool as the data plane runs it; `pool` is live. */
+export function snapshotPool(pool: Pool, sources: SnapshotSources): SnapshotPool {
+  const persistence = pool.session_persistence;
+  return {
+    id: pool.id,
+    name: pool.name,
+    protocol: pool.protocol,
+    algorithm: pool.lb_algorithm,
+    enabled: pool.admin_state_up,
+    sessionPersistence: persistence
+      ? { type: persistence.type, cookieName: persistence.cookie_name, timeoutSeconds: persistence.persistence_timeout ?? DEFAULT_PERSISTENCE_TIMEOUT_SECONDS }
+      : null,
+    members: sources.membersOfPool(pool.id).map(snapshotMember),
+    healthMonitor: healthMonitor(pool, sources),
+    tls:
+      pool.tls_enabled || pool.protocol === 'HTTPS'
+        ? { caPem: certificateOf(sources, pool.ca_tls_container_ref)?.certificate ?? null, clientCertificate: tlsCertificate(sources, pool.tls_container_ref), sni: true }
+        : null,
+  };
+}
+
+/** The pools the listeners send to (default pools and policy redirects), in first-reference order. */
+export function referencedPoolIds(listeners: readonly SnapshotListener[]): Set<string> {
+  const referenced = new Set<string>();
+  for (const listener of listeners) {
+    if (listener.defaultPoolId !== null) referenced.add(listener.defaultPoolId);
+    for (const policy of listener.policies) if (policy.redirectPoolId !== null) referenced.add(policy.redirectPoolId);
+  }
+  return referenced;
+}
+
 function byId<T extends { id: string }>(items: readonly T[]): Map<string, T> {
   return new Map(items.map((item) => [item.id, item]));
 }
 
-function live<T extends { provisioning_status?: string }>(items: readonly T[]): T[] {
-  return items.filter((item) => item.provisioning_status !== 'DELETED' && item.provisioning_status !== 'PENDING_DELETE');
+/** Lookups over a whole StoreContents, indexed once. */
+export function sourcesOf(contents: StoreContents): SnapshotSources & { listeners: readonly Listener[] } {
+  const r = contents.resources;
+  const loadBalancers = byId(r.loadbalancer.filter(isLive));
+  const listeners = r.listener.filter((l) => isLive(l) && loadBalancers.has(l.loadbalancer_id));
+  const listenersById = byId(listeners);
+  const poolsById = byId(r.pool.filter(isLive));
+  const certificates = byId(r.certificate);
+  const ipGroups = byId(r.ipgroup);
+  const monitors = r.healthmonitor.filter(isLive);
+  const monitorsById = byId(monitors);
+  const monitorsByPool = groupBy(monitors, (m) => m.pool_id);
+  const membersByPool = groupBy(r.member.filter(isLive), (m) => m.pool_id);
+  const policiesByListener = groupBy(r.l7policy.filter((p) => isLive(p) && p.admin_state_up), (p) => p.listener_id);
+  const rulesByPolicy = groupBy(r.l7rule.filter((rule) => isLive(rule) && rule.admin_state_up), (rule) => rule.l7policy_id);
+  return {
+    listeners,
+    loadBalancer: (id) => loadBalancers.get(id),
+    listener: (id) => listenersById.get(id),
+    pool: (id) => poolsById.get(id),
+    certificate: (id) => certificates.get(id),
+    ipGroup: (id) => ipGroups.get(id),
+    monitor: (id) => monitorsById.get(id),
+    monitorsOfPool: (id) => monitorsByPool.get(id) ?? [],
+    membersOfPool: (id) => membersByPool.get(id) ?? [],
+    policiesOfListener: (id) => policiesByListener.get(id) ?? [],
+    rulesOfPolicy: (id) => rulesByPolicy.get(id) ?? [],
+  };
 }
 
 export function buildSnapshot(contents: StoreContents): Snapshot {
-  const r = contents.resources;
-  const loadBalancers = byId(live<LoadBalancer>(r.loadbalancer));
-  const listeners = live<Listener>(r.listener).filter((l) => loadBalancers.has(l.loadbalancer_id));
-  const listenersById = byId(listeners);
-  const poolsById = byId(live<Pool>(r.pool));
-  const certificates = byId(r.certificate);
-  const ipGroups = byId(r.ipgroup);
-  const monitors = live<HealthMonitor>(r.healthmonitor);
-  const membersByPool = groupBy(live<Member>(r.member), (m) => m.pool_id);
-  const policiesByListener = groupBy(
-    live<L7Policy>(r.l7policy).filter((p) => p.admin_state_up),
-    (p) => p.listener_id,
-  );
-  const rulesByPolicy = groupBy(
-    live(r.l7rule).filter((rule) => rule.admin_state_up),
-    (rule) => rule.l7policy_id,
-  );
-
-  const certificate = (ref: string | null): StoredCertificate | undefined => (ref === null ? undefined : certificates.get(certificateIdFromRef(ref)));
-  const tlsCertificate = (ref: string | null): SnapshotTlsCertificate | null => {
-    const found = certificate(ref);
-    return found ? { id: found.id, certificatePem: found.certificate, privateKeyPem: found.private_key ?? '', names: certificateNames(found) } : null;
-  };
-  const existingPool = (id: string | null): string | null => (id !== null && poolsById.has(id) ? id : null);
-
-  function listenerTls(listener: Listener): SnapshotListenerTls | null {
-    const defaultCertificate = tlsCertificate(listener.default_tls_container_ref);
-    if (!defaultCertificate) return null;
-    const clientCa = certificate(listener.client_ca_tls_container_ref);
-    return {
-      defaultCertificate,
-      sniCertificates: listener.sni_container_refs.map(tlsCertificate).filter((c) => c !== null),
-      clientCaPem: clientCa ? clientCa.certificate : null,
-      clientAuthentication: clientCa ? listener.client_authentication : 'NONE',
-      versions: listener.tls_versions,
-      ciphers: listener.tls_ciphers,
-      alpnProtocols: listener.alpn_protocols ?? DEFAULT_ALPN,
-    };
-  }
-
-  function accessControl(listener: Listener): SnapshotAccessControl {
-    const ref = listener.ipgroup;
-    const group = ref && ref.enable_ipgroup ? ipGroups.get(ref.ipgroup_id) : undefined;
-    return {
-      allowedCidrs: listener.allowed_cidrs ?? [],
-      ipGroup: ref && group ? { type: ref.type, cidrs: group.ip_list.map((entry) => entry.ip) } : null,
-    };
-  }
-
-  function policies(listener: Listener): SnapshotPolicy[] {
-    return [...(policiesByListener.get(listener.id) ?? [])]
-      .sort((a, b) => a.position - b.position)
-      .map((policy) => {
-        const target = policy.redirect_listener_id === null ? undefined : listenersById.get(policy.redirect_listener_id);
-        return {
-          id: policy.id,
-          position: policy.position,
-          action: policy.action,
-          rules: (rulesByPolicy.get(policy.id) ?? []).map((rule) => ({
-            id: rule.id,
-            type: rule.type,
-            compareType: rule.compare_type,
-            key: rule.key,
-            value: rule.value,
-            invert: rule.invert,
-          })),
-          redirectPoolId: existingPool(policy.redirect_pool_id),
-          redirectUrl: policy.redirect_url,
-          redirectPrefix: policy.redirect_prefix,
-          redirectHttpCode: policy.redirect_http_code,
-          redirectListener: target ? { protocol: target.protocol, port: target.protocol_port } : null,
-          fixedResponse: policy.fixed_response_config,
-        };
-      });
-  }
-
-  function snapshotListener(listener: Listener): SnapshotListener {
-    const lb = loadBalancers.get(listener.loadbalancer_id) as LoadBalancer;
-    const tls = TLS_LISTENER_PROTOCOLS[listener.protocol] ? listenerTls(listener) : null;
-    return {
-      id: listener.id,
-      loadBalancerId: lb.id,
-      name: listener.name,
-      protocol: listener.protocol,
-      transport: transportOf(listener.protocol),
-      address: lb.vip_address,
-      port: listener.protocol_port,
-      // A TLS listener whose certificate is gone cannot serve; the API prevents that, this is a guard.
-      enabled: lb.admin_state_up && listener.admin_state_up && (tls !== null || !TLS_LISTENER_PROTOCOLS[listener.protocol]),
-      connectionLimit: listener.connection_limit,
-      timeouts: {
-        clientData: listener.timeout_client_data,
-        memberConnect: listener.timeout_member_connect,
-        memberData: listener.timeout_member_data,
-        tcpInspect: listener.timeout_tcp_inspect,
-      },
-      insertHeaders: listener.insert_headers,
-      accessControl: accessControl(listener),
-      defaultPoolId: existingPool(listener.default_pool_id),
-      tls,
-      policies: policies(listener),
-      accessLog: listener.access_log,
-    };
-  }
-
-  function healthMonitor(pool: Pool): SnapshotHealthMonitor | null {
-    const monitor = monitors.find((m) => m.id === pool.healthmonitor_id) ?? monitors.find((m) => m.pool_id === pool.id);
-    if (!monitor || !monitor.admin_state_up) return null;
-    return {
-      id: monitor.id,
-      type: monitor.type,
-      intervalMs: Math.max(monitor.delay, MIN_MONITOR_SECONDS) * 1000,
-      timeoutMs: Math.max(monitor.timeout, MIN_MONITOR_SECONDS) * 1000,
-      riseCount: monitor.max_retries,
-      fallCount: monitor.max_retries_down,
-      httpMethod: monitor.http_method ?? 'GET',
-      urlPath: monitor.url_path ?? '/',
-      expectedCodes: parseExpectedCodes(monitor.expected_codes ?? '200'),
-      httpVersion: monitor.http_version ?? 1.0,
-      domainName: monitor.domain_name,
-    };
-  }
-
-  function snapshotMember(member: Member): SnapshotMember {
-    return {
-      id: member.id,
-      name: member.name,
-      address: member.address,
-      port: member.protocol_port,
-      weight: member.weight,
-      backup: member.backup,
-      enabled: member.admin_state_up,
-      monitorAddress: member.monitor_address ?? member.address,
-      monitorPort: member.monitor_port ?? member.protocol_port,
-    };
-  }
-
-  function snapshotPool(pool: Pool): SnapshotPool {
-    const persistence = pool.session_persistence;
-    return {
-      id: pool.id,
-      name: pool.name,
-      protocol: pool.protocol,
-      algorithm: pool.lb_algorithm,
-      enabled: pool.admin_state_up,
-      sessionPersistence: persistence
-        ? { type: persistence.type, cookieName: persistence.cookie_name, timeoutSeconds: persistence.persistence_timeout ?? DEFAULT_PERSISTENCE_TIMEOUT_SECONDS }
-        : null,
-      members: (membersByPool.get(pool.id) ?? []).map(snapshotMember),
-      healthMonitor: healthMonitor(pool),
-      tls:
-        pool.tls_enabled || pool.protocol === 'HTTPS'
-          ? { caPem: certificate(pool.ca_tls_container_ref)?.certificate ?? null, clientCertificate: tlsCertificate(pool.tls_container_ref), sni: true }
-          : null,
-    };
-  }
-
-  const snapshotListeners = listeners.map(snapshotListener);
-  const referenced = new Set<string>();
-  for (const listener of snapshotListeners) {
-    if (listener.defaultPoolId !== null) referenced.add(listener.defaultPoolId);
-    for (const policy of listener.policies) if (policy.redirectPoolId !== null) referenced.add(policy.redirectPoolId);
-  }
+  const sources = sourcesOf(contents);
+  const listeners = sources.listeners.map((listener) => snapshotListener(listener, sources));
   const pools: Record<string, SnapshotPool> = {};
-  for (const id of referenced) pools[id] = snapshotPool(poolsById.get(id) as Pool);
-  return { revision: contents.revision, listeners: snapshotListeners, pools };
+  for (const id of referencedPoolIds(listeners)) pools[id] = snapshotPool(sources.pool(id) as Pool, sources);
+  return { revision: contents.revision, listeners, pools };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
