@@ -19,6 +19,13 @@ function connectionTokens(values: readonly string[]): Set<string> {
   return tokens;
 }
 
+/** The usual Connection values, which name no other header. */
+function namesNoHeader(connection: string | readonly string[]): boolean {
+  if (typeof connection !== 'string') return false;
+  const value = connection.length <= 10 ? connection.toLowerCase() : '';
+  return value === 'keep-alive' || value === 'close';
+}
+
 /**
  * Copies raw headers (name, value, name, value…) without hop-by-hop ones. HTTP/2 pseudo-headers
  * are dropped too; `keepUpgrade` keeps Connection/Upgrade for an upgrade request.
@@ -58,6 +65,8 @@ export interface ForwardingFacts {
 
 /** The insert_headers a listener asked for ("true"), compiled once per configuration. */
 export interface InsertedHeaders {
+  /** Any X-Forwarded-* / X-Real-IP header is asked for (else the socket's addresses are not read). */
+  readonly forwarding: boolean;
   readonly forwardedFor: boolean;
   readonly forwardedPort: boolean;
   readonly forwardedProto: boolean;
@@ -70,7 +79,9 @@ export interface InsertedHeaders {
 
 export function compileInsertHeaders(insert: Readonly<Record<string, string>>): InsertedHeaders {
   const wanted = new Set(Object.entries(insert).filter(([, value]) => String(value).toLowerCase() === 'true').map(([key]) => key.toLowerCase()));
+  const forwarding = ['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-real-ip', 'x-forwarded-host', 'x-forwarded-elb-ip'].some((name) => wanted.has(name));
   return {
+    forwarding,
     forwardedFor: wanted.has('x-forwarded-for'),
     forwardedPort: wanted.has('x-forwarded-port'),
     forwardedProto: wanted.has('x-forwarded-proto'),
@@ -132,7 +143,7 @@ export type ParsedHeaders = Readonly<Record<string, string | string[] | undefine
 /** A member's response headers for the client, without hop-by-hop ones, as a flat list. */
 export function clientResponseHeaders(parsed: ParsedHeaders): string[] {
   const connection = parsed.connection;
-  const named = connection === undefined ? null : connectionTokens(typeof connection === 'string' ? [connection] : connection);
+  const named = connection === undefined || namesNoHeader(connection) ? null : connectionTokens(typeof connection === 'string' ? [connection] : connection);
   const out: string[] = [];
   for (const name in parsed) {
     if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named?.has(name)) continue;

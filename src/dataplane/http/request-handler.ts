@@ -43,14 +43,16 @@ export function memberHeaders(req: IncomingMessage, generation: ProxyGeneration,
   if (host !== undefined && !headers.has('host')) headers.set('host', [host]);
   const insert = generation.insertHeaders;
   const socket = req.socket;
-  insertForwardedHeaders(headers, insert, {
-    clientAddress: socket.remoteAddress ?? '',
-    clientPort: socket.remotePort ?? 0,
-    localAddress: socket.localAddress ?? '',
-    localPort: socket.localPort ?? generation.config.port,
-    scheme,
-    host,
-  });
+  if (insert.forwarding) {
+    insertForwardedHeaders(headers, insert, {
+      clientAddress: socket.remoteAddress ?? '',
+      clientPort: socket.remotePort ?? 0,
+      localAddress: socket.localAddress ?? '',
+      localPort: socket.localPort ?? generation.config.port,
+      scheme,
+      host,
+    });
+  }
   if (scheme === 'https') insertClientCertificateHeaders(headers, insert, () => clientCertificateHeaders(socket as TLSSocket));
   return headers;
 }

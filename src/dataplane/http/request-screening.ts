@@ -9,6 +9,8 @@ const FRAMING_NAMES = new Map([
   ['contentlength', 'content-length'],
 ]);
 
+const SHORTEST_FRAMING_NAME = Math.min(...[...FRAMING_NAMES.keys()].map((name) => name.length));
+
 /** Methods whose request body has no defined meaning (RFC 9110 §9.3.1, §9.3.2). */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
@@ -21,6 +23,8 @@ export function screenRequest(method: string, httpVersion: string, rawHeaders: r
     const name = (rawHeaders[i] ?? '').toLowerCase();
     // RFC 9112 §3.2: more than one Host is a 400; members could pick different ones.
     if (name === 'host' && ++hosts > 1) return 'more than one Host header';
+    // Shorter names cannot spell a framing header, whatever they hold besides letters.
+    if (name.length < SHORTEST_FRAMING_NAME) continue;
     const canonical = FRAMING_NAMES.get(name.replace(/[^a-z]/g, ''));
     if (canonical === undefined) continue;
     if (name !== canonical) return `header name "${rawHeaders[i]}" looks like ${canonical}`;
