@@ -66,6 +66,8 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
   const accessLog = new AccessLog(options.accessLogDir, logger);
   const metrics = new DataPlaneMetrics({ listeners: () => stats.entries(), members: () => members.all() });
   let revision = 0;
+  /** The pools of the snapshot running now (reconcile leaves listeners alone whose pools are the same). */
+  let runningPools: Snapshot['pools'] = {};
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -81,16 +83,19 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     return counter;
   }
 
-  function contextFor(listener: SnapshotListener, generation: ReadonlyMap<string, PoolState>): ListenerContext {
+  function contextFor(listener: SnapshotListener): ListenerContext {
     return {
-      pool: (poolId) => generation.get(poolId),
+      // The current pools, not those of the apply that last updated this listener: a listener
+      // whose configuration did not change is not updated (reconcile.ts) and must not keep an
+      // old generation alive nor miss a pool's new state.
+      pool: (poolId) => pools.get(poolId),
       stats: statsFor(listener),
       accessLog: (entry) => accessLog.write(entry),
       log: (level, message, fields = {}) => logger[level]({ listener: listener.id, ...fields }, message),
     };
   }
 
-  function syncPools(snapshot: Snapshot): ReadonlyMap<string, PoolState> {
+  function syncPools(snapshot: Snapshot): void {
     members.sync(Object.values(snapshot.pools), drainMs);
     const generation = new Map<string, PoolState>();
     for (const [id, config] of Object.entries(snapshot.pools)) {
@@ -102,7 +107,6 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     pools.clear();
     for (const [id, pool] of generation) pools.set(id, pool);
     health.sync(Object.values(snapshot.pools), members);
-    return generation;
   }
 
   function closeInBackground(id: string): void {
@@ -114,9 +118,9 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     void done.finally(() => draining.delete(done));
   }
 
-  async function open(listener: SnapshotListener, generation: ReadonlyMap<string, PoolState>): Promise<void> {
+  async function open(listener: SnapshotListener): Promise<void> {
     try {
-      const runtime = registry[listener.protocol](listener, contextFor(listener, generation));
+      const runtime = registry[listener.protocol](listener, contextFor(listener));
       await runtime.start();
       running.set(listener.id, { config: listener, runtime });
       errors.delete(listener.id);
@@ -133,15 +137,16 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     if (snapshot.revision < revision) return report();
     const problems = checkSnapshot(snapshot);
     if (problems.length > 0) throw new Error(`inconsistent snapshot (revision ${snapshot.revision}): ${problems.join('; ')}`);
-    const generation = syncPools(snapshot);
-    const plan = reconcile(new Map([...running].map(([id, entry]) => [id, entry.config])), snapshot);
+    syncPools(snapshot);
+    const plan = reconcile(new Map([...running].map(([id, entry]) => [id, entry.config])), snapshot, runningPools);
+    runningPools = snapshot.pools;
     for (const id of plan.closeFirst) closeInBackground(id);
-    await Promise.all(plan.open.map((listener) => open(listener, generation)));
+    await Promise.all(plan.open.map((listener) => open(listener)));
     for (const listener of plan.update) {
       const entry = running.get(listener.id);
       if (!entry) continue;
       try {
-        entry.runtime.update(listener, contextFor(listener, generation));
+        entry.runtime.update(listener, contextFor(listener));
         entry.config = listener;
         errors.delete(listener.id);
       } catch (error) {

@@ -18,7 +18,8 @@ function overlaps(a: SnapshotListener, b: SnapshotListener): boolean {
 export function checkSnapshot(snapshot: Snapshot): string[] {
   const problems: string[] = [];
   const listenerIds = new Set<string>();
-  const enabled: SnapshotListener[] = [];
+  // Enabled listeners by transport and port: only those can clash, so each is compared with a few.
+  const enabled = new Map<string, SnapshotListener[]>();
   for (const listener of snapshot.listeners) {
     if (listenerIds.has(listener.id)) problems.push(`listener ${listener.id} appears twice`);
     listenerIds.add(listener.id);
@@ -34,9 +35,12 @@ export function checkSnapshot(snapshot: Snapshot): string[] {
       problems.push(`${listener.protocol} listener ${listener.id} has no TLS configuration`);
     }
     if (!listener.enabled) continue;
-    const clash = enabled.find((other) => overlaps(other, listener));
+    const key = `${listener.transport}|${listener.port}`;
+    const sharing = enabled.get(key) ?? [];
+    const clash = sharing.find((other) => overlaps(other, listener));
     if (clash) problems.push(`listeners ${clash.id} and ${listener.id} both bind ${listener.transport} ${listener.address}:${listener.port}`);
-    enabled.push(listener);
+    sharing.push(listener);
+    enabled.set(key, sharing);
   }
   const memberIds = new Set<string>();
   for (const [id, pool] of Object.entries(snapshot.pools)) {

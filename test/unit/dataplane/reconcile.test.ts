@@ -39,3 +39,21 @@ test('disabled listeners are closed and not opened', () => {
   assert.deepEqual(plan.update, []);
   assert.deepEqual(plan.close, ['a']);
 });
+
+test('a running listener given the very same configuration and pools is left alone; a copy, or a changed pool, updates', () => {
+  const same = makeListener({ id: 'same', port: 1 });
+  const copied = makeListener({ id: 'copied', port: 2 });
+  const next = makeSnapshot(2, [same, { ...copied }], []);
+  const plan = reconcile(running(same, copied), next, next.pools);
+  assert.deepEqual(plan.open, []);
+  assert.deepEqual(plan.update.map((l) => l.id), ['copied']);
+  assert.deepEqual(plan.close, []);
+  assert.deepEqual(plan.closeFirst, []);
+  // Without the running pools nothing is known to be the same.
+  assert.deepEqual(reconcile(running(same, copied), next).update.map((l) => l.id), ['same', 'copied']);
+  const pooled = { ...same, defaultPoolId: 'p' };
+  const pool = { id: 'p' } as never;
+  const withPool = (p: unknown) => ({ ...makeSnapshot(3, [pooled], []), pools: { p } as never });
+  assert.deepEqual(reconcile(running(pooled), withPool(pool), { p: pool }).update, []);
+  assert.deepEqual(reconcile(running(pooled), withPool({ id: 'p' }), { p: pool }).update.map((l) => l.id), ['same']);
+});
