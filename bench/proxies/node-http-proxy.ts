@@ -20,7 +20,7 @@ export async function startNodeHttpProxy(plan: ProxyPlan): Promise<Target> {
     '--backend', `${HOST}:${plan.backends.http}`,
     '--workers', String(plan.cores),
   ]);
-  const child = startProcess('node-http-proxy', command, args, { cwd: plan.dir });
+  const child = startProcess('node-http-proxy', command, args);
   try {
     const alive = (): boolean => child.process.exitCode === null;
     await waitForPort(ports.http, 15_000, alive);

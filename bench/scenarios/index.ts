@@ -1,7 +1,7 @@
 // Every scenario, in the order they run and appear in the table.
 import type { Scenario } from '../scenario.js';
 import { configScale } from './config-scale.js';
-import { httpKeepAlive, httpNewConnection, httpsKeepAlive, httpsNewConnection } from './http.js';
+import { httpKeepAlive, httpNewConnection, httpsFullHandshakes, httpsKeepAlive, httpsNewConnection } from './http.js';
 import { idleMemory } from './idle-memory.js';
 import { tcpBulk, tcpConnections } from './tcp.js';
 import { udp } from './udp.js';
@@ -11,6 +11,7 @@ export const SCENARIOS: readonly Scenario[] = [
   httpNewConnection,
   httpsKeepAlive,
   httpsNewConnection,
+  httpsFullHandshakes,
   tcpBulk,
   tcpConnections,
   udp,
