@@ -62,7 +62,13 @@ async function runOnce(scenario: OnceScenario, context: Parameters<OnceScenario[
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
   if (options === 'help') {
     console.log(USAGE);
     return 0;
