@@ -137,29 +137,37 @@ export function toFlat(headers: HeaderList): string[] {
   return out;
 }
 
-/** A member's response headers as undici parsed them (lower-case names, repeats as arrays). */
-export type ParsedHeaders = Readonly<Record<string, string | string[] | undefined>>;
-
-/** A member's response headers for the client, without hop-by-hop ones, as a flat list. */
-export function clientResponseHeaders(parsed: ParsedHeaders): string[] {
-  const connection = parsed.connection;
-  const named = connection === undefined || namesNoHeader(connection) ? null : connectionTokens(typeof connection === 'string' ? [connection] : connection);
+/**
+ * A member's response headers for the client, without hop-by-hop ones, as a flat list: from the
+ * raw [name, value, …] buffers undici hands over (names keep the member's case; values are
+ * latin1, so every byte the member sent reaches the client unchanged).
+ */
+export function clientResponseHeaders(raw: readonly Buffer[]): string[] {
+  let connection: string[] | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name !== undefined && name.length === 10 && name.toString('latin1').toLowerCase() === 'connection') (connection ??= []).push(raw[i + 1]?.toString('latin1') ?? '');
+  }
+  const named = connection === null || (connection.length === 1 && namesNoHeader(connection[0] ?? '')) ? null : connectionTokens(connection);
   const out: string[] = [];
-  for (const name in parsed) {
-    if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || named?.has(name)) continue;
-    const value = parsed[name];
-    if (typeof value === 'string') out.push(name, value);
-    else if (value !== undefined) for (const item of value) out.push(name, item);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]?.toString('latin1') ?? '';
+    // Every hop-by-hop name is 2 to 19 characters long; most end-to-end ones are not checked further.
+    if (name.length <= 19) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named?.has(lower) === true) continue;
+    } else if (named !== null && named.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1]?.toString('latin1') ?? '');
   }
   return out;
 }
 
 /** A member's response headers for the client as a HeaderList (when session persistence edits them). */
-export function clientResponseHeaderList(parsed: ParsedHeaders): HeaderList {
-  const flat = clientResponseHeaders(parsed);
+export function clientResponseHeaderList(raw: readonly Buffer[]): HeaderList {
+  const flat = clientResponseHeaders(raw);
   const headers: HeaderList = new Map();
   for (let i = 0; i < flat.length; i += 2) {
-    const name = flat[i] ?? '';
+    const name = (flat[i] ?? '').toLowerCase();
     const value = flat[i + 1] ?? '';
     const list = headers.get(name);
     if (list) list.push(value);

@@ -21,8 +21,13 @@ it('applies insert_headers with Octavia\'s "true"/"false" strings', () => {
 });
 
 it('lists member response headers for the client without hop-by-hop ones, repeats kept', () => {
-  const parsed = { 'content-type': 'text/plain', connection: 'keep-alive, X-Hop', 'keep-alive': 'timeout=5', 'x-hop': '1', 'transfer-encoding': 'chunked', 'set-cookie': ['a=1', 'b=2'], 'proxy-authenticate': 'Basic' };
-  assert.deepEqual(clientResponseHeaders(parsed), ['content-type', 'text/plain', 'set-cookie', 'a=1', 'set-cookie', 'b=2']);
+  const raw = ['Content-Type', 'text/plain', 'Connection', 'keep-alive, X-Hop', 'Keep-Alive', 'timeout=5', 'X-Hop', '1', 'Transfer-Encoding', 'chunked', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'Proxy-Authenticate', 'Basic', 'X-A-Header-Longer-Than-Nineteen', 'caf\xe9']
+    .map((text) => Buffer.from(text, 'latin1'));
+  assert.deepEqual(clientResponseHeaders(raw), ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'X-A-Header-Longer-Than-Nineteen', 'caf\xe9']);
+  // A Connection header naming a long header name drops that one too.
+  const long = ['Connection', 'X-A-Header-Longer-Than-Nineteen', 'X-A-Header-Longer-Than-Nineteen', '1', 'Date', 'now'].map((text) => Buffer.from(text));
+  assert.deepEqual(clientResponseHeaders(long), ['Date', 'now']);
+  assert.deepEqual(clientResponseHeaders(['Connection', 'close', 'Date', 'now'].map((text) => Buffer.from(text))), ['Date', 'now']);
 });
 
 it('flattens a header list for undici and writeHead', () => {
