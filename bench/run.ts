@@ -23,7 +23,28 @@ function orderForRound<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
+/**
+ * Seconds each target is driven, unrecorded, before a scenario's first round: a balancer that has
+ * been running has its code compiled (V8's JIT for elbow and node-http-proxy) and its member
+ * connections open; without this, elbow's first round measures compilation (p99 of 60-100 ms).
+ */
+const WARM_UP_SECONDS = 2;
+
+async function warmUp(scenario: RoundScenario, targets: readonly Target[], options: BenchOptions): Promise<void> {
+  const short = { ...options, duration: Math.min(WARM_UP_SECONDS, options.duration) };
+  for (const target of targets) {
+    const endpoint = target.endpoints[scenario.frontend];
+    if ('unavailable' in endpoint) continue;
+    try {
+      await scenario.measure(endpoint.port, { options: short, target });
+    } catch {
+      // The measured rounds report what fails.
+    }
+  }
+}
+
 async function runRounds(scenario: RoundScenario, targets: readonly Target[], options: BenchOptions, samples: Sample[]): Promise<void> {
+  await warmUp(scenario, targets, options);
   for (let round = 0; round < options.rounds; round += 1) {
     for (const target of orderForRound(targets, round)) {
       const endpoint = target.endpoints[scenario.frontend];
