@@ -93,6 +93,17 @@ interface Slot {
   exited: Promise<void>;
 }
 
+/**
+ * V8 flags for data plane workers. --no-incremental-marking: a worker's heap is small (10-20 MB)
+ * and barely grows, but every socket read allocates a 64 KB buffer outside it; with incremental
+ * marking on, V8 then started a major GC every 50-90 ms under bulk TCP (--trace-gc: "finalize
+ * incremental marking via task"), a fifth of the worker's CPU. Without it a major GC runs only
+ * when the old generation reaches its limit (none in a 4 s iperf3 run), as one pause of a few ms
+ * per 10 MB of heap. iperf3 through one worker, A/B in the same minutes: 7.2 vs 6.0 Gbit/s;
+ * HTTP keep-alive requests/s +5%, p99 unchanged.
+ */
+const WORKER_V8_FLAGS = ['--no-incremental-marking'];
+
 export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): ClusteredDataPlane {
   if (!cluster.isPrimary) throw new Error('createClusteredDataPlane runs in the primary process only');
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`workers must be an integer >= 1, got ${options.workers}`);
@@ -109,7 +120,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   cluster.setupPrimary({
     exec: options.workerEntry ?? defaultWorkerEntry(),
     // tsx's --import must reach the workers; a test runner's own flags must not.
-    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--test')),
+    execArgv: [...process.execArgv.filter((arg) => !arg.startsWith('--test')), ...WORKER_V8_FLAGS],
   });
 
   let latest: Snapshot | undefined;
