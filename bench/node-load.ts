@@ -18,3 +18,16 @@ export async function runNodeLoad<T>(program: string, args: Record<string, strin
     throw new Unavailable(`${program}: ${output.trim().slice(0, 160) || 'no output'}`);
   }
 }
+
+/**
+ * Runs a connection-loop load program (load/connection-loops.ts) and returns its completed
+ * connections per second; more failures than `maxFailedShare` of the completions make the figure
+ * unavailable rather than flattering.
+ */
+export async function connectionRate(program: string, args: { port: number; duration: number; concurrency: number }, maxFailedShare: number, what: string): Promise<number> {
+  const result = await runNodeLoad<{ completed: number; failed: number; seconds: number }>(program, args, (args.duration + 30) * 1000);
+  if (result.completed === 0 || result.failed > result.completed * maxFailedShare) {
+    throw new Unavailable(`${result.failed} failed ${what}, ${result.completed} completed`);
+  }
+  return result.completed / result.seconds;
+}

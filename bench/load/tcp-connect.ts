@@ -5,35 +5,14 @@
 // Prints one JSON line: {"completed", "failed", "seconds"}.
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { runConnectionLoops } from './connection-loops.js';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string', default: '50' } } });
 const port = Number(values.port);
-const durationMs = Number(values.duration) * 1000;
-const concurrency = Number(values.concurrency);
 const payload = Buffer.alloc(16, 'e');
-const started = performance.now();
-const deadline = started + durationMs;
-let completed = 0;
-let failed = 0;
-let active = 0;
 
-function connectOnce(): void {
-  if (performance.now() >= deadline) {
-    active -= 1;
-    if (active === 0) {
-      const seconds = (performance.now() - started) / 1000;
-      process.stdout.write(`${JSON.stringify({ completed, failed, seconds })}\n`);
-    }
-    return;
-  }
+runConnectionLoops(Number(values.concurrency), Number(values.duration) * 1000, (settle, closed) => {
   let received = 0;
-  let settled = false;
-  const settle = (ok: boolean): void => {
-    if (settled) return;
-    settled = true;
-    if (ok) completed += 1;
-    else failed += 1;
-  };
   const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
   socket.setTimeout(5000, () => socket.destroy());
   socket.once('connect', () => socket.write(payload));
@@ -44,13 +23,5 @@ function connectOnce(): void {
     socket.end();
   });
   socket.on('error', () => settle(false));
-  socket.once('close', () => {
-    settle(false);
-    connectOnce();
-  });
-}
-
-for (let i = 0; i < concurrency; i += 1) {
-  active += 1;
-  connectOnce();
-}
+  socket.once('close', closed);
+});

@@ -6,35 +6,14 @@
 // Prints one JSON line: {"completed", "failed", "seconds"}.
 import tls from 'node:tls';
 import { parseArgs } from 'node:util';
+import { runConnectionLoops } from './connection-loops.js';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string', default: '16' } } });
 const port = Number(values.port);
-const durationMs = Number(values.duration) * 1000;
-const concurrency = Number(values.concurrency);
 const request = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
-const started = performance.now();
-const deadline = started + durationMs;
-let completed = 0;
-let failed = 0;
-let active = 0;
 
-function connectOnce(): void {
-  if (performance.now() >= deadline) {
-    active -= 1;
-    if (active === 0) {
-      const seconds = (performance.now() - started) / 1000;
-      process.stdout.write(`${JSON.stringify({ completed, failed, seconds })}\n`);
-    }
-    return;
-  }
+runConnectionLoops(Number(values.concurrency), Number(values.duration) * 1000, (settle, closed) => {
   let head = '';
-  let settled = false;
-  const settle = (ok: boolean): void => {
-    if (settled) return;
-    settled = true;
-    if (ok) completed += 1;
-    else failed += 1;
-  };
   // The self-signed certificate of the run is not verified: the handshake, not trust, is measured.
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false });
   socket.setTimeout(5000, () => socket.destroy());
@@ -47,13 +26,5 @@ function connectOnce(): void {
     socket.end();
   });
   socket.on('error', () => settle(false));
-  socket.once('close', () => {
-    settle(false);
-    connectOnce();
-  });
-}
-
-for (let i = 0; i < concurrency; i += 1) {
-  active += 1;
-  connectOnce();
-}
+  socket.once('close', closed);
+});

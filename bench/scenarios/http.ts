@@ -1,8 +1,7 @@
 // Scenarios 1–3: HTTP and HTTPS through each target, measured with wrk (50 connections, 2 threads),
 // and full TLS handshakes with bench/load/tls-handshakes.ts (wrk resumes TLS sessions on reconnect).
 // TLS terminates at the proxy; the backend always speaks plain HTTP (direct: nginx's own TLS).
-import { runNodeLoad } from '../node-load.js';
-import { Unavailable } from '../scenario.js';
+import { connectionRate } from '../node-load.js';
 import type { MetricDef, RoundScenario, Versus } from '../scenario.js';
 import { HOST } from '../system.js';
 import { runWrk } from '../wrk.js';
@@ -84,14 +83,6 @@ export const httpsFullHandshakes: RoundScenario = {
   frontend: 'https',
   metrics: [{ id: 'hps', label: 'full handshakes/s', unit: '/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 0.8 } }],
   async measure(port, { options }) {
-    const result = await runNodeLoad<{ completed: number; failed: number; seconds: number }>(
-      'tls-handshakes.ts',
-      { port, duration: options.duration, concurrency: HANDSHAKE_CONCURRENCY },
-      (options.duration + 30) * 1000,
-    );
-    if (result.completed === 0 || result.failed > result.completed * 0.01) {
-      throw new Unavailable(`${result.failed} failed handshakes, ${result.completed} completed`);
-    }
-    return { hps: result.completed / result.seconds };
+    return { hps: await connectionRate('tls-handshakes.ts', { port, duration: options.duration, concurrency: HANDSHAKE_CONCURRENCY }, 0.01, 'handshakes') };
   },
 };

@@ -1,8 +1,7 @@
 // Scenario 4: TCP bulk throughput (iperf3 through a TCP front end) and TCP connections/s
 // (bench/load/tcp-connect.ts: connect, echo 16 bytes, close).
 import { runIperf } from '../iperf.js';
-import { runNodeLoad } from '../node-load.js';
-import { Unavailable } from '../scenario.js';
+import { connectionRate } from '../node-load.js';
 import type { RoundScenario } from '../scenario.js';
 
 const CONNECT_CONCURRENCY = 16;
@@ -25,14 +24,6 @@ export const tcpConnections: RoundScenario = {
   frontend: 'tcpEcho',
   metrics: [{ id: 'cps', label: 'connections/s', unit: '/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 0.8 } }],
   async measure(port, { options }) {
-    const result = await runNodeLoad<{ completed: number; failed: number; seconds: number }>(
-      'tcp-connect.ts',
-      { port, duration: options.duration, concurrency: CONNECT_CONCURRENCY },
-      (options.duration + 30) * 1000,
-    );
-    if (result.completed === 0 || result.failed > result.completed * 0.05) {
-      throw new Unavailable(`${result.failed} failed connections, ${result.completed} completed`);
-    }
-    return { cps: result.completed / result.seconds };
+    return { cps: await connectionRate('tcp-connect.ts', { port, duration: options.duration, concurrency: CONNECT_CONCURRENCY }, 0.05, 'connections') };
   },
 };
