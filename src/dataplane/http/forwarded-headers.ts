@@ -152,11 +152,8 @@ export function clientResponseHeaders(raw: readonly Buffer[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]?.toString('latin1') ?? '';
-    // Every hop-by-hop name is 2 to 19 characters long; most end-to-end ones are not checked further.
-    if (name.length <= 19) {
-      const lower = name.toLowerCase();
-      if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named?.has(lower) === true) continue;
-    } else if (named !== null && named.has(name.toLowerCase())) continue;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named?.has(lower) === true) continue;
     out.push(name, raw[i + 1]?.toString('latin1') ?? '');
   }
   return out;

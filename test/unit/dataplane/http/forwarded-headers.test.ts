@@ -28,6 +28,8 @@ it('lists member response headers for the client without hop-by-hop ones, repeat
   const long = ['Connection', 'X-A-Header-Longer-Than-Nineteen', 'X-A-Header-Longer-Than-Nineteen', '1', 'Date', 'now'].map((text) => Buffer.from(text));
   assert.deepEqual(clientResponseHeaders(long), ['Date', 'now']);
   assert.deepEqual(clientResponseHeaders(['Connection', 'close', 'Date', 'now'].map((text) => Buffer.from(text))), ['Date', 'now']);
+  // Proxy-* headers are hop-by-hop whatever their length.
+  assert.deepEqual(clientResponseHeaders(['Proxy-Some-Very-Long-Header-Name', '1', 'Date', 'now'].map((text) => Buffer.from(text))), ['Date', 'now']);
 });
 
 it('flattens a header list for undici and writeHead', () => {
