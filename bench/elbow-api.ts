@@ -81,8 +81,7 @@ let built: Promise<void> | undefined;
  */
 function buildElbow(): Promise<void> {
   built ??= (async () => {
-    const tsc = path.join(REPO_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await runProcess('tsc', process.execPath, [tsc, '-p', path.join(REPO_DIR, 'tsconfig.build.json')], 120_000, { cwd: REPO_DIR });
+    const result = await runProcess('npm run build', 'npm', ['run', '--silent', 'build'], 120_000, { cwd: REPO_DIR });
     if (result.code !== 0) throw new Error(`elbow did not compile: ${result.output.slice(0, 500)}`);
   })();
   return built;
