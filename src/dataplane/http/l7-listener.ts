@@ -12,6 +12,7 @@ import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { writeRawAnswer } from './error-responses.js';
 import { compileGeneration, ProxyState } from './proxy-generation.js';
 import { handleRequest } from './request-handler.js';
+import { ScreenedIncomingMessage } from './upgrade-admission.js';
 import { handleUpgrade } from './upgrade-tunnel.js';
 
 export interface HttpLimits {
@@ -34,6 +35,8 @@ export function httpServerOptions(limits: HttpLimits): ServerOptions {
     connectionsCheckingInterval: 1_000,
     noDelay: true,
     joinDuplicateHeaders: false,
+    // Only upgrades elbow can tunnel safely reach the 'upgrade' event (upgrade-admission.ts).
+    IncomingMessage: ScreenedIncomingMessage,
   };
 }
 

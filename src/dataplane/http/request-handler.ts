@@ -15,32 +15,52 @@ import { endToEndHeaders, insertClientCertificateHeaders, insertForwardedHeaders
 import { forwardRequest, type ForwardJob, type MemberExchange } from './forward-request.js';
 import type { ProxyGeneration, ProxyState } from './proxy-generation.js';
 import { screenRequest } from './request-screening.js';
+import { isValidHost, normalizeTarget } from './request-target.js';
+import { upgradeWasStripped } from './upgrade-admission.js';
 import { cookieBoundMember, stripInsertedCookie } from './session-cookies.js';
 
-/** The Host a request names: Host for HTTP/1, :authority for HTTP/2. */
+/** The Host a request names, once normalizeRequest() has run (HTTP/2: from :authority). */
 export function requestHost(req: IncomingMessage): string | undefined {
-  const authority = req.headers[':authority'];
-  return typeof authority === 'string' ? authority : req.headers.host;
+  return req.headers.host;
+}
+
+/**
+ * Puts the request in the form elbow routes and forwards it (request-target.ts): req.url becomes
+ * the normalized origin-form target and an absolute-form target's authority becomes the Host
+ * (HTTP/2: :authority wins over a Host header). Returns why the request is refused, or null.
+ */
+export function normalizeRequest(req: IncomingMessage): string | null {
+  const http2 = req.httpVersionMajor >= 2;
+  const result = normalizeTarget(req.method ?? 'GET', req.url ?? '/', http2);
+  if (!result.ok) return result.problem;
+  const { originForm, authority } = result.target;
+  req.url = originForm;
+  const headers = req.headers;
+  if (authority !== undefined) headers.host = authority;
+  else if (http2 && typeof headers[':authority'] === 'string') headers.host = headers[':authority'];
+  const host = headers.host;
+  if (host !== undefined && !isValidHost(host)) return 'invalid Host header';
+  return null;
 }
 
 export function requestFacts(req: IncomingMessage, generation: ProxyGeneration): RequestFacts {
-  const headers = req.headers;
-  const host = requestHost(req);
   return createRequestFacts({
     method: req.method ?? 'GET',
     target: req.url ?? '/',
-    // HTTP/2: rules on Host see :authority.
-    headers: host === headers.host ? headers : { ...headers, host },
+    headers: req.headers,
     clientAddress: req.socket.remoteAddress ?? '',
     clientCertificate: generation.clientCertificates ? clientCertificateFacts(req.socket as TLSSocket) : null,
   });
 }
 
-/** Headers for the member: end-to-end ones, Host kept (from :authority for HTTP/2), insert_headers. */
+/**
+ * Headers for the member: end-to-end ones, the Host routing saw (an absolute-form target's
+ * authority; :authority for HTTP/2), insert_headers.
+ */
 export function memberHeaders(req: IncomingMessage, generation: ProxyGeneration, scheme: 'http' | 'https', keepUpgrade = false): HeaderList {
   const headers = endToEndHeaders(req.rawHeaders, keepUpgrade);
   const host = requestHost(req);
-  if (host !== undefined && !headers.has('host')) headers.set('host', [host]);
+  if (host !== undefined) headers.set('host', [host]);
   const insert = generation.insertHeaders;
   const socket = req.socket;
   if (insert.forwarding) {
@@ -158,12 +178,16 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
   const { context, config } = generation;
   const exchange = new RequestExchange(state, generation, req, res);
 
-  const problem = req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null;
+  const problem = (req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null) ?? normalizeRequest(req);
   if (problem !== null) {
     context.stats.requestError();
     sendAnswer(res, 'malformed', `request refused: ${problem}`, true);
     return;
   }
+
+  // An upgrade served as an ordinary request (h2c, or with a body): Node may have dropped bytes
+  // pipelined behind it, so the connection ends with this answer.
+  if (req.httpVersionMajor < 2 && upgradeWasStripped(req)) res.shouldKeepAlive = false;
 
   const facts = requestFacts(req, generation);
   const decision = generation.route(facts);

@@ -33,7 +33,10 @@ export function splitTarget(target: string): { path: string; query: string } {
   return mark === -1 ? { path: target, query: '' } : { path: target.slice(0, mark), query: target.slice(mark + 1) };
 }
 
-/** Host header → host name without port (IPv6 literals keep their brackets), lower case. */
+/**
+ * Host header → host name without port (IPv6 literals keep their brackets), lower case, without
+ * the trailing dot of a fully qualified name (`evil.example.` is the host `evil.example`).
+ */
 export function hostWithoutPort(host: string | undefined): string {
   if (host === undefined) return '';
   const lower = host.trim().toLowerCase();
@@ -42,7 +45,8 @@ export function hostWithoutPort(host: string | undefined): string {
     return end === -1 ? lower : lower.slice(0, end + 1);
   }
   const colon = lower.lastIndexOf(':');
-  return colon === -1 ? lower : lower.slice(0, colon);
+  const name = colon === -1 ? lower : lower.slice(0, colon);
+  return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
 /** Parses a Cookie header into name → first value. */
