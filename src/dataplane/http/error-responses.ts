@@ -10,6 +10,7 @@ export type ElbowAnswer =
   | 'forbidden' // 403: REJECT policy
   | 'no-pool' // 503: no pool to forward to, or the pool is disabled
   | 'no-member' // 503: no member available
+  | 'member-busy' // 503: the member's connections stayed all in use for the wait bound
   | 'connect-failed' // 502
   | 'member-failed' // 502
   | 'member-timeout'; // 504
@@ -19,6 +20,7 @@ const ANSWERS: Record<ElbowAnswer, number> = {
   forbidden: 403,
   'no-pool': 503,
   'no-member': 503,
+  'member-busy': 503,
   'connect-failed': 502,
   'member-failed': 502,
   'member-timeout': 504,

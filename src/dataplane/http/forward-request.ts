@@ -1,25 +1,33 @@
 // Forwards one HTTP request to a member of a pool and streams the answer back, through undici's
-// dispatch() on the member's keep-alive Pool with one handler object per attempt (no streams or
-// promises per request). The handler uses dispatch's direct callbacks (onConnect, onHeaders with
-// the raw header buffers, onData, onComplete, onError): the controller form (onRequestStart,
-// onResponseStart…) makes undici wrap each handler and parse every answer's headers into an
-// object, which cost a third of the proxy's requests/s (wrk -c50 through one worker, 2026-12-06).
+// dispatch() on a keep-alive connection to the member (member-connections.ts) with one handler
+// object per attempt (no streams or promises per request). The handler uses dispatch's direct
+// callbacks (onConnect, onHeaders with the raw header buffers, onData, onComplete, onError): the
+// controller form (onRequestStart, onResponseStart…) makes undici wrap each handler and parse
+// every answer's headers into an object, which cost a third of the proxy's requests/s (wrk -c50
+// through one worker, 2026-12-06).
 // Bodies flow both ways with backpressure (never buffered whole),
 // timeout_member_connect and timeout_member_data enforced, and a request that is safe to repeat
 // (idempotent, no body) retried once on another member when the connect failed or a kept-alive
-// connection turned out closed. elbow's own errors: 502 (member failed), 503 (no member), 504
-// (member too slow).
+// connection turned out closed. A member at its connection limit is passed over for one that is
+// not; when none is left the request waits in line for a connection, at most
+// timeout_member_connect. elbow's own errors: 502 (member failed), 503 (no member, or no
+// connection freed up in time), 504 (member too slow).
+//
+// A client that goes away (HTTP/1 connection closed, HTTP/2 stream reset) stops the exchange at
+// once wherever it is: out of the line, or the member connection destroyed, so the member stops
+// working for nobody and no connection is left behind.
 //
 // Expect: 100-continue: undici does not send Expect to a member, so elbow answers the client's
 // `100 Continue` itself once the request goes out to the member (nginx does the same).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import type { ClientAddress, MemberRuntime, PoolRuntime } from '../listener-runtime.js';
 import { chooseMember } from './choose-member.js';
 import { sendAnswer } from './error-responses.js';
 import { clientResponseHeaderList, clientResponseHeaders, toFlat } from './forwarded-headers.js';
+import type { ConnectionSet, ConnectionWaiter } from './member-connections.js';
 import { persistFromResponse, type AppCookieTable } from './session-cookies.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
@@ -33,6 +41,8 @@ const NO_EXCLUSION: ReadonlySet<string> = new Set();
 
 /** Why elbow stops a member exchange itself: the client went away. */
 const CLIENT_GONE = new Error('the client went away');
+
+const noop = (): void => undefined;
 
 /** A connection error after the request was written: a kept-alive connection the member had closed. */
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -86,6 +96,14 @@ function waitsForContinue(req: IncomingMessage): boolean {
   return expect !== undefined && (req.httpVersionMajor >= 2 || req.httpVersion === '1.1') && expect.toLowerCase() === '100-continue';
 }
 
+/**
+ * The client can no longer take the answer. An HTTP/2 response has no `destroyed`: its stream
+ * tells (closed by a reset, or the connection went away).
+ */
+function responseGone(res: ServerResponse): boolean {
+  return res.destroyed || (res as unknown as { stream?: { destroyed: boolean } }).stream?.destroyed === true;
+}
+
 export function forwardRequest(job: ForwardJob): void {
   const noBody = hasNoBody(job.req);
   attempt(job, noBody, IDEMPOTENT.has(job.req.method ?? '') && noBody, 1, NO_EXCLUSION);
@@ -100,22 +118,35 @@ function attempt(job: ForwardJob, noBody: boolean, retryable: boolean, number: n
     sendAnswer(job.res, 'no-member', `no member of pool ${job.pool.config.name || job.pool.config.id} is available`);
     return;
   }
+  if (member.id !== job.boundMemberId && job.upstreams.isFull(member.config)) member = notFull(job, exclude) ?? member;
   job.observer.onMember(member);
   const exchange = new MemberExchange(job, member, noBody, retryable, number, exclude);
   job.observer.upstream = exchange;
   exchange.start();
 }
 
-/** One attempt at one member: the undici dispatch handler relaying the member's answer to the client. */
-export class MemberExchange implements Dispatcher.DispatchHandler {
-  /** Stops the exchange at undici; set once the request goes out on a member connection. */
-  private abortUpstream: ((error?: Error) => void) | null = null;
+/** Another member of the pool with a connection to spare, when the chosen one has none. */
+function notFull(job: ForwardJob, exclude: ReadonlySet<string>): MemberRuntime | undefined {
+  const skip = new Set(exclude);
+  for (const member of job.pool.config.members) if (job.upstreams.isFull(member)) skip.add(member.id);
+  return job.pool.pick(job.client, skip);
+}
+
+/** One attempt at one member: waits for a member connection if need be, then is the undici dispatch handler relaying the member's answer to the client. */
+export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWaiter {
+  /** The member connections this attempt takes one of. */
+  private connections: ConnectionSet | null = null;
+  /** The member connection carrying the request (null: none yet, or released). */
+  private client: Client | null = null;
   /** Lets the member's answer flow again after onData returned false. */
   private resumeUpstream: (() => void) | null = null;
   /** The request went out on a member connection (the connect, if any, succeeded). */
   private started = false;
   private responded = false;
-  private released = false;
+  /** Waiting in line for a member connection. */
+  private waiting = false;
+  /** The exchange is over (answered, failed, or stopped); abort() has nothing left to stop. */
+  private finished = false;
   private clientGone = false;
   /** The request body on its way to the member (null: none). */
   private body: PassThrough | null = null;
@@ -132,33 +163,66 @@ export class MemberExchange implements Dispatcher.DispatchHandler {
 
   start(): void {
     const { job, member } = this;
-    const { req, pool, timeouts } = job;
+    const { pool, timeouts } = job;
     const tls = pool.config.protocol === 'HTTPS' ? (pool.config.tls ?? { caPem: null, clientCertificate: null, sni: true }) : null;
-    const dispatcher = tls === null
-      ? job.upstreams.plainPool(member.config, timeouts.memberConnect)
-      : job.upstreams.tlsPool(member.config, tls, job.host, timeouts.memberConnect);
+    const connections = tls === null
+      ? job.upstreams.plainConnections(member.config, timeouts.memberConnect)
+      : job.upstreams.tlsConnections(member.config, tls, job.host, timeouts.memberConnect);
+    this.connections = connections;
     member.acquire();
+    const client = connections.take(this, timeouts.memberConnect);
+    if (client === null) this.waiting = true;
+    else this.send(client);
+  }
+
+  /** A member connection freed up for this request, which waited in line. */
+  granted(client: Client): void {
+    this.waiting = false;
+    this.send(client);
+  }
+
+  /** No member connection freed up within timeout_member_connect: 503. */
+  expired(): void {
+    this.waiting = false;
+    this.finish();
+    const { job } = this;
+    job.observer.onFailure();
+    const where = `${this.member.config.address}:${this.member.config.port}`;
+    sendAnswer(job.res, 'member-busy', `member ${where} has no connection to spare (all in use) and none freed up within timeout_member_connect (${job.timeouts.memberConnect} ms)`, !job.req.complete);
+  }
+
+  private send(client: Client): void {
+    this.client = client;
+    const { req, headers, timeouts } = this.job;
     // A pipe into a PassThrough, not the request itself: undici destroys the body stream it is
     // given when the exchange ends early, and destroying the request would cut the client.
     if (!this.noBody) this.body = req.pipe(new PassThrough());
-    dispatcher.dispatch({
+    client.dispatch({
       path: req.url ?? '/',
       method: req.method ?? 'GET',
-      headers: job.headers,
+      headers,
       body: this.body,
       headersTimeout: timeouts.memberData,
       bodyTimeout: timeouts.memberData,
     }, this);
   }
 
-  /** The client went away: stop the member's work too. */
+  /** The client went away: stop the member's work too, wherever the exchange is. */
   abort(): void {
+    if (this.clientGone) return;
     this.clientGone = true;
-    this.abortUpstream?.(CLIENT_GONE);
+    if (this.finished) return;
+    if (this.waiting) {
+      this.waiting = false;
+      this.connections?.cancel(this);
+      this.finish();
+      return;
+    }
+    // Destroying the connection fails the request at undici, whose onError() releases it.
+    this.client?.destroy(CLIENT_GONE, noop);
   }
 
   onConnect(abort: (error?: Error) => void): void {
-    this.abortUpstream = abort;
     this.started = true;
     if (this.clientGone) {
       abort(CLIENT_GONE);
@@ -176,8 +240,8 @@ export class MemberExchange implements Dispatcher.DispatchHandler {
     const { job } = this;
     const { req, res } = job;
     job.observer.onUpstreamResponse();
-    if (res.destroyed) {
-      this.abortUpstream?.(CLIENT_GONE);
+    if (this.clientGone || responseGone(res)) {
+      this.abort();
       return false;
     }
     const persistence = job.pool.config.sessionPersistence;
@@ -194,25 +258,28 @@ export class MemberExchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.clientGone) return true;
     const { res } = this.job;
-    if (res.write(chunk) || res.destroyed) return true;
+    if (res.write(chunk)) return true;
+    if (responseGone(res)) {
+      this.abort();
+      return true;
+    }
     // The client reads slower than the member sends: hold the member until the client drains.
     res.once('drain', (this.resumeOnDrain ??= () => this.resumeUpstream?.()));
     return false;
   }
 
   onComplete(): void {
-    this.release();
-    this.stopBody();
+    this.finish(true);
     this.job.res.end();
   }
 
   onError(error: Error): void {
-    this.release();
-    this.stopBody();
+    this.finish();
     const { job } = this;
     const { req, res } = job;
-    if (res.destroyed || this.clientGone) return;
+    if (this.clientGone || responseGone(res)) return;
     if (this.responded) {
       // A member that answered early (e.g. 413) and then stopped reading does not cut an answer
       // that already reached the client; an answer still streaming cannot be finished.
@@ -255,10 +322,20 @@ export class MemberExchange implements Dispatcher.DispatchHandler {
     sendAnswer(job.res, 'connect-failed', `could not connect to member ${where}: ${error.message}`);
   }
 
-  private release(): void {
-    if (this.released) return;
-    this.released = true;
+  /**
+   * The exchange is over: the member and its connection are released (a connection is reused
+   * only after a clean end), a request body still arriving is dropped.
+   */
+  private finish(clean = false): void {
+    if (this.finished) return;
+    this.finished = true;
     this.member.release();
+    const client = this.client;
+    if (client !== null) {
+      this.client = null;
+      this.connections?.release(client, clean);
+    }
+    this.stopBody();
   }
 
   /** The exchange is over: a request body still arriving is read and dropped, not sent. */

@@ -14,15 +14,18 @@ import { compileGeneration, ProxyState } from './proxy-generation.js';
 import { handleRequest } from './request-handler.js';
 import { ScreenedIncomingMessage } from './upgrade-admission.js';
 import { handleUpgrade } from './upgrade-tunnel.js';
+import { DEFAULT_MEMBER_CONNECTION_LIMIT } from './upstream-pools.js';
 
 export interface HttpLimits {
   /** Largest request head (request line + headers) in bytes; larger ones get 431. Node's default. */
   readonly maxHeaderSize: number;
   /** Bound on the time to receive a request head (slowloris), capped by timeout_client_data. */
   readonly headersTimeoutMs: number;
+  /** Connections to one member at most (per listener and worker); more requests wait in line. */
+  readonly memberConnectionLimit: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderSize: 16 * 1024, headersTimeoutMs: 30_000 };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderSize: 16 * 1024, headersTimeoutMs: 30_000, memberConnectionLimit: DEFAULT_MEMBER_CONNECTION_LIMIT };
 
 /** Options for node:http / node:http2 servers: strict parser always, whole-request timeout off (bodies may be huge). */
 export function httpServerOptions(limits: HttpLimits): ServerOptions {
@@ -69,7 +72,7 @@ export function runL7Listener(
   limits: HttpLimits,
   build: (state: ProxyState) => L7ServerBuild,
 ): ListenerRuntime {
-  const state = new ProxyState(scheme, compileGeneration(initial, initialContext));
+  const state = new ProxyState(scheme, compileGeneration(initial, initialContext), limits.memberConnectionLimit);
   const { server, reconfigure } = build(state);
   const tracked = new TrackedServer(server, initial.address, initial.port);
   applyTimeouts(server, initial, limits);

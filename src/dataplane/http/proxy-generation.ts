@@ -37,7 +37,7 @@ export function compileGeneration(config: SnapshotListener, context: ListenerCon
 
 /** State of one listener that outlives configuration updates. */
 export class ProxyState {
-  readonly upstreams = new UpstreamPools();
+  readonly upstreams: UpstreamPools;
   /** Responses in progress: draining turns their keep-alive off. */
   readonly inFlight = new Set<ServerResponse>();
   /** Set while the listener drains: called after each response that closes. */
@@ -47,7 +47,10 @@ export class ProxyState {
   constructor(
     readonly scheme: 'http' | 'https',
     private generation: ProxyGeneration,
-  ) {}
+    memberConnectionLimit?: number,
+  ) {
+    this.upstreams = new UpstreamPools(memberConnectionLimit);
+  }
 
   get current(): ProxyGeneration {
     return this.generation;

@@ -138,7 +138,9 @@ class RequestExchange {
     const { state, res, req } = this;
     state.inFlight.delete(res);
     if (state.draining !== null) setImmediate(state.draining);
-    if (!res.writableFinished) this.upstream?.abort();
+    // Unconditionally: a reset HTTP/2 response reports writableFinished, and an exchange that
+    // already ended ignores this.
+    this.upstream?.abort();
 
     const { context, config } = this.generation;
     const durationMs = performance.now() - this.started;
