@@ -1,5 +1,5 @@
 // `elbow <resource> create|list|show|update|delete`, one generic implementation driven by the
-// field table in resources.ts.
+// field table in resources.ts (derived from the resource catalog).
 import { Option, type Command } from 'commander';
 import type { ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
@@ -10,29 +10,16 @@ import { resolveId } from './name-resolver.js';
 import { collectionPath, optionName, RESOURCES, resourcePath, type FieldSpec, type ResourceSpec } from './resources.js';
 import { configureCommand, runAction } from './run-action.js';
 import { formatKeyValue, formatTable } from './tables.js';
-import { RESOURCE_KINDS, type ResourceKind } from '../model/types.js';
-
-const ALIASES: Partial<Record<ResourceKind, string>> = { loadbalancer: 'lb', healthmonitor: 'hm', certificate: 'cert' };
-
-const DESCRIPTIONS: Record<ResourceKind, string> = {
-  loadbalancer: 'load balancers: a VIP address and its listeners',
-  listener: 'listeners: a protocol and port of a load balancer',
-  pool: 'pools: backend server groups and how to balance across them',
-  member: 'members: the backend servers of a pool',
-  healthmonitor: 'health monitors: how a pool checks its members',
-  l7policy: 'l7 policies: forwarding policies of HTTP and HTTPS listeners',
-  l7rule: 'l7 rules: the conditions of an l7 policy',
-  certificate: 'certificates: PEM certificates and keys for TLS',
-  ipgroup: 'IP address groups: white and black lists for listeners',
-};
+import { CATALOG } from '../model/resources/catalog.js';
+import { RESOURCE_KINDS } from '../model/types.js';
 
 type Flags = ClientFlags & Record<string, unknown>;
 
 export function registerResourceCommands(program: Command, io: CliIo): void {
   for (const kind of RESOURCE_KINDS) {
     const spec = RESOURCES[kind];
-    const group = configureCommand(program.command(kind), io).description(DESCRIPTIONS[kind]);
-    const alias = ALIASES[kind];
+    const group = configureCommand(program.command(kind), io).description(CATALOG[kind].cli.description);
+    const alias = CATALOG[kind].cli.alias;
     if (alias !== undefined) group.alias(alias);
     registerCreate(group, spec, io);
     registerList(group, spec, io);

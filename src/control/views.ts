@@ -2,6 +2,7 @@
 // at read time, statuses overlaid, private keys removed. The configuration view is indexed by
 // reference, so rendering one resource costs the size of its relations.
 
+import { hiddenFields, perKind } from '../model/resources/catalog.js';
 import type { AnyResource, HealthMonitor, IdRef, L7Policy, Listener, ResourceByKind, ResourceKind } from '../model/types.js';
 import type { ConfigView } from '../store/config-mirror.js';
 import type { ResourceView } from './control-plane.js';
@@ -54,13 +55,15 @@ const DERIVED: { [K in ResourceKind]: Derive<K> } = {
   ipgroup: (g, r) => ({ listeners: ids(r.view.children('listenersByIpGroup', g.id)) }),
 };
 
+const HIDDEN = perKind(hiddenFields);
+
 export interface StatusLookup {
   get(id: string): ShownStatus | undefined;
 }
 
 export function renderView<K extends ResourceKind>(kind: K, resource: ResourceByKind[K], relations: Relations, statuses: StatusLookup): ResourceView {
   const view: Record<string, unknown> = { ...(resource as AnyResource), ...(DERIVED[kind] as Derive<K>)(resource, relations), ...statuses.get(resource.id) };
-  // A stored certificate's private key never leaves through the API.
-  delete view.private_key;
+  // Fields the catalog does not show (a certificate's private key) never leave through the API.
+  for (const field of HIDDEN[kind]) delete view[field];
   return view as ResourceView;
 }

@@ -1,7 +1,8 @@
-// Builds the data plane's Snapshot from everything in the store at one revision: references
-// resolved (VIP, pools, certificates, ip groups, redirect targets), Octavia units converted
-// (health monitor delay/timeout are seconds → ms), defaults applied, disabled things marked or
-// left out. Pure: the same contents always give the same snapshot.
+// Builds the data plane's Snapshot from everything in the store at one revision: the fields the
+// catalog declares as copied (copied-fields.ts), references resolved (VIP, pools, certificates,
+// ip groups, redirect targets), Octavia units converted (health monitor delay/timeout are
+// seconds → ms), defaults applied, disabled things marked or left out. Pure: the same contents
+// always give the same snapshot.
 //
 // One listener's or pool's part is built from SnapshotSources (the lookups it needs), so that
 // incremental-snapshot.ts rebuilds only what a change touches with the very same functions.
@@ -10,6 +11,7 @@ import { certificateIdFromRef } from '../model/certificate-ref.js';
 import { TLS_LISTENER_PROTOCOLS, transportOf } from '../model/protocols.js';
 import type { HealthMonitor, IpGroup, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, StoredCertificate } from '../model/types.js';
 import type { StoreContents } from '../store/store.js';
+import { copiedFields } from './copied-fields.js';
 import type {
   Snapshot,
   SnapshotAccessControl,
@@ -114,23 +116,11 @@ function policies(listener: Listener, sources: SnapshotSources): SnapshotPolicy[
     .map((policy) => {
       const target = policy.redirect_listener_id === null ? undefined : sources.listener(policy.redirect_listener_id);
       return {
+        ...copiedFields('l7policy', policy),
         id: policy.id,
-        position: policy.position,
-        action: policy.action,
-        rules: sources.rulesOfPolicy(policy.id).map((rule) => ({
-          id: rule.id,
-          type: rule.type,
-          compareType: rule.compare_type,
-          key: rule.key,
-          value: rule.value,
-          invert: rule.invert,
-        })),
+        rules: sources.rulesOfPolicy(policy.id).map((rule) => ({ ...copiedFields('l7rule', rule), id: rule.id })),
         redirectPoolId: existingPool(sources, policy.redirect_pool_id),
-        redirectUrl: policy.redirect_url,
-        redirectPrefix: policy.redirect_prefix,
-        redirectHttpCode: policy.redirect_http_code,
         redirectListener: target ? { protocol: target.protocol, port: target.protocol_port } : null,
-        fixedResponse: policy.fixed_response_config,
       };
     });
 }
@@ -140,28 +130,16 @@ export function snapshotListener(listener: Listener, sources: SnapshotSources): 
   const lb = sources.loadBalancer(listener.loadbalancer_id) as LoadBalancer;
   const tls = TLS_LISTENER_PROTOCOLS[listener.protocol] ? listenerTls(listener, sources) : null;
   return {
+    ...copiedFields('listener', listener),
     id: listener.id,
-    loadBalancerId: lb.id,
-    name: listener.name,
-    protocol: listener.protocol,
     transport: transportOf(listener.protocol),
     address: lb.vip_address,
-    port: listener.protocol_port,
     // A TLS listener whose certificate is gone cannot serve; the API prevents that, this is a guard.
     enabled: lb.admin_state_up && listener.admin_state_up && (tls !== null || !TLS_LISTENER_PROTOCOLS[listener.protocol]),
-    connectionLimit: listener.connection_limit,
-    timeouts: {
-      clientData: listener.timeout_client_data,
-      memberConnect: listener.timeout_member_connect,
-      memberData: listener.timeout_member_data,
-      tcpInspect: listener.timeout_tcp_inspect,
-    },
-    insertHeaders: listener.insert_headers,
     accessControl: accessControl(listener, sources),
     defaultPoolId: existingPool(sources, listener.default_pool_id),
     tls,
     policies: policies(listener, sources),
-    accessLog: listener.access_log,
   };
 }
 
@@ -169,29 +147,21 @@ function healthMonitor(pool: Pool, sources: SnapshotSources): SnapshotHealthMoni
   const monitor = (pool.healthmonitor_id === null ? undefined : sources.monitor(pool.healthmonitor_id)) ?? sources.monitorsOfPool(pool.id)[0];
   if (!monitor || !monitor.admin_state_up) return null;
   return {
+    ...copiedFields('healthmonitor', monitor),
     id: monitor.id,
-    type: monitor.type,
     intervalMs: Math.max(monitor.delay, MIN_MONITOR_SECONDS) * 1000,
     timeoutMs: Math.max(monitor.timeout, MIN_MONITOR_SECONDS) * 1000,
-    riseCount: monitor.max_retries,
-    fallCount: monitor.max_retries_down,
     httpMethod: monitor.http_method ?? 'GET',
     urlPath: monitor.url_path ?? '/',
     expectedCodes: parseExpectedCodes(monitor.expected_codes ?? '200'),
     httpVersion: monitor.http_version ?? 1.0,
-    domainName: monitor.domain_name,
   };
 }
 
 function snapshotMember(member: Member): SnapshotMember {
   return {
+    ...copiedFields('member', member),
     id: member.id,
-    name: member.name,
-    address: member.address,
-    port: member.protocol_port,
-    weight: member.weight,
-    backup: member.backup,
-    enabled: member.admin_state_up,
     monitorAddress: member.monitor_address ?? member.address,
     monitorPort: member.monitor_port ?? member.protocol_port,
   };
@@ -201,11 +171,8 @@ function snapshotMember(member: Member): SnapshotMember {
 export function snapshotPool(pool: Pool, sources: SnapshotSources): SnapshotPool {
   const persistence = pool.session_persistence;
   return {
+    ...copiedFields('pool', pool),
     id: pool.id,
-    name: pool.name,
-    protocol: pool.protocol,
-    algorithm: pool.lb_algorithm,
-    enabled: pool.admin_state_up,
     sessionPersistence: persistence
       ? { type: persistence.type, cookieName: persistence.cookie_name, timeoutSeconds: persistence.persistence_timeout ?? DEFAULT_PERSISTENCE_TIMEOUT_SECONDS }
       : null,

@@ -2,20 +2,15 @@
 // whole configuration, already resolved (references replaced by what they point to, defaults
 // applied, disabled things marked) so that the data plane never looks anything up elsewhere.
 // Built by build-snapshot.ts from the store; checked by check-snapshot.ts.
+//
+// Besides what is declared here, each part holds the fields its resource's catalog declares as
+// copied (`snapshot: 'path'` in src/model/resources/<kind>.ts), typed from their schemas: a
+// listener's `name`, `protocol`, `port`, `loadBalancerId`, `connectionLimit`, `timeouts.*`
+// (milliseconds), `insertHeaders` and `accessLog`; a pool's `name`, `enabled`, `protocol`,
+// `algorithm`; a member's `name`, `enabled`, `address`, `port`, `weight`, `backup`; and so on.
 
-import type {
-  ClientAuthentication,
-  FixedResponseConfig,
-  HealthMonitorType,
-  L7Action,
-  L7CompareType,
-  L7RuleType,
-  LbAlgorithm,
-  ListenerProtocol,
-  PoolProtocol,
-  SessionPersistenceType,
-  Transport,
-} from '../model/types.js';
+import type { ClientAuthentication, ListenerProtocol, SessionPersistenceType, Transport } from '../model/types.js';
+import type { Copied } from './copied-fields.js';
 
 export interface Snapshot {
   /** The store revision this snapshot was built from; the data plane applies revisions in order. */
@@ -54,100 +49,60 @@ export interface SnapshotAccessControl {
   readonly ipGroup: { readonly type: 'white' | 'black'; readonly cidrs: readonly string[] } | null;
 }
 
-export interface SnapshotListener {
+export interface SnapshotListener extends Copied<'listener'> {
   readonly id: string;
-  readonly loadBalancerId: string;
-  readonly name: string;
-  readonly protocol: ListenerProtocol;
   readonly transport: Transport;
   /** The load balancer's VIP. */
   readonly address: string;
-  readonly port: number;
   /** False when the listener or its load balancer is admin down: the socket stays closed. */
   readonly enabled: boolean;
-  /** -1 = unlimited. */
-  readonly connectionLimit: number;
-  /** Milliseconds. */
-  readonly timeouts: {
-    readonly clientData: number;
-    readonly memberConnect: number;
-    readonly memberData: number;
-    readonly tcpInspect: number;
-  };
-  readonly insertHeaders: Readonly<Record<string, string>>;
   readonly accessControl: SnapshotAccessControl;
   readonly defaultPoolId: string | null;
   /** For HTTPS/TERMINATED_HTTPS and SSL listeners. */
   readonly tls: SnapshotListenerTls | null;
   /** Enabled policies only, in position order. */
   readonly policies: readonly SnapshotPolicy[];
-  readonly accessLog: boolean;
-  /** For REDIRECT_TO_LISTENER: listener id → (protocol, port) are resolved into policies already. */
 }
 
-export interface SnapshotPolicy {
+/** Copied: action, position, redirectUrl, redirectPrefix, redirectHttpCode, fixedResponse. */
+export interface SnapshotPolicy extends Copied<'l7policy'> {
   readonly id: string;
-  readonly position: number;
-  readonly action: L7Action;
   /** Enabled rules only; a policy matches when every rule matches (AND). */
   readonly rules: readonly SnapshotRule[];
   readonly redirectPoolId: string | null;
-  readonly redirectUrl: string | null;
-  readonly redirectPrefix: string | null;
-  readonly redirectHttpCode: number | null;
   /** REDIRECT_TO_LISTENER, resolved: the target's scheme and port. */
   readonly redirectListener: { readonly protocol: ListenerProtocol; readonly port: number } | null;
-  readonly fixedResponse: FixedResponseConfig | null;
 }
 
-export interface SnapshotRule {
+/** Copied: type, compareType, key, value, invert. */
+export interface SnapshotRule extends Copied<'l7rule'> {
   readonly id: string;
-  readonly type: L7RuleType;
-  readonly compareType: L7CompareType;
-  readonly key: string | null;
-  readonly value: string;
-  readonly invert: boolean;
 }
 
-export interface SnapshotHealthMonitor {
+/** Copied: type, riseCount (successes that bring a member up), fallCount (failures that take it down), domainName. */
+export interface SnapshotHealthMonitor extends Copied<'healthmonitor'> {
   readonly id: string;
-  readonly type: HealthMonitorType;
   /** Milliseconds between probes of one member (Octavia's `delay` is seconds; converted here). */
   readonly intervalMs: number;
   readonly timeoutMs: number;
-  /** Consecutive successes that bring a member up. */
-  readonly riseCount: number;
-  /** Consecutive failures that take a member down. */
-  readonly fallCount: number;
   readonly httpMethod: string;
   readonly urlPath: string;
   /** Parsed `expected_codes`: inclusive ranges. */
   readonly expectedCodes: readonly (readonly [number, number])[];
   readonly httpVersion: number;
-  readonly domainName: string | null;
 }
 
-export interface SnapshotMember {
+/** Copied: name, address, port, weight, backup, enabled (false when admin down: no new connections, open ones finish). */
+export interface SnapshotMember extends Copied<'member'> {
   readonly id: string;
-  readonly name: string;
-  readonly address: string;
-  readonly port: number;
-  readonly weight: number;
-  readonly backup: boolean;
-  /** False when the member is admin down: no new connections, existing ones finish. */
-  readonly enabled: boolean;
   /** Where health probes go (monitor_address/monitor_port, else address/port). */
   readonly monitorAddress: string;
   readonly monitorPort: number;
 }
 
-export interface SnapshotPool {
+/** Copied: name, protocol, algorithm, enabled (false when admin down: it serves nothing, 503 / refused). */
+export interface SnapshotPool extends Copied<'pool'> {
   readonly id: string;
-  readonly name: string;
-  readonly protocol: PoolProtocol;
-  readonly algorithm: LbAlgorithm;
-  /** False when the pool is admin down: it serves nothing (503 / refused). */
-  readonly enabled: boolean;
   readonly sessionPersistence: {
     readonly type: SessionPersistenceType;
     readonly cookieName: string | null;

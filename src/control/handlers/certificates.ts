@@ -9,7 +9,7 @@ import { meaningful, newBase, type KindHandler } from './handler.js';
 
 export const certificateHandler: KindHandler<'certificate'> = {
   async create(tx, body, ctx) {
-    const given = meaningful(body);
+    const given = meaningful('certificate', body);
     const type = given.type ?? CERTIFICATE_DEFAULTS.type;
     const privateKey = given.private_key ?? null;
     const certificate: StoredCertificate = {
@@ -26,7 +26,7 @@ export const certificateHandler: KindHandler<'certificate'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const merged: StoredCertificate = { ...current, ...meaningful(body), updated_at: ctx.now };
+    const merged: StoredCertificate = { ...current, ...meaningful('certificate', body), updated_at: ctx.now };
     const certificate = { ...merged, ...inspectCertificate(merged.type, merged.certificate, merged.private_key) };
     await tx.update('certificate', certificate);
     return certificate;

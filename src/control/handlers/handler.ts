@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { ElbowError } from '../../errors.js';
 import type { CreateBody, UpdateBody } from '../../model/schemas.js';
+import { nullResetDefaults, perKind, type FieldsOf } from '../../model/resources/catalog.js';
+import { IGNORED_INPUT, type NullResetKeys } from '../../model/resources/field.js';
 import type { ResourceBase, ResourceByKind, ResourceKind, Statuses } from '../../model/types.js';
 import type { VipRange } from '../../model/vip.js';
 import type { StoreTx } from '../../store/store.js';
@@ -45,20 +47,26 @@ export function octaviaTimestamp(date: Date): string {
   return date.toISOString().slice(0, 19);
 }
 
-const IGNORED = new Set(['project_id', 'tenant_id']);
-/** name/description: null clears them to "" (Octavia shows "" for unset text). */
-const TEXT_FIELDS = new Set(['name', 'description']);
+const IGNORED = new Set(Object.keys(IGNORED_INPUT));
+const NULL_RESETS = perKind(nullResetDefaults);
 
-export type Meaningful<T> = { [K in keyof T]?: K extends 'name' | 'description' ? Exclude<T[K], null | undefined> : Exclude<T[K], undefined> };
+export type Meaningful<K extends ResourceKind, T> = {
+  [P in keyof T]?: P extends NullResetKeys<FieldsOf<K>> ? Exclude<T[P], null | undefined> : Exclude<T[P], undefined>;
+};
 
-/** The body's fields that mean something: no ignored fields, no undefined, null text as "". */
-export function meaningful<T extends object>(body: T): Meaningful<T> {
+/**
+ * The body's fields that mean something: no ignored fields, no undefined, and null back to the
+ * default where the catalog says so (name and description "" as Octavia shows unset text;
+ * a listener's timeouts, insert_headers, sni_container_refs).
+ */
+export function meaningful<K extends ResourceKind, T extends object>(kind: K, body: T): Meaningful<K, T> {
+  const resets = NULL_RESETS[kind];
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (IGNORED.has(key) || value === undefined) continue;
-    out[key] = value === null && TEXT_FIELDS.has(key) ? '' : value;
+    out[key] = value === null && key in resets ? resets[key] : value;
   }
-  return out as Meaningful<T>;
+  return out as Meaningful<K, T>;
 }
 
 /** Fields whose null means "back to the default" (Octavia's _set_default_on_none). */

@@ -22,7 +22,7 @@ function checkMonitor(monitor: HealthMonitor, pool: Pool): void {
 export const healthmonitorHandler: KindHandler<'healthmonitor'> = {
   async create(tx, body, ctx) {
     const pool = await mustGet(tx, 'pool', body.pool_id);
-    const given = meaningful(body);
+    const given = meaningful('healthmonitor', body);
     const monitor: HealthMonitor = {
       ...newBase(ctx),
       ...ACTIVE,
@@ -44,7 +44,7 @@ export const healthmonitorHandler: KindHandler<'healthmonitor'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const changes = meaningful(body);
+    const changes = meaningful('healthmonitor', body);
     checkImmutableFields('healthmonitor', current, changes);
     const monitor = nullToDefault({ ...current, ...changes, updated_at: ctx.now } as HealthMonitor, {
       ...healthMonitorHttpDefaults(current.type),

@@ -13,13 +13,13 @@ function entries(list: readonly { ip: string; description?: string }[]): IpGroup
 
 export const ipgroupHandler: KindHandler<'ipgroup'> = {
   async create(tx, body, ctx) {
-    const group: IpGroup = { ...newBase(ctx), ...IPGROUP_DEFAULTS, ...meaningful(body), ip_list: entries(body.ip_list), listeners: [] };
+    const group: IpGroup = { ...newBase(ctx), ...IPGROUP_DEFAULTS, ...meaningful('ipgroup', body), ip_list: entries(body.ip_list), listeners: [] };
     await tx.insert('ipgroup', group);
     return group;
   },
 
   async update(tx, current, body, ctx) {
-    const { ip_list, ...changes } = meaningful(body);
+    const { ip_list, ...changes } = meaningful('ipgroup', body);
     const group: IpGroup = { ...current, ...changes, ip_list: ip_list === undefined ? current.ip_list : entries(ip_list), updated_at: ctx.now };
     await tx.update('ipgroup', group);
     return group;

@@ -48,7 +48,7 @@ async function placePolicy(tx: StoreTx, moved: L7Policy, ctx: { now: string }): 
 export const l7policyHandler: KindHandler<'l7policy'> = {
   async create(tx, body, ctx) {
     const listener = await mustGet(tx, 'listener', body.listener_id);
-    const given = meaningful(body);
+    const given = meaningful('l7policy', body);
     const policy = normalize({
       ...newBase(ctx),
       ...ACTIVE,
@@ -69,7 +69,7 @@ export const l7policyHandler: KindHandler<'l7policy'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const changes = meaningful(body);
+    const changes = meaningful('l7policy', body);
     checkImmutableFields('l7policy', current, changes);
     const actionChanged = changes.action !== undefined && changes.action !== current.action;
     const policy = normalize({

@@ -12,7 +12,7 @@ export const l7ruleHandler: KindHandler<'l7rule'> = {
       ...newBase(ctx),
       ...ACTIVE,
       ...L7_RULE_DEFAULTS,
-      ...meaningful(body),
+      ...meaningful('l7rule', body),
       type: body.type,
       compare_type: body.compare_type,
       value: body.value,
@@ -24,7 +24,7 @@ export const l7ruleHandler: KindHandler<'l7rule'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const rule: L7Rule = { ...current, ...meaningful(body), updated_at: ctx.now };
+    const rule: L7Rule = { ...current, ...meaningful('l7rule', body), updated_at: ctx.now };
     checkL7Rule(rule);
     await tx.update('l7rule', rule);
     return rule;

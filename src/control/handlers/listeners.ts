@@ -13,18 +13,8 @@ import { checkListenerTls, checkSslAllowed } from '../../model/rules/listener-tl
 import { checkPoolProtocol } from '../../model/rules/protocol-compat.js';
 import type { Certificate, Listener, ListenerIpGroup, LoadBalancer } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
-import { ACTIVE, meaningful, mustGet, newBase, nullToDefault, type KindHandler } from './handler.js';
+import { ACTIVE, meaningful, mustGet, newBase, type KindHandler } from './handler.js';
 import { removePolicyTree } from './l7-policies.js';
-
-/** Fields whose null resets them to the default (Octavia). */
-const RESETTABLE = {
-  sni_container_refs: LISTENER_DEFAULTS.sni_container_refs,
-  insert_headers: LISTENER_DEFAULTS.insert_headers,
-  timeout_client_data: LISTENER_DEFAULTS.timeout_client_data,
-  timeout_member_connect: LISTENER_DEFAULTS.timeout_member_connect,
-  timeout_member_data: LISTENER_DEFAULTS.timeout_member_data,
-  timeout_tcp_inspect: LISTENER_DEFAULTS.timeout_tcp_inspect,
-};
 
 type IpGroupBody = { ipgroup_id: string; enable_ipgroup?: boolean; type?: 'white' | 'black' } | null;
 
@@ -80,39 +70,33 @@ export async function boundListeners(tx: Pick<StoreTx, 'list'>, port: number): P
 export const listenerHandler: KindHandler<'listener'> = {
   async create(tx, body, ctx) {
     const loadbalancer = await mustGet(tx, 'loadbalancer', body.loadbalancer_id);
-    const { ipgroup, ...rest } = meaningful(body);
-    const listener: Listener = emptyRefsToNull(nullToDefault(
-      {
-        ...newBase(ctx),
-        ...ACTIVE,
-        ...LISTENER_DEFAULTS,
-        ...rest,
-        protocol: body.protocol,
-        protocol_port: body.protocol_port,
-        loadbalancer_id: body.loadbalancer_id,
-        ipgroup: ipgroup === undefined ? null : ipGroupReference(ipgroup, null),
-        loadbalancers: [{ id: loadbalancer.id }],
-        l7policies: [],
-      } as Listener,
-      RESETTABLE,
-    ));
+    const { ipgroup, ...rest } = meaningful('listener', body);
+    const listener: Listener = emptyRefsToNull({
+      ...newBase(ctx),
+      ...ACTIVE,
+      ...LISTENER_DEFAULTS,
+      ...rest,
+      protocol: body.protocol,
+      protocol_port: body.protocol_port,
+      loadbalancer_id: body.loadbalancer_id,
+      ipgroup: ipgroup === undefined ? null : ipGroupReference(ipgroup, null),
+      loadbalancers: [{ id: loadbalancer.id }],
+      l7policies: [],
+    });
     await checkListener(tx, listener, loadbalancer);
     await tx.insert('listener', listener);
     return listener;
   },
 
   async update(tx, current, body, ctx) {
-    const { ipgroup, ...changes } = meaningful(body);
+    const { ipgroup, ...changes } = meaningful('listener', body);
     checkImmutableFields('listener', current, changes);
-    const listener: Listener = emptyRefsToNull(nullToDefault(
-      {
-        ...current,
-        ...changes,
-        ipgroup: ipgroup === undefined ? current.ipgroup : ipGroupReference(ipgroup, current.ipgroup),
-        updated_at: ctx.now,
-      } as Listener,
-      RESETTABLE,
-    ));
+    const listener: Listener = emptyRefsToNull({
+      ...current,
+      ...changes,
+      ipgroup: ipgroup === undefined ? current.ipgroup : ipGroupReference(ipgroup, current.ipgroup),
+      updated_at: ctx.now,
+    });
     await checkListener(tx, listener, await mustGet(tx, 'loadbalancer', listener.loadbalancer_id));
     await tx.update('listener', listener);
     return listener;

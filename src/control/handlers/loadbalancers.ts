@@ -26,7 +26,7 @@ export const loadbalancerHandler: KindHandler<'loadbalancer'> = {
       ...newBase(ctx),
       ...ACTIVE,
       ...LOADBALANCER_DEFAULTS,
-      ...meaningful(body),
+      ...meaningful('loadbalancer', body),
       vip_address: vipAddress,
       listeners: [],
       pools: [],
@@ -36,7 +36,7 @@ export const loadbalancerHandler: KindHandler<'loadbalancer'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const changes = meaningful(body);
+    const changes = meaningful('loadbalancer', body);
     if (changes.vip_address !== undefined) changes.vip_address = checkVipAddress(changes.vip_address);
     checkImmutableFields('loadbalancer', current, changes);
     const updated: LoadBalancer = { ...current, ...changes, updated_at: ctx.now };

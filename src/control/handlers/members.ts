@@ -26,7 +26,7 @@ export const memberHandler: KindHandler<'member'> = {
       provisioning_status: 'ACTIVE',
       operating_status: 'NO_MONITOR',
       ...MEMBER_DEFAULTS,
-      ...meaningful(body),
+      ...meaningful('member', body),
       pool_id: pool.id,
       address: checkMemberAddress('address', body.address),
       protocol_port: protocolPort,
@@ -37,7 +37,7 @@ export const memberHandler: KindHandler<'member'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const changes = meaningful(body);
+    const changes = meaningful('member', body);
     if (changes.address !== undefined) changes.address = checkMemberAddress('address', changes.address);
     checkImmutableFields('member', current, changes);
     const member: Member = { ...current, ...changes, updated_at: ctx.now };

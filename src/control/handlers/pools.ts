@@ -34,7 +34,7 @@ async function checkPool(tx: StoreTx, pool: Pool): Promise<void> {
 
 export const poolHandler: KindHandler<'pool'> = {
   async create(tx, body, ctx) {
-    const { listener_id, loadbalancer_id, session_persistence, ...rest } = meaningful(body);
+    const { listener_id, loadbalancer_id, session_persistence, ...rest } = meaningful('pool', body);
     if (listener_id === undefined && loadbalancer_id === undefined) {
       throw new ElbowError('INVALID_BODY', { field: 'loadbalancer_id', detail: 'one of loadbalancer_id or listener_id is required' });
     }
@@ -66,7 +66,7 @@ export const poolHandler: KindHandler<'pool'> = {
   },
 
   async update(tx, current, body, ctx) {
-    const { session_persistence, ...changes } = meaningful(body);
+    const { session_persistence, ...changes } = meaningful('pool', body);
     checkImmutableFields('pool', current, changes);
     const pool: Pool = {
       ...current,

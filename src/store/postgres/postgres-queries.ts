@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { withDefaults } from '../../model/resources/catalog.js';
 import { RESOURCE_KINDS } from '../../model/types.js';
 import type { Listener, LoadBalancer, ResourceByKind, ResourceKind } from '../../model/types.js';
 import { assertFilterField, indexedValues, notFound, unknownMarker } from '../indexed-columns.js';
@@ -19,7 +20,8 @@ export class PostgresQueries {
 
   async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
     const rows = await this.query<{ body: ResourceByKind[K] }>(`SELECT body FROM ${this.table(kind)} WHERE id = $1`, [id]);
-    return rows[0]?.body;
+    const body = rows[0]?.body;
+    return body === undefined ? undefined : withDefaults(kind, body);
   }
 
   async list<K extends ResourceKind>(kind: K, query: ListQuery = {}): Promise<ResourceByKind[K][]> {
@@ -43,7 +45,7 @@ export class PostgresQueries {
       params.push(query.limit);
       sql += ` LIMIT $${params.length}`;
     }
-    return (await this.query<{ body: ResourceByKind[K] }>(sql, params)).map((row) => row.body);
+    return (await this.query<{ body: ResourceByKind[K] }>(sql, params)).map((row) => withDefaults(kind, row.body));
   }
 
   async revision(): Promise<number> {
@@ -69,7 +71,7 @@ export class PostgresQueries {
     const revision = await this.revision();
     const resources = {} as Record<ResourceKind, AnyResource[]>;
     for (const kind of RESOURCE_KINDS) {
-      resources[kind] = (await this.query<{ body: AnyResource }>(`SELECT body FROM ${this.table(kind)} ORDER BY created_at, seq`)).map((row) => row.body);
+      resources[kind] = (await this.query<{ body: AnyResource }>(`SELECT body FROM ${this.table(kind)} ORDER BY created_at, seq`)).map((row) => withDefaults(kind, row.body));
     }
     return { revision, resources: resources as StoreContents['resources'] };
   }
@@ -83,7 +85,7 @@ export class PostgresQueries {
     if (since === null || since < floor || since > revision) {
       for (const kind of RESOURCE_KINDS) {
         const found = await this.query<{ seq: string; body: AnyResource }>(`SELECT seq, body FROM ${this.table(kind)} ORDER BY created_at, seq`);
-        for (const row of found) rows.push({ kind, seq: Number(row.seq), resource: row.body });
+        for (const row of found) rows.push({ kind, seq: Number(row.seq), resource: withDefaults(kind, row.body) });
       }
       return { revision, complete: true, rows, removed: [] };
     }
@@ -97,7 +99,7 @@ export class PostgresQueries {
     for (const [kind, ids] of idsByKind) {
       const found = await this.query<{ id: string; seq: string; body: AnyResource }>(`SELECT id, seq, body FROM ${this.table(kind)} WHERE id = ANY($1::text[])`, [ids]);
       const present = new Set(found.map((row) => row.id));
-      for (const row of found) rows.push({ kind, seq: Number(row.seq), resource: row.body });
+      for (const row of found) rows.push({ kind, seq: Number(row.seq), resource: withDefaults(kind, row.body) });
       for (const id of ids) if (!present.has(id)) removed.push({ kind, id });
     }
     return { revision, complete: false, rows, removed };

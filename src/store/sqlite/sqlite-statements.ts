@@ -1,6 +1,7 @@
 // The SQL of the SQLite store on one connection, each statement prepared once and cached.
 
 import type { Database, Statement } from 'better-sqlite3';
+import { withDefaults } from '../../model/resources/catalog.js';
 import { RESOURCE_KINDS } from '../../model/types.js';
 import type { Listener, LoadBalancer, ResourceByKind, ResourceKind } from '../../model/types.js';
 import { assertFilterField, indexedValues, notFound, unknownMarker } from '../indexed-columns.js';
@@ -13,6 +14,11 @@ type SqlValue = string | number | null;
 /** A listener binds its load balancer's VIP; the unique index listener_bind needs it on the row. */
 const LISTENER_BIND_ADDRESS = `(SELECT json_extract(body, '$.vip_address') FROM loadbalancer WHERE id = @loadbalancer_id)`;
 
+/** A stored body, with the defaults of fields added after it was written. */
+function parseBody<K extends ResourceKind>(kind: K, body: string): ResourceByKind[K] {
+  return withDefaults(kind, JSON.parse(body) as ResourceByKind[K]);
+}
+
 export class SqliteStatements {
   private readonly cache = new Map<string, Statement>();
 
@@ -20,7 +26,7 @@ export class SqliteStatements {
 
   get<K extends ResourceKind>(kind: K, id: string): ResourceByKind[K] | undefined {
     const body = this.statement(`SELECT body FROM "${kind}" WHERE id = ?`, true).get(id) as string | undefined;
-    return body === undefined ? undefined : (JSON.parse(body) as ResourceByKind[K]);
+    return body === undefined ? undefined : parseBody(kind, body);
   }
 
   list<K extends ResourceKind>(kind: K, query: ListQuery = {}): ResourceByKind[K][] {
@@ -48,7 +54,7 @@ export class SqliteStatements {
       sql += ' LIMIT ?';
       params.push(query.limit);
     }
-    return (this.statement(sql, true).all(...params) as string[]).map((body) => JSON.parse(body) as ResourceByKind[K]);
+    return (this.statement(sql, true).all(...params) as string[]).map((body) => parseBody(kind, body));
   }
 
   revision(): number {
@@ -60,7 +66,7 @@ export class SqliteStatements {
     const resources = {} as Record<ResourceKind, AnyResource[]>;
     for (const kind of RESOURCE_KINDS) {
       const bodies = this.statement(`SELECT body FROM "${kind}" ORDER BY created_at, seq`, true).all() as string[];
-      resources[kind] = bodies.map((body) => JSON.parse(body) as AnyResource);
+      resources[kind] = bodies.map((body) => parseBody(kind, body));
     }
     return { revision: this.revision(), resources: resources as StoreContents['resources'] };
   }
@@ -72,7 +78,7 @@ export class SqliteStatements {
       const rows: StoreRow[] = [];
       for (const kind of RESOURCE_KINDS) {
         for (const row of this.statement(`SELECT seq, body FROM "${kind}" ORDER BY created_at, seq`).all() as { seq: number; body: string }[]) {
-          rows.push({ kind, seq: row.seq, resource: JSON.parse(row.body) as AnyResource });
+          rows.push({ kind, seq: row.seq, resource: parseBody(kind, row.body) });
         }
       }
       return { revision, complete: true, rows, removed: [] };
@@ -84,7 +90,7 @@ export class SqliteStatements {
       if (!(RESOURCE_KINDS as readonly string[]).includes(kind)) continue;
       const row = this.statement(`SELECT seq, body FROM "${kind}" WHERE id = ?`).get(id) as { seq: number; body: string } | undefined;
       if (row === undefined) removed.push({ kind, id });
-      else rows.push({ kind, seq: row.seq, resource: JSON.parse(row.body) as AnyResource });
+      else rows.push({ kind, seq: row.seq, resource: parseBody(kind, row.body) });
     }
     return { revision, complete: false, rows, removed };
   }

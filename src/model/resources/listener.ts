@@ -1,0 +1,181 @@
+// Listeners: a frontend protocol and port of a load balancer. Octavia v2's fields; `ipgroup` is
+// Huawei ELB's, `access_log` elbow's.
+
+import { Type } from '@sinclair/typebox';
+import { LISTENER_PROTOCOLS } from '../types.js';
+import {
+  AlpnProtocols,
+  Enum,
+  Id,
+  Nullable,
+  Port,
+  Ref,
+  TimeoutMs,
+  TlsCiphers,
+  TlsVersions,
+  adminStateUpField,
+  defineResource,
+  descriptionField,
+  nameField,
+  output,
+  relation,
+  tagsField,
+} from './field.js';
+
+const HSTS_NOT_APPLIED = 'stored and checked, not applied: HTTPS answers carry no Strict-Transport-Security header yet';
+
+const ListenerIpGroup = Type.Object({ ipgroup_id: Id, enable_ipgroup: Type.Boolean(), type: Enum(['white', 'black'] as const) });
+const ListenerIpGroupBody = Type.Object(
+  { ipgroup_id: Id, enable_ipgroup: Type.Optional(Type.Boolean()), type: Type.Optional(Enum(['white', 'black'] as const)) },
+  { additionalProperties: false },
+);
+
+export const LISTENER = defineResource({
+  kind: 'listener',
+  title: 'listener',
+  collectionPath: 'listeners',
+  singular: 'listener',
+  plural: 'listeners',
+  hasStatus: true,
+  snapshotPart: 'listeners[]',
+  cli: { description: 'listeners: a protocol and port of a load balancer', columns: ['name', 'protocol', 'protocol_port', 'loadbalancer_id', 'default_pool_id'] },
+  fields: {
+    protocol: {
+      schema: Enum(LISTENER_PROTOCOLS),
+      create: 'required',
+      update: 'fixed',
+      doc: 'Frontend protocol; TERMINATED_HTTPS is a synonym of HTTPS, SSL needs a classic load balancer',
+      snapshot: 'protocol',
+    },
+    protocol_port: { schema: Port, create: 'required', update: 'fixed', doc: 'Frontend port, 1-65535', example: 443, snapshot: 'port' },
+    loadbalancer_id: { schema: Id, create: 'required', update: 'fixed', ref: 'loadbalancer', doc: 'The load balancer it belongs to', snapshot: 'loadBalancerId' },
+    name: { ...nameField, snapshot: 'name' },
+    description: descriptionField,
+    admin_state_up: {
+      ...adminStateUpField,
+      snapshot: { path: 'enabled', via: 'enabled = its own and its load balancer\'s admin state; a listener that is down keeps no socket open' },
+    },
+    connection_limit: { schema: Type.Integer({ minimum: -1 }), default: -1, doc: 'Most open client connections (-1: unlimited)', example: 1000, snapshot: 'connectionLimit' },
+    default_pool_id: {
+      schema: Nullable(Id),
+      default: null,
+      ref: 'pool',
+      doc: 'The pool that gets traffic no forwarding policy takes',
+      snapshot: { path: 'defaultPoolId', via: 'kept while the pool exists' },
+    },
+    default_tls_container_ref: {
+      schema: Ref,
+      default: null,
+      ref: 'certificate',
+      doc: 'Server certificate (id or URL) of a TLS-terminating listener',
+      snapshot: { path: 'tls.defaultCertificate', via: 'resolved to the certificate, its key and its names' },
+    },
+    sni_container_refs: {
+      schema: Type.Array(Type.String({ maxLength: 255 })),
+      default: [],
+      nullResets: true,
+      ref: 'certificate',
+      doc: 'More server certificates, chosen by SNI',
+      snapshot: { path: 'tls.sniCertificates', via: 'resolved to the certificates, their keys and their names' },
+    },
+    client_ca_tls_container_ref: {
+      schema: Ref,
+      default: null,
+      ref: 'certificate',
+      doc: 'Client certificate (CA bundle) that client certificates are verified against',
+      snapshot: { path: 'tls.clientCaPem', via: 'resolved to the PEM bundle' },
+    },
+    client_authentication: {
+      schema: Enum(['NONE', 'OPTIONAL', 'MANDATORY'] as const),
+      default: 'NONE',
+      doc: 'Mutual TLS: whether clients must present a certificate',
+      snapshot: { path: 'tls.clientAuthentication', via: 'NONE without a client CA' },
+    },
+    client_crl_container_ref: {
+      schema: Ref,
+      default: null,
+      ref: 'certificate',
+      doc: 'Revocation list for client certificates',
+      ignored: 'stored and checked, not applied: client certificates are not checked against a revocation list yet',
+    },
+    insert_headers: {
+      schema: Type.Record(Type.String(), Type.String({ maxLength: 255 })),
+      default: {},
+      nullResets: true,
+      doc: 'Headers added to requests towards members, e.g. {"X-Forwarded-For": "true"}',
+      example: { 'X-Forwarded-For': 'true' },
+      snapshot: 'insertHeaders',
+    },
+    timeout_client_data: {
+      schema: TimeoutMs,
+      default: 50000,
+      nullResets: true,
+      doc: 'Milliseconds of client inactivity before the connection is closed',
+      snapshot: 'timeouts.clientData',
+    },
+    timeout_member_connect: { schema: TimeoutMs, default: 5000, nullResets: true, doc: 'Milliseconds to wait for a member connection', snapshot: 'timeouts.memberConnect' },
+    timeout_member_data: {
+      schema: TimeoutMs,
+      default: 50000,
+      nullResets: true,
+      doc: 'Milliseconds of member inactivity before the connection is closed',
+      snapshot: 'timeouts.memberData',
+    },
+    timeout_tcp_inspect: {
+      schema: TimeoutMs,
+      default: 0,
+      nullResets: true,
+      doc: 'Milliseconds to wait for more data to inspect (L7); 0 = do not wait',
+      snapshot: 'timeouts.tcpInspect',
+      ignored: 'carried in the snapshot, not applied: no data plane waits for content to inspect yet',
+    },
+    allowed_cidrs: {
+      schema: Nullable(Type.Array(Type.String({ maxLength: 64 }))),
+      default: null,
+      doc: 'Client addresses allowed to connect (CIDRs); null = every client',
+      example: ['192.0.2.0/24', '2001:db8::/32'],
+      snapshot: { path: 'accessControl.allowedCidrs', via: 'null → [] (everyone)' },
+    },
+    tls_ciphers: {
+      schema: TlsCiphers,
+      default: null,
+      doc: "OpenSSL cipher string; null = Node's default",
+      example: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+      snapshot: { path: 'tls.ciphers', via: 'TLS listeners only' },
+    },
+    tls_versions: {
+      schema: TlsVersions,
+      default: null,
+      doc: 'TLS versions offered, e.g. ["TLSv1.2", "TLSv1.3"]; null = TLSv1.2 and up',
+      example: ['TLSv1.3'],
+      snapshot: { path: 'tls.versions', via: 'TLS listeners only' },
+    },
+    alpn_protocols: {
+      schema: AlpnProtocols,
+      default: null,
+      doc: 'ALPN protocols offered, e.g. ["h2", "http/1.1"]; null = http/1.1 only',
+      example: ['h2', 'http/1.1'],
+      snapshot: { path: 'tls.alpnProtocols', via: 'null → ["http/1.1"]' },
+    },
+    hsts_max_age: { schema: Nullable(Type.Integer({ minimum: 0 })), default: null, doc: 'HSTS max-age in seconds', ignored: HSTS_NOT_APPLIED },
+    hsts_include_subdomains: { schema: Type.Boolean(), default: false, doc: 'HSTS includeSubDomains', ignored: HSTS_NOT_APPLIED },
+    hsts_preload: { schema: Type.Boolean(), default: false, doc: 'HSTS preload', ignored: HSTS_NOT_APPLIED },
+    tags: tagsField,
+    ipgroup: {
+      schema: Nullable(ListenerIpGroup),
+      input: Nullable(ListenerIpGroupBody),
+      default: null,
+      doc: 'Huawei ELB extension: an IP address group as a white or black list ({"ipgroup_id", "enable_ipgroup": true, "type": "white"})',
+      example: { ipgroup_id: '0d2f6c2e-4b7a-4a47-9d0e-3f1c2b6a9e10', enable_ipgroup: true, type: 'black' },
+      snapshot: { path: 'accessControl.ipGroup', via: "resolved to the group's addresses when enabled" },
+    },
+    access_log: { schema: Type.Boolean(), default: false, doc: 'elbow extension: write a JSON-lines access log for this listener', snapshot: 'accessLog' },
+    loadbalancers: relation('Its load balancer, as a list (Octavia)'),
+    l7policies: relation('Its forwarding policies, in position order'),
+    provisioning_status_reason: {
+      ...output(Type.String(), 'elbow extension: why provisioning_status is ERROR (e.g. the port is taken by another program)'),
+      stored: false,
+      optional: true,
+    },
+  },
+});

@@ -1,0 +1,55 @@
+// Load balancers: a VIP address and its listeners. Octavia v2's fields; `type` is Huawei ELB's.
+
+import { Type } from '@sinclair/typebox';
+import { LABEL, Ref, adminStateUpField, defineResource, descriptionField, nameField, relation, tagsField } from './field.js';
+import { Enum } from './field.js';
+
+/** elbow has no networks: these Octavia ids are labels stored as given. */
+const NO_NETWORKS = 'elbow has no networks: a label stored as given (the OpenStack CLI resolves it through the API)';
+
+export const LOADBALANCER = defineResource({
+  kind: 'loadbalancer',
+  title: 'load balancer',
+  collectionPath: 'loadbalancers',
+  singular: 'loadbalancer',
+  plural: 'loadbalancers',
+  hasStatus: true,
+  snapshotPart: 'listeners[]',
+  cli: { description: 'load balancers: a VIP address and its listeners', alias: 'lb', columns: ['name', 'vip_address', 'type'] },
+  fields: {
+    name: { ...nameField, ignored: LABEL },
+    description: descriptionField,
+    admin_state_up: { ...adminStateUpField, snapshot: { path: 'enabled', via: 'a load balancer that is down disables all its listeners' } },
+    vip_qos_policy_id: { schema: Ref, default: null, doc: 'QoS policy id of the VIP', ignored: 'no QoS policies: a label stored as given' },
+    tags: tagsField,
+    vip_address: {
+      schema: Type.String({ maxLength: 64 }),
+      update: 'fixed',
+      defaultDoc: "allocated from elbow's VIP range (127.0.1.1 upward unless configured)",
+      doc: 'The address its listeners bind: an address of this host (IPv4 or IPv6)',
+      example: '127.0.1.10',
+      snapshot: { path: 'address', via: 'every listener of the load balancer binds it' },
+    },
+    vip_port_id: { schema: Ref, default: null, update: 'fixed', doc: 'Port id of the VIP', ignored: NO_NETWORKS },
+    vip_subnet_id: { schema: Ref, default: null, update: 'fixed', doc: 'Subnet id of the VIP', ignored: NO_NETWORKS },
+    vip_network_id: { schema: Ref, default: null, update: 'fixed', doc: 'Network id of the VIP', ignored: NO_NETWORKS },
+    provider: {
+      schema: Type.String({ maxLength: 64 }),
+      default: 'elbow',
+      update: 'fixed',
+      doc: "Provider name (Octavia's default is its amphora driver; elbow is its own provider)",
+      ignored: 'elbow is the only provider: stored as given',
+    },
+    flavor_id: { schema: Ref, default: null, update: 'fixed', doc: 'Flavor id', ignored: 'no flavors yet: a label stored as given' },
+    availability_zone: { schema: Ref, default: null, update: 'fixed', doc: 'Availability zone', ignored: 'no availability zones yet: a label stored as given' },
+    type: {
+      schema: Enum(['standard', 'classic'] as const),
+      default: 'standard',
+      update: 'fixed',
+      doc: 'Huawei ELB extension: only `classic` load balancers take SSL listeners',
+      ignored: 'a control-plane rule: it decides whether SSL listeners are allowed',
+    },
+    listeners: relation('Its listeners'),
+    pools: relation('Its pools'),
+  },
+});
