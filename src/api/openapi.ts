@@ -1,6 +1,8 @@
-// /openapi.json, generated from the one source of truth: the model's RESOURCE_SCHEMAS for bodies
-// and the API's resource table for paths. Nothing here repeats a field list.
+// /openapi.json, generated from the one source of truth: the resource catalog, through the model's
+// RESOURCE_SCHEMAS for bodies (each field with its description, default and an example) and the
+// API's resource table for paths. Nothing here repeats a field list.
 import { ERRORS } from '../errors.js';
+import { CATALOG } from '../model/resources/catalog.js';
 import { RESOURCE_SCHEMAS } from '../model/schemas.js';
 import type { ResourceKind } from '../model/types.js';
 import { API_PREFIXES, RESOURCE_ROUTES, type ResourceRoute } from './resources.js';
@@ -47,16 +49,17 @@ function schemaName(kind: ResourceKind, suffix: '' | 'Create' | 'Update'): strin
 function resourceSchemas(): JsonObject {
   const schemas: JsonObject = {};
   for (const [kind, { create, update, view }] of Object.entries(RESOURCE_SCHEMAS) as [ResourceKind, (typeof RESOURCE_SCHEMAS)[ResourceKind]][]) {
+    const { title } = CATALOG[kind];
     // A JSON round trip drops TypeBox's symbol keys, leaving plain JSON Schema.
-    schemas[schemaName(kind, 'Create')] = plain(create);
-    schemas[schemaName(kind, 'Update')] = plain(update);
-    schemas[schemaName(kind, '')] = plain(view);
+    schemas[schemaName(kind, 'Create')] = { ...plain(create), description: `Body of a ${title} create` };
+    schemas[schemaName(kind, 'Update')] = { ...plain(update), description: `Body of a ${title} update (x-elbow-fixed fields may repeat their value, not change it)` };
+    schemas[schemaName(kind, '')] = { ...plain(view), description: `A ${title} as the API shows it` };
   }
   return schemas;
 }
 
-function plain(schema: unknown): unknown {
-  return JSON.parse(JSON.stringify(schema));
+function plain(schema: unknown): JsonObject {
+  return JSON.parse(JSON.stringify(schema)) as JsonObject;
 }
 
 function errorSchema(): JsonObject {

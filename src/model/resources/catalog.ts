@@ -52,13 +52,19 @@ export function inputSchema(field: FieldSpec): TSchema {
   return field.nullResets === true ? Nullable(field.schema) : field.schema;
 }
 
-/** A schema with the field's documentation attached (description, default, example), for /openapi.json. */
+/**
+ * A schema with the field's documentation attached, for /openapi.json: description, default,
+ * example, and two extensions for generated clients and forms: `x-elbow-ref` (the value is the
+ * id of a resource of that kind) and `x-elbow-fixed` (set at create, may not change after).
+ */
 function documented(schema: TSchema, field: FieldSpec): TSchema {
   return {
     ...schema,
-    description: field.doc,
+    description: field.defaultDoc !== undefined ? `${field.doc} (default: ${field.defaultDoc})` : field.doc,
     ...(field.default !== undefined ? { default: field.default } : {}),
     ...(field.example !== undefined ? { examples: [field.example] } : {}),
+    ...(field.ref !== undefined ? { 'x-elbow-ref': field.ref } : {}),
+    ...(updateMode(field) === 'fixed' ? { 'x-elbow-fixed': true } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { LABEL, Ref, adminStateUpField, defineResource, descriptionField, nameFi
 import { Enum } from './field.js';
 
 /** elbow has no networks: these Octavia ids are labels stored as given. */
-const NO_NETWORKS = 'elbow has no networks: a label stored as given (the OpenStack CLI resolves it through the API)';
+const NO_NETWORKS = 'elbow has no networks: a label stored as given';
 
 export const LOADBALANCER = defineResource({
   kind: 'loadbalancer',
@@ -38,7 +38,7 @@ export const LOADBALANCER = defineResource({
       default: 'elbow',
       update: 'fixed',
       doc: "Provider name (Octavia's default is its amphora driver; elbow is its own provider)",
-      ignored: 'elbow is the only provider: stored as given',
+      ignored: 'elbow is the only provider: a label stored as given',
     },
     flavor_id: { schema: Ref, default: null, update: 'fixed', doc: 'Flavor id', ignored: 'no flavors yet: a label stored as given' },
     availability_zone: { schema: Ref, default: null, update: 'fixed', doc: 'Availability zone', ignored: 'no availability zones yet: a label stored as given' },
@@ -47,7 +47,7 @@ export const LOADBALANCER = defineResource({
       default: 'standard',
       update: 'fixed',
       doc: 'Huawei ELB extension: only `classic` load balancers take SSL listeners',
-      ignored: 'a control-plane rule: it decides whether SSL listeners are allowed',
+      ignored: 'a control-plane rule: only classic load balancers take SSL listeners',
     },
     listeners: relation('Its listeners'),
     pools: relation('Its pools'),
