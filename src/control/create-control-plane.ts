@@ -2,6 +2,7 @@
 // data plane to apply the new revision, answer with the resource as the API shows it.
 
 import { ElbowError } from '../errors.js';
+import { checkFieldsApply } from '../model/rules/field-applies.js';
 import { validateBody } from '../model/schemas.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
@@ -150,7 +151,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   return {
     async create(kind, body, parent) {
       const input = validateBody(kind, 'create', body);
-      const created = await mutate((tx) => (HANDLERS[kind].create as (tx: StoreTx, b: unknown, c: MutationContext) => Promise<{ id: string }>)(tx, input, context(parent)));
+      const created = await mutate(async (tx) => {
+        const resource = await (HANDLERS[kind].create as (tx: StoreTx, b: unknown, c: MutationContext) => Promise<{ id: string }>)(tx, input, context(parent));
+        // Thrown inside the transaction: nothing is written.
+        checkFieldsApply(kind, resource);
+        return resource;
+      });
       return show(kind, created.value.id, undefined, created.revision);
     },
 
@@ -159,7 +165,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       const updated = await mutate(async (tx) => {
         const current = await mustGet(tx, kind, id);
         checkParent(kind, current, parent);
-        return (HANDLERS[kind].update as (tx: StoreTx, cur: unknown, b: unknown, c: MutationContext) => Promise<unknown>)(tx, current, input, context(parent));
+        const resource = await (HANDLERS[kind].update as (tx: StoreTx, cur: unknown, b: unknown, c: MutationContext) => Promise<object>)(tx, current, input, context(parent));
+        checkFieldsApply(kind, resource);
+        return resource;
       });
       return show(kind, id, undefined, updated.revision);
     },

@@ -15,6 +15,7 @@ import type {
   ResourceKind,
   StoredCertificate,
 } from '../../src/model/types.js';
+import { LISTENER_DEFAULTS } from '../../src/model/defaults.js';
 
 const PROJECT = 'project-1';
 
@@ -34,7 +35,8 @@ export function loadBalancer(overrides: Partial<LoadBalancer> = {}): LoadBalance
 
 export function listener(loadbalancer_id: string, overrides: Partial<Listener> = {}): Listener {
   return {
-    ...base(), ...statuses, tags: [], name: 'listener', description: 'front door', admin_state_up: true, loadbalancer_id,
+    // The catalog's defaults first: a field added later is set without touching this fixture.
+    ...LISTENER_DEFAULTS, ...base(), ...statuses, tags: [], name: 'listener', description: 'front door', admin_state_up: true, loadbalancer_id,
     loadbalancers: [{ id: loadbalancer_id }], protocol: 'HTTP', protocol_port: 80, connection_limit: -1, default_pool_id: null,
     default_tls_container_ref: null, sni_container_refs: [], client_ca_tls_container_ref: null, client_authentication: 'NONE',
     client_crl_container_ref: null, insert_headers: { 'X-Forwarded-For': 'true' }, timeout_client_data: 50000,

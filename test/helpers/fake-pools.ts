@@ -4,6 +4,7 @@
 
 import type { AccessLogEntry, ClientAddress, ListenerContext, ListenerStatsRecorder, MemberRuntime, PoolRuntime } from '../../src/dataplane/listener-runtime.js';
 import type { SnapshotListener, SnapshotMember, SnapshotPool } from '../../src/snapshot/snapshot.js';
+import { copiedDefaults } from '../../src/snapshot/copied-fields.js';
 
 export class FakeMember implements MemberRuntime {
   activeConnections = 0;
@@ -99,7 +100,7 @@ export function pool(id: string, members: SnapshotMember[], overrides: Partial<S
 
 export function listener(overrides: Partial<SnapshotListener> = {}): SnapshotListener {
   return {
-    id: 'listener-1', loadBalancerId: 'lb-1', name: 'web', protocol: 'HTTP', transport: 'tcp', address: '127.0.0.1', port: 0,
+    ...copiedDefaults('listener'), id: 'listener-1', loadBalancerId: 'lb-1', name: 'web', protocol: 'HTTP', transport: 'tcp', address: '127.0.0.1', port: 0,
     enabled: true, connectionLimit: -1,
     timeouts: { clientData: 50_000, memberConnect: 5_000, memberData: 50_000, tcpInspect: 0 },
     insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null }, defaultPoolId: 'pool-1', tls: null, policies: [],

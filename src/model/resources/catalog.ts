@@ -58,9 +58,11 @@ export function inputSchema(field: FieldSpec): TSchema {
  * id of a resource of that kind) and `x-elbow-fixed` (set at create, may not change after).
  */
 function documented(schema: TSchema, field: FieldSpec): TSchema {
+  const defaultNote = field.defaultDoc !== undefined ? ` (default: ${field.defaultDoc})` : '';
+  const when = field.appliesWhen !== undefined ? `. Only when ${field.appliesWhen.field} is ${field.appliesWhen.values.join(', ')}` : '';
   return {
     ...schema,
-    description: field.defaultDoc !== undefined ? `${field.doc} (default: ${field.defaultDoc})` : field.doc,
+    description: `${field.doc}${defaultNote}${when}`,
     ...(field.default !== undefined ? { default: field.default } : {}),
     ...(field.example !== undefined ? { examples: [field.example] } : {}),
     ...(field.ref !== undefined ? { 'x-elbow-ref': field.ref } : {}),

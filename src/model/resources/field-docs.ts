@@ -64,7 +64,8 @@ function dataPlaneCell(field: FieldSpec): string {
 
 function row(name: string, field: FieldSpec): string {
   const shown = field.shown === false ? ' (never shown)' : '';
-  return `| \`${name}\` | ${cell(describeSchema(isInput(field) ? inputSchema(field) : field.schema))} | ${defaultCell(field)} | ${createCell(field)} | ${updateCell(field)} | ${dataPlaneCell(field)} | ${cell(field.doc)}${shown} |`;
+  const when = field.appliesWhen !== undefined ? ` Only when ${field.appliesWhen.field} is ${field.appliesWhen.values.join(', ')}.` : '';
+  return `| \`${name}\` | ${cell(describeSchema(isInput(field) ? inputSchema(field) : field.schema))} | ${defaultCell(field)} | ${createCell(field)} | ${updateCell(field)} | ${dataPlaneCell(field)} | ${cell(field.doc)}${shown}${cell(when)} |`;
 }
 
 const HEADER = ['| field | type | default | create | update | data plane | meaning |', '|---|---|---|---|---|---|---|'];

@@ -211,6 +211,9 @@ export type StoredFields<F> = { -readonly [K in Exclude<keyof F, KeysWhere<F, { 
 /** The fields with a declared default, typed as stored: what the control plane spreads under a create body. */
 export type DefaultsOf<F> = { readonly [K in Exclude<KeysWhere<F, { default: unknown }>, KeysWhere<F, { stored: false }>>]: Static<SchemaOf<F[K]>> };
 
+/** The part of a field set that has declared defaults. */
+export type DefaultedFields<F> = Pick<F, Exclude<KeysWhere<F, { default: unknown }>, KeysWhere<F, { stored: false }>>>;
+
 /** The fields whose null in a body means "back to the default". */
 export type NullResetKeys<F> = KeysWhere<F, { nullResets: true }>;
 

@@ -5,10 +5,13 @@ import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import type { Snapshot, SnapshotHealthMonitor, SnapshotListener, SnapshotMember, SnapshotPool } from '../../../src/snapshot/snapshot.js';
+import { copiedDefaults } from '../../../src/snapshot/copied-fields.js';
 
 export function makeListener(fields: Partial<SnapshotListener> & Pick<SnapshotListener, 'id' | 'port'>): SnapshotListener {
   const protocol = fields.protocol ?? 'TCP';
   return {
+    // The catalog's defaults first: a field added later is set without touching this helper.
+    ...copiedDefaults('listener'),
     loadBalancerId: 'lb-1',
     name: fields.id,
     protocol,

@@ -2,10 +2,11 @@
 // server, and a client that opens one connection and checks the echo.
 import net from 'node:net';
 import type { Snapshot, SnapshotHealthMonitor, SnapshotListener, SnapshotPool } from '../../../../src/snapshot/snapshot.js';
+import { copiedDefaults } from '../../../../src/snapshot/copied-fields.js';
 
 export function tcpListener(id: string, port: number, poolId: string | null, protocol: 'TCP' | 'UDP' = 'TCP'): SnapshotListener {
   return {
-    id, loadBalancerId: 'lb-1', name: id, protocol, transport: protocol === 'UDP' ? 'udp' : 'tcp',
+    ...copiedDefaults('listener'), id, loadBalancerId: 'lb-1', name: id, protocol, transport: protocol === 'UDP' ? 'udp' : 'tcp',
     address: '127.0.0.1', port, enabled: true, connectionLimit: -1,
     timeouts: { clientData: 50_000, memberConnect: 5_000, memberData: 50_000, tcpInspect: 0 },
     insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null },
