@@ -48,7 +48,8 @@ type ServerTimeouts = { headersTimeout: number; keepAliveTimeout: number; reques
 function applyTimeouts(server: NetServer, config: SnapshotListener, limits: HttpLimits): void {
   const settable = server as unknown as ServerTimeouts;
   settable.headersTimeout = Math.min(limits.headersTimeoutMs, config.timeouts.clientData);
-  settable.keepAliveTimeout = config.timeouts.clientData;
+  // timeout_http_keep_alive: how long an idle keep-alive connection waits for its next request.
+  settable.keepAliveTimeout = config.httpKeepAliveMs ?? config.timeouts.clientData;
   settable.requestTimeout = 0;
 }
 

@@ -3,6 +3,9 @@
 
 import { Type } from '@sinclair/typebox';
 import { LISTENER_PROTOCOLS } from '../types.js';
+
+/** Listener protocols that speak HTTP to clients. */
+const HTTP_LISTENER_PROTOCOLS = ['HTTP', 'HTTPS', 'TERMINATED_HTTPS'] as const;
 import {
   AlpnProtocols,
   Enum,
@@ -10,6 +13,7 @@ import {
   Nullable,
   Port,
   Ref,
+  TIMEOUT_MAX_MS,
   TimeoutMs,
   TlsCiphers,
   TlsVersions,
@@ -128,6 +132,14 @@ export const LISTENER = defineResource({
       doc: 'Milliseconds to wait for more data to inspect (L7); 0 = do not wait',
       snapshot: 'timeouts.tcpInspect',
       ignored: 'carried in the snapshot, not applied: no data plane waits for content to inspect yet',
+    },
+    timeout_http_keep_alive: {
+      schema: Nullable(Type.Integer({ minimum: 1, maximum: TIMEOUT_MAX_MS })),
+      default: null,
+      doc: "elbow extension: milliseconds an idle HTTP/1.x client connection is kept open for its next request (HAProxy's timeout http-keep-alive, nginx's keepalive_timeout); null = timeout_client_data",
+      example: 5000,
+      appliesWhen: { field: 'protocol', values: HTTP_LISTENER_PROTOCOLS },
+      snapshot: 'httpKeepAliveMs',
     },
     allowed_cidrs: {
       schema: Nullable(Type.Array(Type.String({ maxLength: 64 }))),
