@@ -1,5 +1,5 @@
 // Lint rules, including the architecture's dependency direction (shared/style.md):
-// model ← everything; dataplane imports model and snapshot only; api/cli/console never import dataplane.
+// model ← everything; dataplane and engines import model and snapshot only; api/cli/console never import them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -23,8 +23,9 @@ export default tseslint.config(
   },
   layer(['src/model/**'], ['**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/main*', 'node:*', 'fs', 'net', 'http'], 'model is pure: no I/O and no other layer'),
   layer(['src/dataplane/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/main*'], 'dataplane imports model and snapshot only (and the shared logging utility)'),
+  layer(['src/engines/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/dataplane/**', '**/main*'], 'an engine imports model and snapshot only'),
   layer(['src/logging/**'], ['**/model/**', '**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/dataplane/**', '**/serve/**', '**/main*'], 'logging is a leaf utility'),
   layer(['src/snapshot/**'], ['**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/control/**'], 'snapshot is built from the store and consumed by the data plane'),
   layer(['src/store/**'], ['**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/control/**', '**/snapshot/**'], 'store knows only the model'),
-  layer(['src/api/**', 'src/cli/**', 'src/console/**', 'src/control/**'], ['**/dataplane/**'], 'control plane never imports the data plane; main wires them'),
+  layer(['src/api/**', 'src/cli/**', 'src/console/**', 'src/control/**'], ['**/dataplane/**', '**/engines/**'], 'control plane never imports the data plane; main wires them'),
 );

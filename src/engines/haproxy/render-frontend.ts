@@ -1,0 +1,272 @@
+// One frontend per listener, named by its id. What the runtime API can change is kept out of the
+// section's text: certificates (crt-list entries and PEM files named by listener), the client CA
+// and the address lists of access control (`src -f` files, always present: an empty allowed list
+// is rendered as "everyone"). A change to any of those changes files only.
+
+import { parseCidr } from '../../model/cidr.js';
+import { HTTP_LISTENER_PROTOCOLS } from '../../model/protocols.js';
+import { resolveTlsProtocol, type TlsVersionName } from '../../model/tls-policies.js';
+import type { SnapshotListener, SnapshotPolicy, SnapshotTlsCertificate } from '../../snapshot/snapshot.js';
+import { hostPort, logFormatLiteral, ms, quoted, safeName, urlHost } from './config-syntax.js';
+import type { BackendMode } from './render-backend.js';
+import type { FileSet } from './render-files.js';
+import { renderRule } from './render-rules.js';
+
+export interface RenderedFrontend {
+  readonly listenerId: string;
+  readonly mode: BackendMode;
+  readonly text: string;
+  /** For TLS listeners: the crt-list file and the certificate files it lists, default first. */
+  readonly crtList: { readonly path: string; readonly entries: readonly { readonly path: string; readonly certificateId: string }[] } | null;
+  /** Pools this listener sends to (default first, then policy targets). */
+  readonly poolIds: readonly string[];
+}
+
+export interface FrontendContext {
+  readonly files: FileSet;
+  /** `log` target of elbow's access-log receiver, when it runs. */
+  readonly accessLogTarget: string | null;
+  /** The backend name a pool of this listener renders to, or null when the pool is not in the snapshot. */
+  backendOf(poolId: string | null): string | null;
+  /** The shared backend answering "no default pool". */
+  noPoolBackend(mode: BackendMode): string;
+}
+
+/** Node's answers (http/error-responses.ts), the same bytes. */
+const TEXT = 'content-type "text/plain; charset=utf-8"';
+const REJECTED = `deny deny_status 403 ${TEXT} string ${quoted('403 Forbidden: request rejected by a forwarding policy\n')} hdr cache-control no-store`;
+const refused = (detail: string): string => `deny deny_status 400 ${TEXT} string ${quoted(`400 Bad Request: request refused: ${detail}\n`)} hdr cache-control no-store hdr connection close`;
+
+const HAPROXY_VERSION: Record<TlsVersionName, string> = { TLSv1: 'TLSv1.0', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
+const EVERYONE = '0.0.0.0/0\n::/0\n';
+
+/** ACL list file content: one block per line (entries that do not parse are left out, as in Node). */
+function cidrList(cidrs: readonly string[]): string {
+  return cidrs.filter((cidr) => parseCidr(cidr) !== null).map((cidr) => `${cidr}\n`).join('');
+}
+
+/** OpenSSL cipher string split into TLS ≤1.2 ciphers and TLS 1.3 suites (HAProxy takes them apart). */
+function splitCiphers(ciphers: string): { ciphers: string; suites: string } {
+  const parts = ciphers.split(':').filter((part) => part !== '');
+  return { ciphers: parts.filter((part) => !part.startsWith('TLS_')).join(':'), suites: parts.filter((part) => part.startsWith('TLS_')).join(':') };
+}
+
+function certificatePem(certificate: SnapshotTlsCertificate): string {
+  return `${certificate.certificatePem.trim()}\n${certificate.privateKeyPem.trim()}\n`;
+}
+
+function bindLine(listener: SnapshotListener, files: FileSet): { line: string; crtList: RenderedFrontend['crtList'] } {
+  const address = hostPort(listener.address, listener.port);
+  const tls = listener.tls;
+  if (tls === null) return { line: `    bind ${address}`, crtList: null };
+  const id = safeName(listener.id);
+  // The default certificate answers only when no SNI certificate matches (Node: listener-tls.ts):
+  // its line carries a filter no client sends, so its own names never win over an SNI one.
+  const entries = [
+    { path: files.add(`certs/${id}.default.pem`, certificatePem(tls.defaultCertificate), 'cert'), certificateId: tls.defaultCertificate.id, filter: ' elbow-default.invalid' },
+    ...tls.sniCertificates.map((certificate) => ({ path: files.add(`certs/${id}.sni.${safeName(certificate.id)}.pem`, certificatePem(certificate), 'cert'), certificateId: certificate.id, filter: '' })),
+  ];
+  const listPath = files.add(`certs/${id}.crt-list`, entries.map((entry) => `${entry.path}${entry.filter}\n`).join(''), 'static');
+  const parts = [`    bind ${address} ssl crt-list ${quoted(listPath)}`];
+  if (tls.clientCaPem !== null && tls.clientAuthentication !== 'NONE') {
+    parts.push(`ca-file ${quoted(files.add(`certs/${id}.client-ca.pem`, tls.clientCaPem, 'ca'))}`);
+    parts.push(`verify ${tls.clientAuthentication === 'MANDATORY' ? 'required' : 'optional'}`);
+  }
+  const protocol = resolveTlsProtocol(tls.versions, tls.ciphers);
+  parts.push(`ssl-min-ver ${HAPROXY_VERSION[protocol.minVersion]} ssl-max-ver ${HAPROXY_VERSION[protocol.maxVersion]}`);
+  if (protocol.ciphers !== undefined) {
+    const split = splitCiphers(protocol.ciphers);
+    if (split.ciphers !== '') parts.push(`ciphers ${quoted(split.ciphers)}`);
+    if (split.suites !== '') parts.push(`ciphersuites ${quoted(split.suites)}`);
+  }
+  if (tls.alpnProtocols.length > 0) parts.push(`alpn ${quoted(tls.alpnProtocols.join(','))}`);
+  return { line: parts.join(' '), crtList: { path: listPath, entries: entries.map(({ path, certificateId }) => ({ path, certificateId })) } };
+}
+
+/** connection_limit, allowed_cidrs and the ip group: refused before anything is read (Node: tcp-server.ts admit). */
+function admissionLines(listener: SnapshotListener, files: FileSet): string[] {
+  const id = safeName(listener.id);
+  const control = listener.accessControl;
+  const allowed = files.add(`lists/${id}.allowed.lst`, control.allowedCidrs.length === 0 ? EVERYONE : cidrList(control.allowedCidrs), 'acl');
+  const white = files.add(`lists/${id}.white.lst`, control.ipGroup === null ? EVERYONE : control.ipGroup.type === 'white' ? cidrList(control.ipGroup.cidrs) : EVERYONE, 'acl');
+  const black = files.add(`lists/${id}.black.lst`, control.ipGroup?.type === 'black' ? cidrList(control.ipGroup.cidrs) : '', 'acl');
+  const lines: string[] = [];
+  if (listener.connectionLimit >= 0) lines.push(`    tcp-request connection reject if { fe_conn gt ${listener.connectionLimit} }`);
+  lines.push(`    tcp-request connection reject unless { src -f ${quoted(allowed)} }`);
+  lines.push(`    tcp-request connection reject unless { src -f ${quoted(white)} }`);
+  lines.push(`    tcp-request connection reject if { src -f ${quoted(black)} }`);
+  return lines;
+}
+
+/** The Node engine's request screening (http/request-screening.ts) where HAProxy's parser lets a request through. */
+const SCREENING = [
+  `    http-request ${refused('more than one Host header')} if { req.hdr_cnt(host) gt 1 }`,
+  `    http-request ${refused('a request without a body method carrying one')} if { method GET HEAD } { req.hdr(transfer-encoding) -m found }`,
+  `    http-request ${refused('a request without a body method carrying one')} if { method GET HEAD } { req.hdr(content-length) -m found } !{ req.hdr(content-length) -m str 0 }`,
+  `    http-request ${refused('Transfer-Encoding in an HTTP/1.0 request')} if { req.ver 1.0 } { req.hdr(transfer-encoding) -m found }`,
+];
+
+/** insert_headers "true" → set-header (X-Forwarded-For appended to what the client sent, as in Node). */
+function insertHeaderLines(listener: SnapshotListener): string[] {
+  const wanted = new Set(Object.entries(listener.insertHeaders).filter(([, value]) => String(value).toLowerCase() === 'true').map(([key]) => key.toLowerCase()));
+  const scheme = listener.tls === null ? 'http' : 'https';
+  const lines: string[] = [];
+  if (wanted.has('x-forwarded-for')) {
+    lines.push('    http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]" if { req.fhdr(x-forwarded-for) -m found }');
+    lines.push('    http-request set-header X-Forwarded-For %[src] unless { req.fhdr(x-forwarded-for) -m found }');
+  }
+  if (wanted.has('x-forwarded-port')) lines.push('    http-request set-header X-Forwarded-Port %[dst_port]');
+  if (wanted.has('x-forwarded-proto')) lines.push(`    http-request set-header X-Forwarded-Proto ${scheme}`);
+  if (wanted.has('x-real-ip')) lines.push('    http-request set-header X-Real-IP %[src]');
+  if (wanted.has('x-forwarded-host')) lines.push('    http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }');
+  if (wanted.has('x-forwarded-elb-ip')) lines.push('    http-request set-header X-Forwarded-ELB-IP %[dst]');
+  if (listener.tls !== null) {
+    // Octavia's X-SSL-Client-* (the Node engine: tls/client-certificate.ts).
+    const client: Record<string, string> = {
+      'x-ssl-client-has-cert': 'X-SSL-Client-Has-Cert %[ssl_c_used,iif(true,false)]',
+      'x-ssl-client-verify': 'X-SSL-Client-Verify %[ssl_c_verify,bool]',
+      'x-ssl-client-dn': 'X-SSL-Client-DN %{+Q}[ssl_c_s_dn]',
+      'x-ssl-client-cn': 'X-SSL-Client-CN %{+Q}[ssl_c_s_dn(cn)]',
+      'x-ssl-issuer': 'X-SSL-Issuer %{+Q}[ssl_c_i_dn]',
+      'x-ssl-client-sha1': 'X-SSL-Client-SHA1 %{+Q}[ssl_c_sha1,hex]',
+      'x-ssl-client-not-before': 'X-SSL-Client-Not-Before %{+Q}[ssl_c_notbefore]',
+      'x-ssl-client-not-after': 'X-SSL-Client-Not-After %{+Q}[ssl_c_notafter]',
+    };
+    for (const [name, line] of Object.entries(client)) {
+      if (!wanted.has(name)) continue;
+      // Without a certificate Node sends only Has-Cert (false).
+      lines.push(name === 'x-ssl-client-has-cert' ? `    http-request set-header ${line}` : `    http-request set-header ${line} if { ssl_c_used }`);
+    }
+  }
+  return lines;
+}
+
+/** A policy's decision: final `http-request` actions (each with an extra condition), or a pool. */
+type PolicyAction = { readonly kind: 'final'; readonly rules: readonly { readonly action: string; readonly when: string }[] } | { readonly kind: 'pool'; readonly backend: string };
+
+const HOST_KNOWN = '{ var(txn.elbow_host) -m found }';
+
+function final(action: string, when = ''): PolicyAction {
+  return { kind: 'final', rules: [{ action, when }] };
+}
+
+function policyAction(listener: SnapshotListener, policy: SnapshotPolicy, context: FrontendContext, files: FileSet): PolicyAction {
+  const code = policy.redirectHttpCode ?? 302;
+  switch (policy.action) {
+    case 'REDIRECT_TO_POOL':
+      return { kind: 'pool', backend: context.backendOf(policy.redirectPoolId) ?? context.noPoolBackend('http') };
+    case 'REDIRECT_TO_URL':
+      return final(`redirect code ${code} location ${quoted(logFormatLiteral(policy.redirectUrl ?? '/'))}`);
+    case 'REDIRECT_PREFIX': {
+      const prefix = (policy.redirectPrefix ?? '').replace(/\/$/, '');
+      return final(`redirect code ${code} location ${quoted(`${logFormatLiteral(prefix)}%[pathq]`)}`);
+    }
+    case 'REDIRECT_TO_LISTENER': {
+      const target = policy.redirectListener;
+      if (target === null) return final(REJECTED);
+      const scheme = target.protocol === 'HTTP' || target.protocol === 'TCP' || target.protocol === 'UDP' ? 'http' : 'https';
+      // Same host as the client asked for, port removed; a request without Host goes to the VIP (compile-policies.ts).
+      return {
+        kind: 'final',
+        rules: [
+          { action: `redirect code ${code} location ${quoted(`${scheme}://%[var(txn.elbow_host)]:${target.port}%[pathq]`)}`, when: HOST_KNOWN },
+          { action: `redirect code ${code} location ${quoted(`${scheme}://${logFormatLiteral(urlHost(listener.address))}:${target.port}%[pathq]`)}`, when: `!${HOST_KNOWN}` },
+        ],
+      };
+    }
+    case 'REJECT':
+      return final(REJECTED);
+    case 'FIXED_RESPONSE': {
+      const config = policy.fixedResponse;
+      const status = Number(config?.status_code ?? 200);
+      const type = config?.content_type ?? 'text/plain';
+      const body = config?.message_body ?? '';
+      const file = files.add(`bodies/${safeName(policy.id)}.body`, body, 'static');
+      return final(body === '' ? `return status ${status}` : `return status ${status} content-type ${quoted(type)} file ${quoted(file)}`);
+    }
+  }
+}
+
+/**
+ * Policies in position order, first match wins (Node: routing/compile-policies.ts). HAProxy runs
+ * every `http-request` rule before any `use_backend`: when a pool choice comes before a final
+ * action, the choice is kept in a variable so that later policies leave it alone.
+ */
+function policyLines(listener: SnapshotListener, context: FrontendContext, files: FileSet): { decide: string[]; route: string[] } {
+  const policies = [...listener.policies].filter((policy) => policy.rules.length > 0).sort((a, b) => a.position - b.position);
+  if (policies.length === 0) return { decide: [], route: [] };
+  const lines: string[] = [];
+  const prelude: string[] = [];
+  const decisions = policies.map((policy) => {
+    const rules = policy.rules.map(renderRule);
+    for (const rule of rules) {
+      lines.push(...rule.acls.map((acl) => `    ${acl}`));
+      prelude.push(...rule.prelude.map((line) => `    ${line}`));
+    }
+    return { condition: rules.map((rule) => rule.term).join(' '), action: policyAction(listener, policy, context, files) };
+  });
+  if (policies.some((policy) => policy.action === 'REDIRECT_TO_LISTENER')) {
+    prelude.unshift('    http-request set-var(txn.elbow_host) req.hdr(host),lower,regsub(:[0-9]+$,) if { req.hdr(host) -m len gt 0 }');
+  }
+  lines.push(...prelude);
+  const lastFinal = decisions.map((d) => d.action.kind).lastIndexOf('final');
+  const remembered = decisions.slice(0, Math.max(0, lastFinal)).some((d) => d.action.kind === 'pool');
+  const guard = remembered ? '!{ var(txn.elbow_pool) -m found } ' : '';
+  for (const { condition, action } of decisions) {
+    if (action.kind === 'final') {
+      for (const rule of action.rules) lines.push(`    http-request ${rule.action} if ${guard}${rule.when ? `${rule.when} ` : ''}${condition}`);
+    } else if (remembered) {
+      lines.push(`    http-request set-var(txn.elbow_pool) str(${action.backend}) if ${guard}${condition}`);
+    }
+  }
+  const route: string[] = [];
+  const chosen = new Set<string>();
+  for (const { condition, action } of decisions) {
+    if (action.kind !== 'pool') continue;
+    if (!remembered) route.push(`    use_backend ${action.backend} if ${condition}`);
+    else if (!chosen.has(action.backend)) route.push(`    use_backend ${action.backend} if { var(txn.elbow_pool) -m str ${action.backend} }`);
+    chosen.add(action.backend);
+  }
+  return { decide: lines, route };
+}
+
+/** Access log: elbow's JSON-lines fields, completed by the receiver (access-log.ts). */
+function accessLogLines(listener: SnapshotListener, target: string | null): string[] {
+  if (!listener.accessLog || target === null || !HTTP_LISTENER_PROTOCOLS[listener.protocol]) return [];
+  const format = `{"l":${JSON.stringify(logFormatLiteral(listener.id))},"c":"%ci:%cp","s":"%si:%sp","m":"%[capture.req.method,json(utf8s)]","u":"%[capture.req.uri,json(utf8s)]","st":%ST,"bi":%U,"bo":%B,"ta":%Ta,"tr":%Tr,"t":%Ts%ms}`;
+  return [`    log ${target} len 16384 format raw local0 info`, `    log-format ${quoted(format)}`];
+}
+
+export function renderFrontend(listener: SnapshotListener, context: FrontendContext): RenderedFrontend {
+  const { files } = context;
+  const mode: BackendMode = HTTP_LISTENER_PROTOCOLS[listener.protocol] ? 'http' : 'tcp';
+  const bind = bindLine(listener, files);
+  const lines = [`frontend ${safeName(listener.id)}`, `    mode ${mode}`, bind.line, `    timeout client ${ms(listener.timeouts.clientData)}`];
+  if (mode === 'http') {
+    // Node: a request head within min(30 s, timeout_client_data); idle keep-alive for timeout_client_data.
+    lines.push(`    timeout http-request ${ms(Math.min(30_000, listener.timeouts.clientData))}`);
+    lines.push(`    timeout http-keep-alive ${ms(listener.timeouts.clientData)}`);
+    // A keep-alive connection closes after its answer once its worker is old: no request is sent
+    // on a connection the old worker is about to close (research §3, the keep-alive race).
+    lines.push('    option idle-close-on-response');
+  }
+  lines.push(...accessLogLines(listener, context.accessLogTarget));
+  lines.push(...admissionLines(listener, files));
+  const defaultBackend = context.backendOf(listener.defaultPoolId) ?? context.noPoolBackend(mode);
+  const pools = listener.defaultPoolId !== null && context.backendOf(listener.defaultPoolId) !== null ? [listener.defaultPoolId] : [];
+  if (mode === 'http') {
+    lines.push(...SCREENING);
+    // Policies see the request as the client sent it; headers are edited once it is decided.
+    const policies = policyLines(listener, context, files);
+    lines.push(...policies.decide);
+    // Hop-by-hop headers HAProxy leaves in place (it removes Connection, Keep-Alive, TE, Upgrade itself).
+    lines.push('    http-request del-header ^proxy- -m reg');
+    lines.push('    http-response del-header ^proxy- -m reg');
+    lines.push(...insertHeaderLines(listener));
+    lines.push(...policies.route);
+    for (const policy of listener.policies) if (policy.redirectPoolId !== null && context.backendOf(policy.redirectPoolId) !== null) pools.push(policy.redirectPoolId);
+  }
+  lines.push(`    default_backend ${defaultBackend}`);
+  return { listenerId: listener.id, mode, text: lines.join('\n'), crtList: bind.crtList, poolIds: [...new Set(pools)] };
+}
+
