@@ -14,7 +14,7 @@ import { mustGet, octaviaTimestamp, type MutationContext, type Parent } from './
 import { HANDLERS } from './handlers/registry.js';
 import { applyListQuery } from './list-query.js';
 import { statusTree, sumStats } from './status-tree.js';
-import { Statuses } from './statuses.js';
+import { StatusRollup } from './statuses.js';
 import { conflictError, recordingTx, type Write } from './unique-conflicts.js';
 import { Relations, renderView } from './views.js';
 
@@ -119,13 +119,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
    * Recent live state serves for listener errors; member health, should the answer show any,
    * is asked afresh (a read must not miss a probe's verdict that came before it).
    */
-  async function rendered<T>(render: (relations: Relations, statuses: Statuses) => T, revision?: number): Promise<T> {
+  async function rendered<T>(render: (relations: Relations, statuses: StatusRollup) => T, revision?: number): Promise<T> {
     const started = performance.now();
     const world = async (live: { askedAt: number; value: Promise<LiveStatus | null> }) => {
       const status = await live.value;
       // An apply after the live state was asked knows the listeners' errors better.
       const listenerErrors = status === null || lastAppliedAt > live.askedAt ? lastListenerErrors : status.listenerErrors;
-      return new Statuses(mirror, status, listenerErrors);
+      return new StatusRollup(mirror, status, listenerErrors);
     };
     const live = recentLive(-Infinity);
     if (revision === undefined || mirror.revision < revision) await mirror.sync();
@@ -204,7 +204,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   };
 
   /** A list's views: the kind's resources, or a parent's children, rendered and filtered. */
-  function listViews(kind: ResourceKind, params: ListParams, parent: Parent | undefined, relations: Relations, statuses: Statuses): ResourceView[] {
+  function listViews(kind: ResourceKind, params: ListParams, parent: Parent | undefined, relations: Relations, statuses: StatusRollup): ResourceView[] {
     let resources = mirror.list(kind) as readonly ResourceByKind[ResourceKind][];
     const field = PARENT_FIELD[kind];
     const parentId = field ? parent?.[field] : undefined;

@@ -29,10 +29,11 @@ function rollUp(parts: readonly OperatingStatus[]): OperatingStatus {
 const active = (operating: OperatingStatus): ShownStatus => ({ provisioning_status: 'ACTIVE', operating_status: operating });
 
 /**
- * The statuses of one read. `live` is null when no data plane reports (then members keep their
- * stored status); listenerErrors are the data plane's listeners that could not be served.
+ * The statuses of one read, rolled up from the live state (the model's `Statuses` is the pair of
+ * fields; this computes their values). `live` is null when no data plane reports (then members
+ * keep their stored status); listenerErrors are the data plane's listeners that could not be served.
  */
-export class Statuses {
+export class StatusRollup {
   private readonly shown = new Map<string, ShownStatus | undefined>();
   /** Whether a status shown so far came from the live health of a monitored member. */
   usedMemberHealth = false;

@@ -12,11 +12,12 @@ import { LISTENERS } from './listeners/registry.js';
 import { reconcile } from './reconcile.js';
 import { MemberTable } from './health/member-table.js';
 import { HealthChecks } from './health/health-checks.js';
-import { PoolState } from './pool-runtime.js';
+import { PoolState } from './pool-state.js';
 import { ListenerStatsCounter } from './observe/listener-stats.js';
 import { DataPlaneMetrics } from './observe/metrics.js';
 import { AccessLog } from './observe/access-log.js';
 import { SILENT_LOGGER } from './observe/logger.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import type { DataPlaneLogger } from './observe/logger.js';
 
 /** How long removed listeners and members may keep open connections by default. */
@@ -68,7 +69,7 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
   let revision = 0;
   /** The pools of the snapshot running now (reconcile leaves listeners alone whose pools are the same). */
   let runningPools: Snapshot['pools'] = {};
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
   let closed = false;
 
   const report = (): ApplyReport => ({ revision, listenerErrors: Object.fromEntries(errors) });
@@ -170,14 +171,8 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     return report();
   }
 
-  function serialized<T>(task: () => Promise<T>): Promise<T> {
-    const result = queue.then(task);
-    queue = result.catch(() => undefined);
-    return result;
-  }
-
   return {
-    apply: (snapshot) => serialized(() => applyNow(snapshot)),
+    apply: (snapshot) => queue.run(() => applyNow(snapshot)),
     status: async (): Promise<LiveStatus> => ({
       revision,
       members: members.statuses(),
@@ -187,7 +182,7 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     metrics: () => metrics.text(),
     setMemberHealth: (states) => health.setHealth(states, members),
     close: (closeDrainMs = drainMs) =>
-      serialized(async () => {
+      queue.run(async () => {
         if (closed) return;
         closed = true;
         const closing = [...running.values()].map((entry) => entry.runtime.close(closeDrainMs));

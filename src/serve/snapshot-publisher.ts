@@ -4,10 +4,11 @@
 // incrementally, so a revision costs what it changed.
 import type { ConfigMirror } from '../store/config-mirror.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../snapshot/snapshot.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export class SnapshotPublisher {
   #last: ApplyReport | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(
     private readonly config: Pick<ConfigMirror, 'sync' | 'revision'>,
@@ -22,9 +23,7 @@ export class SnapshotPublisher {
 
   /** Applies the store's current contents unless a revision at least as new is applied already. */
   publish(): Promise<ApplyReport> {
-    const run = this.#queue.then(() => this.#applyLatest());
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#queue.run(() => this.#applyLatest());
   }
 
   async #applyLatest(): Promise<ApplyReport> {

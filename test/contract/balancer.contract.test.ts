@@ -8,7 +8,7 @@ import { LB_ALGORITHMS } from '../../src/model/types.js';
 import type { LbAlgorithm } from '../../src/model/types.js';
 import type { ClientAddress } from '../../src/dataplane/listener-runtime.js';
 import { MemberState } from '../../src/dataplane/health/member-state.js';
-import { PoolState } from '../../src/dataplane/pool-runtime.js';
+import { PoolState } from '../../src/dataplane/pool-state.js';
 import type { SnapshotMember } from '../../src/snapshot/snapshot.js';
 import { makeMember, makePool } from '../unit/dataplane/support.js';
 

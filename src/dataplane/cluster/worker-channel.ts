@@ -14,6 +14,7 @@ import {
 import type { StickyBinding } from '../sessions/sticky-sync.js';
 import type { DeltaEncoder } from './snapshot-delta.js';
 import type { UdpOwners } from './udp-ownership.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 
 /** A request that could not be answered because the worker exited (or its channel closed). */
 export class WorkerGoneError extends Error {
@@ -49,7 +50,7 @@ export class WorkerChannel {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   /** Applies run one after another, so a worker never sees revisions out of order. */
-  private applyQueue: Promise<unknown> = Promise.resolve();
+  private readonly applyQueue = new SerialQueue();
   /** The snapshot this worker was last sent: the base of the next delta. */
   private lastSent: Snapshot | undefined;
   private gone = false;
@@ -101,9 +102,7 @@ export class WorkerChannel {
   }
 
   private inOrder<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.applyQueue.then(task);
-    this.applyQueue = result.catch(() => undefined);
-    return result;
+    return this.applyQueue.run(task);
   }
 
   send(message: PrimaryMessage): void {

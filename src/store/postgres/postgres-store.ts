@@ -6,11 +6,10 @@
 
 import pg from 'pg';
 import type { Listener, ResourceByKind, ResourceKind } from '../../model/types.js';
-import { AsyncMutex } from '../async-mutex.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import { ChangeNotifier } from '../change-notifier.js';
-import { reportedIndex } from '../indexed-columns.js';
-import { UniqueViolation } from '../store.js';
 import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
+import { RecordingTx, runTransaction, type TransactionSteps } from '../transaction.js';
 import { migrate } from './migrations.js';
 import { PostgresQueries } from './postgres-queries.js';
 
@@ -52,7 +51,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 class PostgresStore implements Store {
   readonly kind = 'postgres';
   /** One local transaction at a time: waiting ones queue here instead of holding pooled clients. */
-  private readonly mutex = new AsyncMutex();
+  private readonly mutex = new SerialQueue();
   private readonly channel: string;
   private listenClient: pg.Client | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -74,26 +73,25 @@ class PostgresStore implements Store {
       this.assertOpen();
       const client = await this.pool.connect();
       const queries = new PostgresQueries(client, this.schema);
-      const tx = new PostgresTx(queries);
       let connectionBroken = false;
+      const steps: TransactionSteps = {
+        begin: async () => {
+          await queries.command('BEGIN');
+          return queries.lockRevision();
+        },
+        bumpRevision: () => queries.bumpRevision(this.channel),
+        logChanges: (revision, changes) => queries.logChanges(revision, changes),
+        commit: async () => {
+          // COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK instead of failing.
+          if ((await queries.command('COMMIT')) !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back');
+        },
+        rollback: () => queries.command('ROLLBACK').then(
+          () => undefined,
+          () => void (connectionBroken = true),
+        ),
+      };
       try {
-        await queries.command('BEGIN');
-        const lockedRevision = await queries.lockRevision();
-        let value: T;
-        try {
-          value = await fn(tx);
-        } finally {
-          tx.finish();
-        }
-        const revision = tx.wrote ? await queries.bumpRevision(this.channel) : lockedRevision;
-        if (tx.wrote) await queries.logChanges(revision, [...tx.changes.values()]);
-        // COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK instead of failing.
-        if ((await queries.command('COMMIT')) !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back');
-        if (tx.wrote) this.notifier.publish(revision);
-        return { value, revision };
-      } catch (error) {
-        await queries.command('ROLLBACK').catch(() => (connectionBroken = true));
-        throw error;
+        return await runTransaction(steps, new PostgresTx(queries), fn, (revision) => this.notifier.publish(revision));
       } finally {
         client.release(connectionBroken);
       }
@@ -150,7 +148,7 @@ class PostgresStore implements Store {
     this.closed = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
-    await this.mutex.run(() => undefined); // let a running transaction finish
+    await this.mutex.idle(); // let a running transaction finish
     await this.listenClient?.end().catch(() => undefined);
     await this.pool.end();
   }
@@ -209,74 +207,53 @@ class PostgresStore implements Store {
   }
 }
 
-/**
- * Operations run one after another even when fn starts several at once (Promise.all): they
- * share one connection, and a write's savepoint must not interleave with another statement.
- */
-class PostgresTx implements StoreTx {
-  wrote = false;
-  /** What this transaction wrote, by kind and id: the change log's rows. */
-  readonly changes = new Map<string, { kind: ResourceKind; id: string }>();
-  private finished = false;
-  private readonly operations = new AsyncMutex();
-
-  constructor(private readonly queries: PostgresQueries) {}
-
-  get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
-    return this.run(() => this.queries.get(kind, id));
+/** Every statement on the transaction's one client. */
+class PostgresTx extends RecordingTx {
+  constructor(private readonly queries: PostgresQueries) {
+    super();
   }
 
-  list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
-    return this.run(() => this.queries.list(kind, query));
+  protected select<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
+    return this.queries.get(kind, id);
   }
 
-  insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
-    return this.run(() => this.write(kind, resource, () => this.queries.insert(kind, resource)));
+  protected selectAll<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
+    return this.queries.list(kind, query);
   }
 
-  update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
-    return this.run(() => this.write(kind, resource, () => this.queries.update(kind, resource)));
+  protected insertRow(kind: ResourceKind, resource: ResourceByKind[ResourceKind]): Promise<void> {
+    return this.queries.insert(kind, resource);
   }
 
-  remove(kind: ResourceKind, id: string): Promise<void> {
-    return this.run(async () => {
-      if (await this.queries.remove(kind, id)) this.changed(kind, id);
-    });
+  protected updateRow(kind: ResourceKind, resource: ResourceByKind[ResourceKind]): Promise<void> {
+    return this.queries.update(kind, resource);
   }
 
-  finish(): void {
-    this.finished = true;
+  protected deleteRow(kind: ResourceKind, id: string): Promise<boolean> {
+    return this.queries.remove(kind, id);
+  }
+
+  protected violatedIndex(error: unknown): UniqueIndex | undefined {
+    return violatedIndex(error);
+  }
+
+  protected listenerPortTaken(listener: Listener): Promise<boolean> {
+    return this.queries.listenerPortTaken(listener);
   }
 
   /**
    * A failed statement aborts a PostgreSQL transaction; the savepoint undoes only the write, so
    * that, as on SQLite, fn can catch a UniqueViolation and go on.
    */
-  private async write(kind: ResourceKind, resource: ResourceByKind[ResourceKind], statement: () => Promise<void>): Promise<void> {
+  protected override async guarded(statement: () => Promise<void>): Promise<void> {
     await this.queries.command('SAVEPOINT elbow_write');
     try {
       await statement();
     } catch (error) {
       await this.queries.command('ROLLBACK TO SAVEPOINT elbow_write');
-      const index = violatedIndex(error);
-      if (index === undefined) throw error;
-      const portTaken = index === 'listener_bind' && kind === 'listener' && (await this.queries.listenerPortTaken(resource as Listener));
-      throw new UniqueViolation(reportedIndex(index, portTaken));
+      throw error;
     }
     await this.queries.command('RELEASE SAVEPOINT elbow_write');
-    this.changed(kind, resource.id);
-  }
-
-  private changed(kind: ResourceKind, id: string): void {
-    this.wrote = true;
-    this.changes.set(`${kind}:${id}`, { kind, id });
-  }
-
-  private run<T>(operation: () => Promise<T>): Promise<T> {
-    return this.operations.run(() => {
-      if (this.finished) throw new Error('the transaction has already ended');
-      return operation();
-    });
   }
 }
 

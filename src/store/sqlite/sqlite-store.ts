@@ -1,22 +1,23 @@
 // The embedded store: one SQLite file in WAL mode, synchronous=FULL so that an acknowledged
 // commit survives kill -9 and power loss.
 //
-// Connections: writes go through one connection, serialized by an async mutex, because fn is
+// Connections: writes go through one connection, serialized by a SerialQueue, because fn is
 // async while better-sqlite3 is synchronous: BEGIN IMMEDIATE … await fn(tx) … COMMIT would
 // otherwise interleave two transactions on one connection. Reads outside a transaction use a
 // second, read-only connection: WAL gives it the last committed state, never the uncommitted
 // writes of a transaction that is awaiting inside fn, and reads never wait for writers.
-// ':memory:' has no file to share, so there reads take the mutex and use the one connection.
+// ':memory:' has no file to share, so there reads take the queue and use the one connection.
+// The transaction itself is store/transaction.ts's, with SQLite's steps.
 
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Listener, ResourceByKind, ResourceKind } from '../../model/types.js';
-import { AsyncMutex } from '../async-mutex.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import { ChangeNotifier } from '../change-notifier.js';
-import { UNIQUE_INDEX_COLUMNS, reportedIndex } from '../indexed-columns.js';
-import { UniqueViolation } from '../store.js';
+import { UNIQUE_INDEX_COLUMNS } from '../indexed-columns.js';
 import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
+import { RecordingTx, runTransaction, type TransactionSteps } from '../transaction.js';
 import { migrate } from './migrations.js';
 import { SqliteStatements } from './sqlite-statements.js';
 
@@ -58,7 +59,7 @@ function createPrivateFile(path: string): void {
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite';
-  private readonly mutex = new AsyncMutex();
+  private readonly mutex = new SerialQueue();
   private readonly writes: SqliteStatements;
   private readonly reads: SqliteStatements;
   private readonly notifier: ChangeNotifier;
@@ -74,25 +75,24 @@ class SqliteStore implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {
-    return this.mutex.run(async () => {
+    return this.mutex.run(() => {
       this.assertOpen();
-      const tx = new SqliteTx(this.writes);
-      this.db.exec('BEGIN IMMEDIATE');
-      let value: T;
-      let revision: number;
-      try {
-        value = await fn(tx);
-        tx.finish();
-        revision = tx.wrote ? this.writes.bumpRevision() : this.writes.revision();
-        if (tx.wrote) this.writes.logChanges(revision, tx.changes.values());
-        this.db.exec('COMMIT');
-      } catch (error) {
-        tx.finish();
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
-      if (tx.wrote) this.notifier.publish(revision);
-      return { value, revision };
+      const writes = this.writes;
+      const steps: TransactionSteps = {
+        begin: async () => {
+          this.db.exec('BEGIN IMMEDIATE');
+          return writes.revision();
+        },
+        bumpRevision: async () => writes.bumpRevision(),
+        logChanges: async (revision, changes) => writes.logChanges(revision, changes),
+        commit: async () => {
+          this.db.exec('COMMIT');
+        },
+        rollback: async () => {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        },
+      };
+      return runTransaction(steps, new SqliteTx(writes), fn, (revision) => this.notifier.publish(revision));
     });
   }
 
@@ -142,64 +142,39 @@ class SqliteStore implements Store {
   }
 }
 
-class SqliteTx implements StoreTx {
-  wrote = false;
-  /** What this transaction wrote, by kind and id: the change log's rows. */
-  readonly changes = new Map<string, { kind: ResourceKind; id: string }>();
-  private finished = false;
+/** better-sqlite3 is synchronous: each operation runs to completion on the one write connection. */
+class SqliteTx extends RecordingTx {
+  constructor(private readonly statements: SqliteStatements) {
+    super();
+  }
 
-  constructor(private readonly statements: SqliteStatements) {}
-
-  async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
-    this.assertActive();
+  protected async select<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
     return this.statements.get(kind, id);
   }
 
-  async list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
-    this.assertActive();
+  protected async selectAll<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
     return this.statements.list(kind, query);
   }
 
-  async insert<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
-    this.assertActive();
-    this.write(kind, resource, () => this.statements.insert(kind, resource));
-    this.changed(kind, resource.id);
+  protected async insertRow(kind: ResourceKind, resource: ResourceByKind[ResourceKind]): Promise<void> {
+    this.statements.insert(kind, resource);
   }
 
-  async update<K extends ResourceKind>(kind: K, resource: ResourceByKind[K]): Promise<void> {
-    this.assertActive();
-    this.write(kind, resource, () => this.statements.update(kind, resource));
-    this.changed(kind, resource.id);
+  protected async updateRow(kind: ResourceKind, resource: ResourceByKind[ResourceKind]): Promise<void> {
+    this.statements.update(kind, resource);
   }
 
-  async remove(kind: ResourceKind, id: string): Promise<void> {
-    this.assertActive();
-    if (this.statements.remove(kind, id)) this.changed(kind, id);
+  protected async deleteRow(kind: ResourceKind, id: string): Promise<boolean> {
+    return this.statements.remove(kind, id);
   }
 
-  private changed(kind: ResourceKind, id: string): void {
-    this.wrote = true;
-    this.changes.set(`${kind}:${id}`, { kind, id });
+  protected violatedIndex(error: unknown): UniqueIndex | undefined {
+    if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+    return INDEX_BY_MESSAGE.get(error.message);
   }
 
-  private write(kind: ResourceKind, resource: ResourceByKind[ResourceKind], statement: () => void): void {
-    try {
-      statement();
-    } catch (error) {
-      const index = violatedIndex(error);
-      if (index === undefined) throw error;
-      const portTaken = index === 'listener_bind' && kind === 'listener' && this.statements.listenerPortTaken(resource as Listener);
-      throw new UniqueViolation(reportedIndex(index, portTaken));
-    }
-  }
-
-  /** A tx must not be used after its transaction ended (e.g. from a callback that outlived fn). */
-  finish(): void {
-    this.finished = true;
-  }
-
-  private assertActive(): void {
-    if (this.finished) throw new Error('the transaction has already ended');
+  protected async listenerPortTaken(listener: Listener): Promise<boolean> {
+    return this.statements.listenerPortTaken(listener);
   }
 }
 
@@ -210,8 +185,3 @@ const INDEX_BY_MESSAGE = new Map<string, UniqueIndex>(
     index as UniqueIndex,
   ]),
 );
-
-function violatedIndex(error: unknown): UniqueIndex | undefined {
-  if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
-  return INDEX_BY_MESSAGE.get(error.message);
-}

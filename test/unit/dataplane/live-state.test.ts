@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemberTable } from '../../../src/dataplane/health/member-table.js';
 import { MemberState } from '../../../src/dataplane/health/member-state.js';
-import { PoolState } from '../../../src/dataplane/pool-runtime.js';
+import { PoolState } from '../../../src/dataplane/pool-state.js';
 import { SourceIpPersistence } from '../../../src/dataplane/sessions/source-ip-persistence.js';
 import { eventually, makeMember, makePool } from './support.js';
 
