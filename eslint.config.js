@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   layer(['src/model/**'], ['**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/main*', 'node:*', 'fs', 'net', 'http'], 'model is pure: no I/O and no other layer'),
   layer(['src/dataplane/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/main*'], 'dataplane imports model and snapshot only (and the shared logging and util helpers)'),
-  layer(['src/engines/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/dataplane/**', '**/main*'], 'an engine imports model and snapshot only'),
+  layer(['src/engines/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/dataplane/**', '**/main*'], 'an engine imports model and snapshot only (and the shared util helpers)'),
   layer(['src/util/**'], ['**/model/**', '**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/dataplane/**', '**/engines/**', '**/serve/**', '**/logging/**', '**/main*'], 'util is a leaf: small helpers every layer may use'),
   layer(['src/logging/**'], ['**/model/**', '**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/dataplane/**', '**/serve/**', '**/main*'], 'logging is a leaf utility'),
   layer(['src/snapshot/**'], ['**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/control/**'], 'snapshot is built from the store and consumed by the data plane'),

@@ -24,6 +24,7 @@ import { renderConfig, servedListeners, type Rendered, type RenderOptions } from
 import { alignServerState, EMPTY_SERVER_STATE } from './server-state.js';
 import { parseShowTable, restoreCommands, serverIds, stickTables } from './stick-tables.js';
 import { CounterLedger, memberHealth, parseShowStat, workerCounters, type WorkerCounters } from './stats.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 
 export interface HaproxyEngineOptions {
   /** elbow's data directory; the engine owns <dataDir>/haproxy (0700, files 0600). */
@@ -127,7 +128,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   let reloads = 0;
   let failedReloads = 0;
   let closed = false;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
   let restartTimer: NodeJS.Timeout | undefined;
   let crashes = 0;
   let lastStart = 0;
@@ -302,14 +303,12 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   let pending: Snapshot | undefined;
   function apply(snapshot: Snapshot): Promise<ApplyReport> {
     if (pending === undefined || snapshot.revision >= pending.revision) pending = snapshot;
-    const result = queue.then(() => {
+    return queue.run(() => {
       const newest = pending;
       pending = undefined;
       if (newest === undefined || newest.revision < revision) return report();
       return applyNow(newest);
     });
-    queue = result.catch(() => undefined);
-    return result;
   }
 
   function scheduleRestart(): void {
@@ -404,7 +403,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     async close(closeDrainMs = drainMs): Promise<void> {
       closed = true;
       clearTimeout(restartTimer);
-      await queue;
+      await queue.idle();
       await haproxy.stop(closeDrainMs + 2_000);
       await accessLog.close();
     },
