@@ -16,6 +16,7 @@ import { createSslListener } from '../../src/dataplane/listeners/ssl.js';
 import type { SnapshotListener, SnapshotListenerTls } from '../../src/snapshot/snapshot.js';
 import { FakeContext, listener, member, pool } from '../helpers/fake-pools.js';
 import { startBackend, startListener } from '../helpers/l7-harness.js';
+import { tryRenegotiation } from '../helpers/openssl-renegotiate.js';
 import { createTestCa } from '../helpers/test-ca.js';
 
 const run = promisify(execFile);
@@ -192,6 +193,14 @@ describe('SSL listener', () => {
     const [code] = await once(child, 'exit');
     assert.equal(output, 'hello through ssl\n');
     assert.equal(code, 0);
+  });
+
+  it('refuses client-initiated renegotiation (openssl s_client -tls1_2, then R)', async (t) => {
+    const echo = await echoMember(t);
+    const context = new FakeContext([pool('pool-1', [member(echo.port)], { protocol: 'TCP' })]);
+    const { port } = await startListener(t, createSslListener, listener({ protocol: 'SSL', tls: tls() }), context);
+    const output = await tryRenegotiation(t, port, 'shop.test', ca.caFile);
+    assert.match(output, /RENEGOTIATING[\s\S]*no renegotiation/);
   });
 
   it('sends a PROXY header to PROXY members before the decrypted stream', async (t) => {

@@ -3,6 +3,8 @@
 // listens. Every engine runs the same suites with the same expectations.
 
 import type { TestContext } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_HTTP_LIMITS } from '../../src/dataplane/http/l7-listener.js';
 import { httpsListenerFactory } from '../../src/dataplane/listeners/https.js';
 import { FakeContext, listener, member, pool } from './fake-pools.js';
@@ -18,12 +20,32 @@ export interface AbuseSetup {
 
 export interface AbuseTarget {
   readonly port: number;
+  /**
+   * Memory the engine holds now, after a garbage collection where it has one (the Node engine:
+   * the V8 heap of this process, which runs the listener; another engine: its processes' RSS).
+   */
+  memoryBytes(): Promise<number>;
 }
 
 export interface AbuseEngine {
   readonly name: string;
   /** Starts an HTTPS listener (ALPN h2, http/1.1) in front of the members; stopped after the test. */
   startHttps(t: TestContext, setup: AbuseSetup): Promise<AbuseTarget>;
+}
+
+let collect: (() => void) | undefined;
+
+/** The V8 heap in use after a full collection (gc exposed at runtime: the tests run without --expose-gc). */
+async function heapAfterGc(): Promise<number> {
+  if (collect === undefined) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  // Twice, a turn apart: objects freed by the first collection's finalizers go in the second.
+  collect();
+  await new Promise((resolve) => setImmediate(resolve));
+  collect();
+  return process.memoryUsage().heapUsed;
 }
 
 export const nodeEngine: AbuseEngine = {
@@ -40,6 +62,6 @@ export const nodeEngine: AbuseEngine = {
       },
     });
     const { port } = await startListener(t, httpsListenerFactory(DEFAULT_HTTP_LIMITS), config, context);
-    return { port };
+    return { port, memoryBytes: heapAfterGc };
   },
 };

@@ -4,8 +4,8 @@
 // balancer forgets shows up as still open.
 //
 // Paths: /fast answers at once (after reading any body); /hold never answers; /stream sends a
-// head and 64 KB, then holds; /big?bytes=N sends N bytes; /upload reads the body and answers
-// with its size.
+// head and 64 KB, then holds; /big?bytes=N sends N bytes; /slow?ms=N answers after N ms;
+// /upload reads the body and answers with its size.
 
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -25,6 +25,8 @@ export interface CountingMember {
   readonly requests: number;
   /** Most connections open at once. */
   readonly peakConnections: number;
+  /** Most requests active at once. */
+  readonly peakRequests: number;
   /** Body bytes received by /upload requests still open. */
   readonly uploadBytes: number;
 }
@@ -34,11 +36,13 @@ export async function startCountingMember(t: TestContext): Promise<CountingMembe
   let accepted = 0;
   let peak = 0;
   let active = 0;
+  let peakRequests = 0;
   let requests = 0;
   let uploadBytes = 0;
   const server = createServer({ keepAliveTimeout: 120_000, headersTimeout: 0, requestTimeout: 0 }, (req, res) => {
     requests += 1;
     active += 1;
+    peakRequests = Math.max(peakRequests, active);
     let done = false;
     const finish = (): void => {
       if (done) return;
@@ -72,6 +76,12 @@ export async function startCountingMember(t: TestContext): Promise<CountingMembe
           res.end();
         };
         pump();
+        return;
+      }
+      case '/slow': {
+        req.resume();
+        const timer = setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms') ?? 1000));
+        res.once('close', () => clearTimeout(timer));
         return;
       }
       case '/upload': {
@@ -110,6 +120,7 @@ export async function startCountingMember(t: TestContext): Promise<CountingMembe
     get activeRequests() { return active; },
     get requests() { return requests; },
     get peakConnections() { return peak; },
+    get peakRequests() { return peakRequests; },
     get uploadBytes() { return uploadBytes; },
   };
 }

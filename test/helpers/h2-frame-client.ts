@@ -27,6 +27,14 @@ export interface StreamRecord {
   resetByServer: number | null;
 }
 
+export interface RequestOptions {
+  readonly method?: string;
+  /** END_STREAM on the head (default true): no body follows. */
+  readonly endStream?: boolean;
+  readonly authority?: string;
+  readonly headers?: readonly (readonly [string, string])[];
+}
+
 export interface FrameClientOptions {
   readonly port: number;
   readonly servername: string;
@@ -118,7 +126,26 @@ export class H2FrameClient {
   }
 
   /** Sends a request head on a new stream; returns the stream id. */
-  request(path: string, options: { method?: string; endStream?: boolean; authority?: string; headers?: readonly (readonly [string, string])[] } = {}): number {
+  request(path: string, options: RequestOptions = {}): number {
+    const [id, bytes] = this.requestFrame(path, options);
+    this.write(bytes);
+    return id;
+  }
+
+  /** Opens `count` streams with one write (one burst on the wire); returns their ids. */
+  requestMany(count: number, path: string, options: RequestOptions = {}): number[] {
+    const ids: number[] = [];
+    const frames: Buffer[] = [];
+    for (let n = 0; n < count; n += 1) {
+      const [id, bytes] = this.requestFrame(path, options);
+      ids.push(id);
+      frames.push(bytes);
+    }
+    this.write(Buffer.concat(frames));
+    return ids;
+  }
+
+  private requestFrame(path: string, options: RequestOptions): [number, Buffer] {
     const id = this.nextStreamId;
     this.nextStreamId += 2;
     this.streams.set(id, { id, heads: 0, dataBytes: 0, ended: false, resetByServer: null });
@@ -126,8 +153,14 @@ export class H2FrameClient {
       [':method', options.method ?? 'GET'], [':scheme', 'https'], [':authority', options.authority ?? 'localhost'], [':path', path],
       ...(options.headers ?? []),
     ]);
-    this.write(frame(FrameType.HEADERS, FLAG_END_HEADERS | (options.endStream ?? true ? FLAG_END_STREAM : 0), id, block));
-    return id;
+    return [id, frame(FrameType.HEADERS, FLAG_END_HEADERS | (options.endStream ?? true ? FLAG_END_STREAM : 0), id, block)];
+  }
+
+  /** Streams the server reset. */
+  get refusedCount(): number {
+    let count = 0;
+    for (const stream of this.streams.values()) if (stream.resetByServer !== null) count += 1;
+    return count;
   }
 
   data(streamId: number, bytes: Buffer, endStream = false): void {

@@ -1,7 +1,8 @@
 // The running form of every HTTP-speaking listener (HTTP, HTTPS/TERMINATED_HTTPS): admission
 // (connection_limit, allowed_cidrs/ip group, before a byte is read), Node's strict HTTP parser
 // with bounded heads and a headers timeout (slowloris), parser errors answered 400/431 and the
-// connection closed, requests and upgrades to the proxy, live configuration updates.
+// connection closed, timeout_client_data per connection and per HTTP/2 stream, the HTTP/2
+// guards (http2-sessions.ts), requests and upgrades to the proxy, live configuration updates.
 
 import type { Server as HttpServer, IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import type { Http2Session } from 'node:http2';
@@ -9,14 +10,16 @@ import type { Server as NetServer, Socket } from 'node:net';
 import type { ListenerContext, ListenerRuntime } from '../listener-runtime.js';
 import { TrackedServer } from '../listeners/tcp-server.js';
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import { onHttp1Idle } from './client-inactivity.js';
 import { writeRawAnswer } from './error-responses.js';
+import { DEFAULT_HTTP2_LIMITS, watchHttp2Session, type Http2Limits, type SessionListener } from './http2-sessions.js';
 import { compileGeneration, ProxyState } from './proxy-generation.js';
 import { handleRequest } from './request-handler.js';
 import { ScreenedIncomingMessage } from './upgrade-admission.js';
 import { handleUpgrade } from './upgrade-tunnel.js';
 import { DEFAULT_MEMBER_CONNECTION_LIMIT } from './upstream-pools.js';
 
-export interface HttpLimits {
+export interface HttpLimits extends Http2Limits {
   /** Largest request head (request line + headers) in bytes; larger ones get 431. Node's default. */
   readonly maxHeaderSize: number;
   /** Bound on the time to receive a request head (slowloris), capped by timeout_client_data. */
@@ -25,7 +28,12 @@ export interface HttpLimits {
   readonly memberConnectionLimit: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderSize: 16 * 1024, headersTimeoutMs: 30_000, memberConnectionLimit: DEFAULT_MEMBER_CONNECTION_LIMIT };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxHeaderSize: 16 * 1024,
+  headersTimeoutMs: 30_000,
+  memberConnectionLimit: DEFAULT_MEMBER_CONNECTION_LIMIT,
+  ...DEFAULT_HTTP2_LIMITS,
+};
 
 /** Options for node:http / node:http2 servers: strict parser always, whole-request timeout off (bodies may be huge). */
 export function httpServerOptions(limits: HttpLimits): ServerOptions {
@@ -43,7 +51,7 @@ export function httpServerOptions(limits: HttpLimits): ServerOptions {
   };
 }
 
-type ServerTimeouts = { headersTimeout: number; keepAliveTimeout: number; requestTimeout: number };
+type ServerTimeouts = { headersTimeout: number; keepAliveTimeout: number; requestTimeout: number; timeout: number };
 
 function applyTimeouts(server: NetServer, config: SnapshotListener, limits: HttpLimits): void {
   const settable = server as unknown as ServerTimeouts;
@@ -51,6 +59,8 @@ function applyTimeouts(server: NetServer, config: SnapshotListener, limits: Http
   // timeout_http_keep_alive: how long an idle keep-alive connection waits for its next request.
   settable.keepAliveTimeout = config.httpKeepAliveMs ?? config.timeouts.clientData;
   settable.requestTimeout = 0;
+  // Idle timer of each new HTTP/1 connection (and of each HTTP/2 one, which http2-sessions.ts handles).
+  settable.timeout = config.timeouts.clientData;
 }
 
 /** Node parser error codes → the status elbow answers with. */
@@ -91,9 +101,27 @@ export function runL7Listener(
   server.on('request', serve);
   // Expect: 100-continue: elbow answers 100 once the request goes out to a member.
   server.on('checkContinue', serve);
+  const sessionListener: SessionListener = {
+    get clientTimeoutMs() {
+      return state.current.config.timeouts.clientData;
+    },
+    onRapidReset(session) {
+      const { config, context } = state.current;
+      context.stats.requestError();
+      context.log('warn', 'HTTP/2 connection closed: streams reset faster than allowed (Rapid Reset), GOAWAY ENHANCE_YOUR_CALM', {
+        listener: config.id, client: session.socket?.remoteAddress, burst: limits.streamResetBurst, per_second: limits.streamResetsPerSecond,
+      });
+    },
+  };
   server.on('session', (session: Http2Session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
+    watchHttp2Session(session, limits, sessionListener);
+  });
+  // timeout_client_data: an HTTP/1 connection idle while elbow waits on its client closes;
+  // HTTP/2 connections and streams have their own timers (http2-sessions.ts).
+  server.on('timeout', (idle: Socket | Http2Session) => {
+    if (!('goaway' in idle)) onHttp1Idle(idle, state.current.config.timeouts.clientData);
   });
   server.on('upgrade', (req, socket, head) => handleUpgrade(state, req, socket as Socket, head as Buffer));
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {

@@ -17,7 +17,7 @@ export function httpsListenerFactory(limits: HttpLimits = DEFAULT_HTTP_LIMITS): 
       const options = { ...httpServerOptions(limits), ...binding.serverOptions() };
       // allowHTTP1: one server answers h2 and http/1.1 clients, chosen by ALPN.
       const server: TlsServer = offersHttp2(config)
-        ? createSecureServer({ ...options, allowHTTP1: true, Http1IncomingMessage: ScreenedIncomingMessage, maxSessionMemory: 64, settings: { maxHeaderListSize: limits.maxHeaderSize } })
+        ? createSecureServer({ ...options, allowHTTP1: true, Http1IncomingMessage: ScreenedIncomingMessage, maxSessionMemory: 64, settings: { maxHeaderListSize: limits.maxHeaderSize, maxConcurrentStreams: limits.maxConcurrentStreams } })
         : createHttpsServer({ ...options, ALPNProtocols: ['http/1.1'] });
       binding.attach(server);
       return { server, reconfigure: (next, nextContext) => binding.update(server, next, nextContext) };

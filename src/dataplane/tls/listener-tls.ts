@@ -3,6 +3,7 @@
 // settings. A running server switches to a new compilation with applyListenerTls(), so a
 // replaced certificate serves the next handshake without rebinding.
 
+import { constants as cryptoConstants } from 'node:crypto';
 import { createSecureContext, type SecureContext, type Server as TlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { SnapshotListenerTls, SnapshotTlsCertificate } from '../../snapshot/snapshot.js';
 import { useTicketKeys, useTicketKeysOnServer } from './session-tickets.js';
@@ -31,6 +32,9 @@ function contextOptions(certificate: SnapshotTlsCertificate, tls: SnapshotListen
     ...(protocol.ciphers !== undefined ? { ciphers: protocol.ciphers } : {}),
     // Resumption is by tickets (session-tickets.ts), valid for 5 minutes as HAProxy's default.
     sessionTimeout: 300,
+    // A client may not renegotiate (TLS 1.2): each renegotiation costs the server a handshake on
+    // demand. Refused with a no_renegotiation alert, as HAProxy does.
+    secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
   };
 }
 

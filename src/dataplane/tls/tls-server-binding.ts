@@ -1,7 +1,8 @@
 // Binds a TLS-terminating server (node:tls, node:https or node:http2) to a listener's compiled TLS:
 // the server is created with options that read the current compilation at each handshake, and an
 // update swaps it (new certificates serve the next connection, no rebinding). OPTIONAL client
-// authentication refuses a presented certificate that did not verify.
+// authentication refuses a presented certificate that did not verify. A handshake gets
+// timeout_client_data to finish, as HAProxy's `timeout client` bounds it.
 
 import type { Server as TlsServer, TLSSocket, TlsOptions } from 'node:tls';
 import type { ListenerContext } from '../listener-runtime.js';
@@ -12,13 +13,17 @@ import { applyListenerTls, compileListenerTls, refusesPresentedCertificate, tlsS
 export class TlsServerBinding {
   private compiled: CompiledListenerTls;
 
+  /** A handshake not done within timeout_client_data is dropped (Node's default is 120 s). */
+  private handshakeTimeoutMs: number;
+
   constructor(config: SnapshotListener) {
     this.compiled = compileListenerTls(requireTls(config));
+    this.handshakeTimeoutMs = config.timeouts.clientData;
   }
 
   /** Options to create the server with. */
-  serverOptions(): TlsOptions {
-    return tlsServerOptions(() => this.compiled);
+  serverOptions(): TlsOptions & { handshakeTimeout: number } {
+    return { ...tlsServerOptions(() => this.compiled), handshakeTimeout: this.handshakeTimeoutMs };
   }
 
   /** Call once the server exists: enforces OPTIONAL client authentication. */
@@ -36,6 +41,8 @@ export class TlsServerBinding {
    * through), the running ones stay and the error is logged: an update cannot fail half-way.
    */
   update(server: TlsServer, config: SnapshotListener, context: ListenerContext): void {
+    this.handshakeTimeoutMs = config.timeouts.clientData;
+    setHandshakeTimeout(server, this.handshakeTimeoutMs);
     try {
       const compiled = compileListenerTls(requireTls(config));
       applyListenerTls(server, compiled);
@@ -55,4 +62,14 @@ function requireTls(config: SnapshotListener): NonNullable<SnapshotListener['tls
 export function offersHttp2(config: SnapshotListener): boolean {
   const alpn = config.tls?.alpnProtocols ?? [];
   return alpn.length === 0 || alpn.includes('h2');
+}
+
+/**
+ * Node reads a tls.Server's handshake timeout per connection from a private field set at creation
+ * (lib/_tls_wrap.js `kHandshakeTimeout`), with no setter: found by its symbol's description.
+ * Without it (another Node), new connections keep the timeout the server was created with.
+ */
+function setHandshakeTimeout(server: TlsServer, ms: number): void {
+  const key = Object.getOwnPropertySymbols(server).find((symbol) => symbol.description === 'handshake-timeout');
+  if (key !== undefined) (server as unknown as Record<symbol, number>)[key] = ms;
 }
