@@ -156,6 +156,14 @@ function statusPaths(prefix: string): JsonObject {
     [`${prefix}/loadbalancers/{id}/status`]: get('Status tree of a load balancer', envelope('statuses', { type: 'object' })),
     [`${prefix}/loadbalancers/{id}/stats`]: get('Statistics of a load balancer', stats),
     [`${prefix}/listeners/{id}/stats`]: get('Statistics of a listener', stats),
+    [`${prefix}/loadbalancers/{id}/stream`]: {
+      parameters: id,
+      get: {
+        summary: 'Live status, stats and member state changes of a load balancer (Server-Sent Events: status, stats, member, gone)',
+        parameters: [{ name: 'interval', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 60, default: 1 }, description: 'Seconds between ticks' }],
+        responses: { '200': { description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...CLIENT_ERRORS },
+      },
+    },
   };
 }
 

@@ -2,10 +2,13 @@
 // /v2/lbaas and /v2.0/lbaas, status and stats, service routes, and one error shape for everything.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlPlane } from '../control/control-plane.js';
+import type { MemberTimeline } from '../control/member-timeline.js';
 import { ElbowError } from '../errors.js';
 import { presentedToken, tokenChecker } from './auth.js';
 import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
 import { API_PREFIXES, RESOURCE_ROUTES } from './resources.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
+import { registerLiveStream } from './routes/live-stream.js';
 import { registerNetworkLookups } from './routes/network-lookups.js';
 import { registerResourceRoutes } from './routes/resource-crud.js';
 import { registerServiceRoutes } from './routes/service-routes.js';
@@ -19,6 +22,10 @@ export interface ApiServerOptions {
   metrics?: () => Promise<string>;
   /** elbow's version, shown in /openapi.json. */
   version?: string;
+  /** Member state changes for the live stream; none are sent without it. */
+  timeline?: MemberTimeline;
+  /** The built web console served at /console (default dist/console); false: no console. */
+  consoleDir?: string | false;
   /** A pino-compatible logger; silent when omitted. */
   logger?: FastifyBaseLogger;
 }
@@ -62,11 +69,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
 
   registerServiceRoutes(app, options.metrics, options.version ?? 'dev');
   registerNetworkLookups(app);
+  if (options.consoleDir !== false) registerConsoleRoutes(app, options.consoleDir);
   for (const prefix of API_PREFIXES) {
     void app.register(
       async (api) => {
         registerResourceRoutes(api, options.control, RESOURCE_ROUTES);
         registerStatusRoutes(api, options.control);
+        registerLiveStream(api, { control: options.control, metrics: options.metrics, timeline: options.timeline });
       },
       { prefix },
     );

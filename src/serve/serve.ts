@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createApiServer } from '../api/server.js';
 import { createControlPlane } from '../control/create-control-plane.js';
+import { MemberTimeline, sampleMemberStates } from '../control/member-timeline.js';
 import { createClusteredDataPlane } from '../dataplane/cluster/clustered-dataplane.js';
 import { createDataPlane } from '../dataplane/dataplane.js';
 import { IncrementalSnapshotBuilder } from '../snapshot/incremental-snapshot.js';
@@ -17,6 +18,8 @@ import { SnapshotPublisher } from './snapshot-publisher.js';
 
 /** Statuses in API answers may use the data plane's live state this old (see ControlPlaneOptions). */
 const LIVE_STATUS_MAX_AGE_MS = 1000;
+/** How often member states are sampled for the timeline of changes (the live stream's `member` events). */
+const MEMBER_SAMPLE_MS = 2000;
 
 export interface ServeOptions {
   dataDir: string;
@@ -79,7 +82,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
     cleanups.push(async () => unsubscribe());
 
-    const app = createApiServer({ control, token, metrics: () => applier.metrics(), logger, version: options.version });
+    const timeline = new MemberTimeline();
+    const stopSampling = sampleMemberStates(() => applier.status(), timeline, MEMBER_SAMPLE_MS);
+    cleanups.push(async () => stopSampling());
+    const app = createApiServer({ control, token, metrics: () => applier.metrics(), timeline, logger, version: options.version });
     cleanups.push(() => app.close());
     await app.listen({ host: options.api.host, port: options.api.port });
     const address = app.server.address();

@@ -35,6 +35,14 @@ test('ElbowError fills the message template and renders the API error JSON', () 
     faultcode: 'Client',
     faultstring: 'Another listener on this load balancer (id abc, HTTP:443) already uses TCP port 443',
     code: 'LISTENER_PORT_CONFLICT',
+    field: 'protocol_port',
   });
   assert.equal(new ElbowError('INTERNAL', { detail: 'x' }).toJSON().faultcode, 'Server');
+});
+
+test('the error JSON names the field a form shows it at: the field parameter first, else the code\'s own', () => {
+  assert.equal(new ElbowError('INVALID_BODY', { field: 'ip_list[0].ip', detail: 'x' }).toJSON().field, 'ip_list[0].ip');
+  assert.equal(new ElbowError('SSL_REQUIRES_CLASSIC', { loadbalancer_id: 'a', type: 'standard' }).toJSON().field, 'protocol');
+  assert.equal('field' in new ElbowError('INTERNAL', { detail: 'x' }).toJSON(), false);
+  assert.equal('field' in new ElbowError('IN_USE', { kind: 'pool', id: 'a', user_kind: 'listener', user_id: 'b' }).toJSON(), false);
 });
