@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { ApiClient, ApiObject } from './api-client.js';
 import type { CliIo } from './cli-io.js';
+import { CliError } from './cli-error.js';
 import { addClientOptions, clientFromFlags, type ClientFlags } from './client-options.js';
 import { resolveId } from './name-resolver.js';
 import { collectionPath, RESOURCES } from './resources.js';
@@ -16,22 +17,51 @@ interface Details {
   healthmonitors: ApiObject[];
 }
 
+export interface StatusFlags extends ClientFlags {
+  watch?: boolean;
+  interval?: string;
+  count?: string;
+}
+
 export function registerStatusCommand(program: Command, io: CliIo): void {
   const command = configureCommand(program.command('status'), io)
     .description('show load balancers, listeners, pools and members with their status')
-    .argument('[loadbalancer]', 'one load balancer (name or id); default: all');
+    .argument('[loadbalancer]', 'one load balancer (name or id); default: all')
+    .option('-w, --watch', 'keep the tree on screen, refreshed in place (Ctrl-C stops)')
+    .option('--interval <seconds>', 'seconds between refreshes with --watch', '2')
+    .option('--count <n>', 'with --watch: stop after n refreshes');
   addClientOptions(command).action(
-    runAction(io, async (nameOrId: string | undefined, flags: ClientFlags) => {
+    runAction(io, async (nameOrId: string | undefined, flags: StatusFlags) => {
       const client = clientFromFlags(flags, io);
-      const loadbalancers = await client.listAll(collectionPath(RESOURCES.loadbalancer), 'loadbalancers');
-      const ids = nameOrId === undefined ? loadbalancers.map((lb) => lb.id) : [await resolveId(client, 'loadbalancer', nameOrId)];
-      const trees = await Promise.all(ids.map((id) => client.get(`${collectionPath(RESOURCES.loadbalancer)}/${encodeURIComponent(id)}/status`)));
-      if (flags.json === true) return io.out(`${JSON.stringify(nameOrId === undefined ? trees : trees[0], null, 2)}\n`);
-      if (trees.length === 0) return io.out('no load balancers\n');
-      const details = await fetchDetails(client, loadbalancers);
-      io.out(trees.map((tree) => renderStatusTree(withIdlePools(tree, details), details.byId, io.colour)).join('\n'));
+      if (flags.watch !== true) return io.out(await renderStatus(client, nameOrId, flags, io));
+      const intervalMs = Number(flags.interval) * 1000;
+      if (!Number.isFinite(intervalMs) || intervalMs < 100) throw new CliError('--interval must be a number of seconds (at least 0.1)');
+      const count = flags.count === undefined ? Infinity : Number(flags.count);
+      for (let frame = 1; frame <= count; frame++) {
+        let body: string;
+        try {
+          body = await renderStatus(client, nameOrId, flags, io);
+        } catch (err) {
+          // The API restarting or unreachable for a moment is part of what a watcher watches.
+          body = `elbow: ${err instanceof Error ? err.message : String(err)}\n`;
+        }
+        const stamp = `elbow status — ${new Date().toLocaleTimeString()} — every ${flags.interval ?? '2'} s, Ctrl-C stops\n\n`;
+        // On a terminal each frame replaces the last (cursor home, clear); piped, frames follow each other.
+        io.out(io.colour ? `\x1b[H\x1b[2J${stamp}${body}` : `${frame > 1 ? '\n' : ''}${stamp}${body}`);
+        if (frame < count) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
     }),
   );
+}
+
+async function renderStatus(client: ApiClient, nameOrId: string | undefined, flags: ClientFlags, io: CliIo): Promise<string> {
+  const loadbalancers = await client.listAll(collectionPath(RESOURCES.loadbalancer), 'loadbalancers');
+  const ids = nameOrId === undefined ? loadbalancers.map((lb) => lb.id) : [await resolveId(client, 'loadbalancer', nameOrId)];
+  const trees = await Promise.all(ids.map((id) => client.get(`${collectionPath(RESOURCES.loadbalancer)}/${encodeURIComponent(id)}/status`)));
+  if (flags.json === true) return `${JSON.stringify(nameOrId === undefined ? trees : trees[0], null, 2)}\n`;
+  if (trees.length === 0) return 'no load balancers\n';
+  const details = await fetchDetails(client, loadbalancers);
+  return trees.map((tree) => renderStatusTree(withIdlePools(tree, details), details.byId, io.colour)).join('\n');
 }
 
 /** Every load balancer, listener, pool, member and monitor, for the labels of the tree. */

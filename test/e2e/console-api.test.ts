@@ -173,10 +173,10 @@ describe('live stream of a load balancer', () => {
   it('answers 404 for an unknown load balancer and 400 for a bad interval, as JSON', async () => {
     const unknown = await fetch(`${base}/v2.0/lbaas/loadbalancers/nope/stream`, { headers: { 'x-auth-token': TOKEN } });
     assert.equal(unknown.status, 404);
-    assert.equal((await unknown.json()).code, 'NOT_FOUND');
+    assert.equal(((await unknown.json()) as { code: string }).code, 'NOT_FOUND');
     const bad = await fetch(`${base}/v2/lbaas/loadbalancers/lb1/stream?interval=0`, { headers: { 'x-auth-token': TOKEN } });
     assert.equal(bad.status, 400);
-    assert.equal((await bad.json()).code, 'INVALID_QUERY');
+    assert.equal(((await bad.json()) as { code: string }).code, 'INVALID_QUERY');
   });
 });
 

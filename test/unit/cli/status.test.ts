@@ -74,4 +74,25 @@ describe('elbow status', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /not found \(NOT_FOUND\)/);
   });
+
+  it('--watch redraws the tree every interval, showing what changed in between', async () => {
+    const api = createFakeApi();
+    const lb = api.seed('loadbalancers', { name: 'demo', vip_address: '127.0.1.10' });
+    const pool = api.seed('pools', { name: 'web', protocol: 'HTTP', loadbalancer_id: lb.id });
+    api.seed('listeners', { name: 'front', protocol: 'HTTP', protocol_port: 80, loadbalancer_id: lb.id, default_pool_id: pool.id });
+    let calls = 0;
+    // The second frame sees a member that was added after the first.
+    const fetchWithChange: typeof fetch = async (input, init) => {
+      if (String(input).includes('/status') && ++calls === 2) api.seed('members', { pool_id: pool.id, address: '10.0.0.7', protocol_port: 80 });
+      return api.fetch(input, init);
+    };
+    const run = await runCli(['status', 'demo', '--watch', '--interval', '0.1', '--count', '2'], fetchWithChange);
+    assert.equal(run.code, 0, run.stderr);
+    const frames = run.stdout.split(/^elbow status — .* — every 0\.1 s, Ctrl-C stops$/m).slice(1);
+    assert.equal(frames.length, 2, run.stdout);
+    assert.doesNotMatch(frames[0] ?? '', /10\.0\.0\.7/);
+    assert.match(frames[1] ?? '', /member 10\.0\.0\.7:80/);
+    const bad = await runCli(['status', '--watch', '--interval', 'x'], api.fetch);
+    assert.equal(bad.code, 1);
+  });
 });
