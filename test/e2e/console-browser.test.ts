@@ -24,6 +24,13 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed (apt-get install chromium; .ci/run does)` : !BUILT ? 'the console is not built (npm run build)' : false;
 
+/** The page's globals, for callbacks that run in the browser (this file is type-checked for Node). */
+interface PageGlobals {
+  document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
+  sessionStorage: { getItem(key: string): string | null };
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
+
 function backend(name: string): Promise<Server> {
   const server = createServer((_request, response) => response.end(`hello from ${name}\n`));
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
@@ -95,7 +102,7 @@ describe('web console in chromium', { skip, timeout: 240_000 }, () => {
     await page.fill('#token', elbow.token);
     await page.click('button[type=submit]');
     await page.waitForSelector('text=No load balancers yet');
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('elbow.token')), elbow.token);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('elbow.token')), elbow.token);
   });
 
   it('creates a load balancer, a pool of two real backends with a health monitor, and an HTTP listener through the forms', async () => {
@@ -162,11 +169,11 @@ describe('web console in chromium', { skip, timeout: 240_000 }, () => {
     await page.goto(`${elbow.url}/console/listeners/${httpListenerId}`);
     const twoHundreds = page.locator('[data-testid=now-requests] b[data-series="2xx"]');
     await page.waitForSelector('.live.on');
-    await page.waitForFunction(() => document.querySelector('[data-testid=now-requests] b[data-series="2xx"]')?.textContent === '0/s');
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=now-requests] b[data-series="2xx"]')?.textContent === '0/s');
     // About 10 s of traffic at 40 requests/s over one keep-alive connection.
     curl = spawn('curl', ['-s', '-o', '/dev/null', '--rate', '40/s', `http://${vip}:${port}/?n=[1-400]`], { stdio: 'ignore' });
     await page.waitForFunction(() => {
-      const text = document.querySelector('[data-testid=now-requests] b[data-series="2xx"]')?.textContent ?? '';
+      const text = (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=now-requests] b[data-series="2xx"]')?.textContent ?? '';
       return Number.parseFloat(text) >= 5;
     });
     const rate = Number.parseFloat(await twoHundreds.innerText());
@@ -183,17 +190,18 @@ describe('web console in chromium', { skip, timeout: 240_000 }, () => {
     const pool = (await elbow.api('GET', `/v2/lbaas/pools?loadbalancer_id=${lbId}`)).body.pools[0];
     const b2 = (await elbow.api('GET', `/v2/lbaas/pools/${pool.id}/members?name=b2`)).body.members[0].id as string;
     const node = page.locator(`ul.tree li[data-id="${b2}"] > .node`);
-    await page.waitForFunction((id) => document.querySelector(`ul.tree li[data-id="${id}"] > .node`)?.getAttribute('data-status') === 'ONLINE', b2);
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.querySelector(`ul.tree li[data-id="${id}"] > .node`)?.getAttribute('data-status') === 'ONLINE', b2);
     const dead = backends[1];
     assert.ok(dead);
     dead.closeAllConnections();
     await new Promise((done) => dead.close(done));
-    await page.waitForFunction((id) => document.querySelector(`ul.tree li[data-id="${id}"] > .node`)?.getAttribute('data-status') === 'ERROR', b2);
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.querySelector(`ul.tree li[data-id="${id}"] > .node`)?.getAttribute('data-status') === 'ERROR', b2);
     assert.equal(await node.locator('.dot').getAttribute('class'), 'dot down');
     // Red once the colour's short transition is over (the theme's --down).
     await page.waitForFunction((id) => {
-      const dot = document.querySelector(`ul.tree li[data-id="${id}"] > .node .dot`);
-      return dot !== null && getComputedStyle(dot).backgroundColor === 'rgb(207, 34, 46)';
+      const page = globalThis as unknown as PageGlobals;
+      const dot = page.document.querySelector(`ul.tree li[data-id="${id}"] > .node .dot`);
+      return dot !== null && page.getComputedStyle(dot).backgroundColor === 'rgb(207, 34, 46)';
     }, b2);
     await page.waitForSelector('.timeline li[data-to="ERROR"]');
     assert.match(await page.locator('.timeline li[data-to="ERROR"]').first().innerText(), /127\.0\.0\.1:\d+ b2[\s\S]*ONLINE[\s\S]*ERROR/);
