@@ -24,6 +24,9 @@ export const ERRORS = {
   VIP_INVALID: { status: 400, message: 'Invalid vip_address {address}: {detail}', field: 'vip_address' },
   VIP_REQUIRED: { status: 400, message: 'One of vip_subnet_id, vip_network_id, vip_port_id or vip_address is required' },
   CIDR_INVALID: { status: 400, message: 'Invalid IP address or CIDR {value} in {field}' },
+  LOADBALANCER_HAS_CHILDREN: { status: 400, message: 'Validation failure: Cannot delete Load Balancer {id} - it has children' },
+  INVALID_SORT_KEY: { status: 400, message: "Supplied sort key '{key}' is not valid." },
+  INVALID_SORT_DIRECTION: { status: 400, message: "Supplied sort direction '{key}' is not valid." },
   // 401
   UNAUTHORIZED: { status: 401, message: 'Authentication required: send the API token in X-Auth-Token or Authorization: Bearer' },
   // 404

@@ -96,6 +96,9 @@ function resourcePaths(prefix: string, route: ResourceRoute): JsonObject {
     fields,
     { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
     { name: 'marker', in: 'query', schema: { type: 'string' }, description: 'Start after the resource with this id' },
+    { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'Sort by these fields: key[:asc|desc],… (default: creation order)' },
+    { name: 'sort_key', in: 'query', schema: { type: 'string' }, description: 'Sort by these fields (comma-separated), with sort_dir' },
+    { name: 'sort_dir', in: 'query', schema: { type: 'string' }, description: 'asc or desc for each sort_key (comma-separated)' },
   ];
   const links = { type: 'array', items: { type: 'object', properties: { href: { type: 'string' }, rel: { type: 'string' } } } };
   const tags = [route.plural];
@@ -154,6 +157,7 @@ function statusPaths(prefix: string): JsonObject {
   const get = (summary: string, schema: unknown) => ({ parameters: id, get: { summary, responses: { '200': { description: summary, ...json(schema) }, ...CLIENT_ERRORS } } });
   return {
     [`${prefix}/loadbalancers/{id}/status`]: get('Status tree of a load balancer', envelope('statuses', { type: 'object' })),
+    [`${prefix}/loadbalancers/{id}/statuses`]: get('Status tree of a load balancer (alias of …/status)', envelope('statuses', { type: 'object' })),
     [`${prefix}/loadbalancers/{id}/stats`]: get('Statistics of a load balancer', stats),
     [`${prefix}/listeners/{id}/stats`]: get('Statistics of a listener', stats),
     [`${prefix}/loadbalancers/{id}/stream`]: {

@@ -3,6 +3,7 @@
 
 import { ElbowError } from '../errors.js';
 import { checkFieldsApply } from '../model/rules/field-applies.js';
+import { perKind, sortableFields } from '../model/resources/catalog.js';
 import { validateBody } from '../model/schemas.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
@@ -45,6 +46,8 @@ const PARENT_FIELD: Partial<Record<ResourceKind, keyof Parent>> = { member: 'poo
 /** The mirror's index listing a parent's children. */
 const PARENT_INDEX = { pool_id: 'membersByPool', l7policy_id: 'rulesByPolicy' } as const;
 const PARENT_KIND: Record<keyof Parent, ResourceKind> = { pool_id: 'pool', l7policy_id: 'l7policy' };
+/** What each kind's lists may be sorted by. */
+const SORTABLE = perKind((kind) => new Set(sortableFields(kind)));
 
 /** NOT_FOUND when a member / l7rule is asked for under another parent than its own. */
 function checkParent(kind: ResourceKind, resource: ResourceByKind[ResourceKind], parent: Parent | undefined): void {
@@ -215,6 +218,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return applyListQuery(
       resources.map((r) => renderView(kind, r, relations, statuses)),
       params,
+      SORTABLE[kind],
     );
   }
 }

@@ -142,7 +142,7 @@ describe('resources over HTTP', () => {
     const lb = (await elbow.api('POST', `${V2}/loadbalancers`, { loadbalancer: { name: 'cascade', vip_subnet_id: 'sub1', vip_address: randomVip() } })).body.loadbalancer;
     const listener = await elbow.api('POST', `${V2}/listeners`, { listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: LISTENER_PORT + 1 } });
     expectStatus(listener, 201, 'listener');
-    expectError(await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}`), 409);
+    expectError(await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}`), 400, 'LOADBALANCER_HAS_CHILDREN');
     expectStatus(await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`), 204, 'cascade delete');
     expectError(await elbow.api('GET', `${V2}/listeners/${listener.body.listener.id}`), 404, 'NOT_FOUND');
   });

@@ -1,5 +1,5 @@
 // Load balancers: a VIP given by the client (free, a real address) or allocated from the range;
-// deleting one with children needs cascade.
+// deleting one with children needs cascade (400 without, as Octavia).
 
 import { ElbowError } from '../../errors.js';
 import { LOADBALANCER_DEFAULTS } from '../../model/defaults.js';
@@ -47,10 +47,8 @@ export const loadbalancerHandler: KindHandler<'loadbalancer'> = {
   async remove(tx, current, ctx) {
     const listeners = await tx.list('listener', { filters: { loadbalancer_id: current.id } });
     const pools = await tx.list('pool', { filters: { loadbalancer_id: current.id } });
-    if (!ctx.cascade) {
-      const [child, childKind] = listeners[0] ? [listeners[0], 'listener'] : pools[0] ? [pools[0], 'pool'] : [undefined, ''];
-      if (child) throw new ElbowError('IN_USE', { kind: 'loadbalancer', id: current.id, user_kind: childKind, user_id: child.id });
-    }
+    // Octavia answers 400 here, not 409: openstacksdk maps the two to different exceptions.
+    if (!ctx.cascade && (listeners.length > 0 || pools.length > 0)) throw new ElbowError('LOADBALANCER_HAS_CHILDREN', { id: current.id });
     for (const listener of listeners) await removeListenerTree(tx, listener.id);
     for (const pool of pools) await removePoolTree(tx, pool.id);
     await tx.remove('loadbalancer', current.id);

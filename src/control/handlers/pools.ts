@@ -1,5 +1,5 @@
 // Pools (server groups): created under a load balancer or as a listener's default pool; the
-// listener→pool protocol table and session persistence rules apply; in use → no delete.
+// listener→pool protocol table and session persistence rules apply; a policy's target is not deleted.
 
 import { ElbowError } from '../../errors.js';
 import { certificateIdFromRef } from '../../model/certificate-ref.js';
@@ -79,11 +79,17 @@ export const poolHandler: KindHandler<'pool'> = {
     return pool;
   },
 
-  async remove(tx, current) {
-    const listener = (await tx.list('listener', { filters: { default_pool_id: current.id } }))[0];
-    if (listener) throw new ElbowError('IN_USE', { kind: 'pool', id: current.id, user_kind: 'listener', user_id: listener.id });
+  /**
+   * As Octavia: a policy redirecting to the pool keeps it (409); listeners using it as their
+   * default pool let go of it (default_pool_id back to null: their requests then get 503 and
+   * their connections a reset), so that Terraform can delete a pool before its listener.
+   */
+  async remove(tx, current, ctx) {
     const policy = (await tx.list('l7policy', { filters: { redirect_pool_id: current.id } }))[0];
     if (policy) throw new ElbowError('IN_USE', { kind: 'pool', id: current.id, user_kind: 'l7policy', user_id: policy.id });
+    for (const listener of await tx.list('listener', { filters: { default_pool_id: current.id } })) {
+      await tx.update('listener', { ...listener, default_pool_id: null, updated_at: ctx.now });
+    }
     await removePoolTree(tx, current.id);
   },
 };

@@ -110,6 +110,20 @@ export function viewSchema(kind: ResourceKind): TObject {
   return Type.Object(properties, { additionalProperties: true });
 }
 
+const PLAIN_TYPES: ReadonlySet<unknown> = new Set(['string', 'integer', 'number', 'boolean', 'null']);
+
+/** Whether a schema holds a plain value: a string, number or boolean (or an enum of them), possibly null. */
+function isPlain(schema: TSchema): boolean {
+  const branches = schema.anyOf as TSchema[] | undefined;
+  if (branches !== undefined) return branches.every(isPlain);
+  return PLAIN_TYPES.has(schema.type) || ['string', 'number', 'boolean'].includes(typeof schema.const);
+}
+
+/** The fields a list of a kind may be sorted by: those of its view with a plain value (Octavia's columns). */
+export function sortableFields(kind: ResourceKind): string[] {
+  return Object.entries(viewSchema(kind).properties).filter(([, schema]) => isPlain(schema)).map(([name]) => name);
+}
+
 /** The value of every field a create body may leave out and that has a fixed default. */
 export function defaultsOf<K extends ResourceKind>(kind: K): DefaultsOf<FieldsOf<K>> {
   const defaults: Record<string, unknown> = {};

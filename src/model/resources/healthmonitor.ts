@@ -47,9 +47,10 @@ export const HEALTHMONITOR = defineResource({
       snapshot: { path: 'urlPath', via: 'null → /' },
     },
     expected_codes: {
-      schema: Nullable(Type.String({ pattern: '^\\d{3}(?:(?:,\\d{3})+|-\\d{3})?$' })),
+      // Octavia's pattern: spaces around the commas are allowed.
+      schema: Nullable(Type.String({ pattern: '^(\\d{3}(\\s*,\\s*\\d{3})*)$|^(\\d{3}-\\d{3})$' })),
       defaultDoc: '200 for HTTP(S) monitors, else null',
-      doc: 'Status codes of a healthy answer: 200, 200,204 or 200-299',
+      doc: 'Status codes of a healthy answer: 200, "200, 204" or 200-299',
       example: '200-299',
       snapshot: { path: 'expectedCodes', via: 'parsed into ranges' },
     },

@@ -1,5 +1,6 @@
 // Session persistence valid for the pool protocol: cookies need HTTP to the backend, SOURCE_IP
-// works everywhere; APP_COOKIE names the application's cookie, HTTP_COOKIE may name elbow's.
+// works everywhere; APP_COOKIE names the application's cookie, and only it takes a cookie_name
+// (Octavia's rule: HTTP_COOKIE uses elbow's own cookie).
 
 import { ElbowError } from '../../errors.js';
 import { POOL_SESSION_PERSISTENCE_TYPES } from '../protocols.js';
@@ -18,6 +19,6 @@ export function checkSessionPersistence(
   if (!allowed.includes(persistence.type)) throw fail(`session_persistence.type must be one of ${allowed.join(', ')}`);
   const cookie = persistence.cookie_name;
   if (persistence.type === 'APP_COOKIE' && !cookie) throw fail('session_persistence.cookie_name is required');
-  if (persistence.type === 'SOURCE_IP' && cookie) throw fail('session_persistence.cookie_name applies only to cookie persistence');
+  if (persistence.type !== 'APP_COOKIE' && cookie) throw fail('Field "cookie_name" can only be specified with session persistence of type "APP_COOKIE"');
   if (cookie && !COOKIE_NAME.test(cookie)) throw fail(`session_persistence.cookie_name ${JSON.stringify(cookie)} is not a valid cookie name`);
 }

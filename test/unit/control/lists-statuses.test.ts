@@ -37,6 +37,35 @@ test('lists filter by scalar fields and tags, page with limit and marker', async
   assert.equal(await codeOf(() => control.show('listener', 'nope')), 'NOT_FOUND');
 });
 
+test("lists sort as Octavia's: sort=key:dir,… or sort_key/sort_dir, creation order between equals, marker in the sorted order", async (t) => {
+  const { control } = await controlPlaneFor(t);
+  const lb = await loadBalancer(control);
+  const [b, a, c, a2] = [
+    await listener(control, lb.id, 'HTTP', 82, { name: 'b' }),
+    await listener(control, lb.id, 'TCP', 80, { name: 'a', connection_limit: 10 }),
+    await listener(control, lb.id, 'UDP', 81, { name: 'c', connection_limit: 5 }),
+    await listener(control, lb.id, 'TCP', 83, { name: 'a' }),
+  ];
+  const ids = async (query: Record<string, string | string[]>) => (await control.list('listener', { query })).map((v) => v.id);
+  assert.deepEqual(await ids({}), [b.id, a.id, c.id, a2.id], 'creation order by default');
+  assert.deepEqual(await ids({ sort: 'name' }), [a.id, a2.id, b.id, c.id]);
+  assert.deepEqual(await ids({ sort: 'name:desc' }), [c.id, b.id, a.id, a2.id], 'equals keep creation order');
+  assert.deepEqual(await ids({ sort: 'name:asc,protocol_port:desc' }), [a2.id, a.id, b.id, c.id]);
+  assert.deepEqual(await ids({ sort_key: 'protocol_port', sort_dir: 'desc' }), [a2.id, b.id, c.id, a.id]);
+  assert.deepEqual(await ids({ sort_key: ['name', 'protocol_port'], sort_dir: ['desc', 'desc'] }), [c.id, b.id, a2.id, a.id]);
+  assert.deepEqual(await ids({ sort_key: 'connection_limit,name' }), [a2.id, b.id, c.id, a.id], 'numbers compare as numbers (-1, -1, 5, 10), then names');
+  assert.deepEqual(await ids({ sort: 'name', limit: '2' }), [a.id, a2.id]);
+  assert.deepEqual(await ids({ sort: 'name', limit: '2', marker: a2.id }), [b.id, c.id], 'the marker is a place in the sorted list');
+  assert.deepEqual(await ids({ sort: 'name:desc', protocol: 'TCP' }), [a.id, a2.id]);
+  await assert.rejects(control.list('listener', { query: { sort: 'nope' } }), { code: 'INVALID_SORT_KEY', status: 400, message: "Supplied sort key 'nope' is not valid." });
+  await assert.rejects(control.list('listener', { query: { sort_key: 'l7policies' } }), { code: 'INVALID_SORT_KEY' }, 'a list is not a sort key');
+  await assert.rejects(control.list('listener', { query: { sort: 'name:up' } }), { code: 'INVALID_SORT_DIRECTION', status: 400, message: "Supplied sort direction 'up' is not valid." });
+  await assert.rejects(control.list('listener', { query: { sort_key: 'name', sort_dir: 'sideways' } }), { code: 'INVALID_SORT_DIRECTION' });
+  const lbs = [lb, await loadBalancer(control, { name: 'z' }), await loadBalancer(control, { name: 'm' })];
+  assert.deepEqual((await control.list('loadbalancer', { query: { sort: 'name:desc' } })).map((v) => v.name), ['z', 'm', '']);
+  assert.deepEqual((await control.list('loadbalancer', { query: { sort: 'created_at:desc,id' } })).length, lbs.length);
+});
+
 test('statuses: live member health rolls up to pool, listener and load balancer; listener errors show', async (t) => {
   let live: LiveStatus = { revision: 0, members: {}, listeners: {}, listenerErrors: {} };
   const { control } = await controlPlaneFor(t, { liveStatus: async () => live });

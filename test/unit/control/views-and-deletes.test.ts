@@ -51,7 +51,7 @@ test('certificates show their metadata, never the private key; a mismatched key 
   await assert.rejects(control.update('certificate', cert.id, { private_key: other.privateKeyPem }), { code: 'CERTIFICATE_INVALID', message: /does not belong/ });
 });
 
-test('in-use resources cannot be deleted: pools, certificates, ip groups, redirect targets, load balancers with children', async (t) => {
+test('in-use resources cannot be deleted: certificates, ip groups, redirect targets; load balancers with children are a 400 as in Octavia', async (t) => {
   const { control } = await controlPlaneFor(t);
   const issued = ca.issueServer(['use.example']);
   const cert = await control.create('certificate', { certificate: issued.certificatePem, private_key: issued.privateKeyPem });
@@ -59,22 +59,48 @@ test('in-use resources cannot be deleted: pools, certificates, ip groups, redire
   const lb = await loadBalancer(control);
   const http = await listener(control, lb.id, 'HTTP', 80, { ipgroup: { ipgroup_id: group.id } });
   const https = await listener(control, lb.id, 'HTTPS', 443, { default_tls_container_ref: cert.id });
-  const defaultPool = await pool(control, { listener_id: http.id });
+  await pool(control, { listener_id: http.id });
   const redirectPool = await pool(control, { loadbalancer_id: lb.id });
   const policy = await control.create('l7policy', { listener_id: http.id, action: 'REDIRECT_TO_POOL', redirect_pool_id: redirectPool.id });
   await control.create('l7policy', { listener_id: http.id, action: 'REDIRECT_TO_LISTENER', redirect_listener_id: https.id });
 
-  await assert.rejects(control.remove('pool', defaultPool.id), { code: 'IN_USE', status: 409, message: new RegExp(`pool ${defaultPool.id} is in use by listener ${http.id}`) });
-  await assert.rejects(control.remove('pool', redirectPool.id), { code: 'IN_USE', message: new RegExp(`in use by l7policy ${policy.id}`) });
+  await assert.rejects(control.remove('pool', redirectPool.id), { code: 'IN_USE', status: 409, message: new RegExp(`in use by l7policy ${policy.id}`) });
   await assert.rejects(control.remove('certificate', cert.id), { code: 'IN_USE', message: new RegExp(`certificate ${cert.id} is in use by listener ${https.id}`) });
   await assert.rejects(control.remove('ipgroup', group.id), { code: 'IN_USE', message: new RegExp(`in use by listener ${http.id}`) });
   await assert.rejects(control.remove('listener', https.id), { code: 'IN_USE', message: /in use by l7policy/ });
-  await assert.rejects(control.remove('loadbalancer', lb.id), { code: 'IN_USE', message: new RegExp(`loadbalancer ${lb.id} is in use by listener`) });
+  await assert.rejects(control.remove('loadbalancer', lb.id), {
+    code: 'LOADBALANCER_HAS_CHILDREN',
+    status: 400,
+    message: `Validation failure: Cannot delete Load Balancer ${lb.id} - it has children`,
+  });
+  const poolsOnly = await loadBalancer(control);
+  await pool(control, { loadbalancer_id: poolsOnly.id });
+  assert.equal(await codeOf(() => control.remove('loadbalancer', poolsOnly.id)), 'LOADBALANCER_HAS_CHILDREN');
 
   // Clearing the references frees them.
-  await control.update('listener', http.id, { default_pool_id: null });
-  await control.remove('pool', defaultPool.id);
-  assert.equal(await codeOf(() => control.show('pool', defaultPool.id)), 'NOT_FOUND');
+  await control.update('l7policy', policy.id, { action: 'REJECT', redirect_pool_id: null });
+  await control.remove('pool', redirectPool.id);
+  assert.equal(await codeOf(() => control.show('pool', redirectPool.id)), 'NOT_FOUND');
+});
+
+test("deleting a listener's default pool lets go of it (Octavia): default_pool_id becomes null, in one revision", async (t) => {
+  const published: number[] = [];
+  const { control, store } = await controlPlaneFor(t, { publish: async (revision) => (published.push(revision), { revision, listenerErrors: {} }) });
+  const lb = await loadBalancer(control);
+  const l = await listener(control, lb.id);
+  const other = await listener(control, lb.id, 'TCP', 81);
+  const p = await pool(control, { listener_id: l.id });
+  await control.create('member', { address: '10.0.0.1' }, { pool_id: p.id });
+  const before = await store.revision();
+  await control.remove('pool', p.id);
+  assert.equal(await store.revision(), before + 1);
+  assert.equal(published.at(-1), before + 1);
+  const shown = await control.show('listener', l.id);
+  assert.equal(shown.default_pool_id, null);
+  assert.notEqual(shown.updated_at, null);
+  assert.equal((await control.show('listener', other.id)).updated_at, null, 'listeners that did not use it are not touched');
+  assert.deepEqual((await control.show('loadbalancer', lb.id)).pools, []);
+  assert.equal((await store.list('member')).length, 0);
 });
 
 test('cascade deletes a load balancer with everything under it', async (t) => {

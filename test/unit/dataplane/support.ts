@@ -141,10 +141,10 @@ export function startEchoServer(): Promise<TestServer> {
   return startServer((socket) => socket.pipe(socket));
 }
 
-/** Connects through `port` on 127.0.0.1, optionally sends `send` and ends, and collects the reply. */
-export function exchange(port: number, send = '', end = true): Promise<{ reply: string; error: Error | null }> {
+/** Connects through `port` on `host` (127.0.0.1), optionally sends `send` and ends, and collects the reply. */
+export function exchange(port: number, send = '', end = true, host = '127.0.0.1'): Promise<{ reply: string; error: Error | null }> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    const socket = connect({ host, port, allowHalfOpen: true });
     const chunks: Buffer[] = [];
     let error: Error | null = null;
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -58,6 +58,9 @@ test('ranges: weight 0–256, max_retries 1–10, max_retries_down 1–10, delay
   assert.throws(() => validateBody('healthmonitor', 'create', { ...hm, delay: -1 }), invalid('delay'));
   assert.throws(() => validateBody('healthmonitor', 'create', { ...hm, timeout: -1 }), invalid('timeout'));
   assert.throws(() => validateBody('healthmonitor', 'create', { ...hm, expected_codes: '2xx' }), invalid('expected_codes'));
+  // Octavia's pattern: a list may have spaces around its commas, a range may not.
+  for (const codes of ['200', '200,202', '200, 202', '200 ,202 , 204', '200-299']) assert.doesNotThrow(() => validateBody('healthmonitor', 'create', { ...hm, expected_codes: codes }), codes);
+  for (const codes of [' 200', '200,', '200 - 299', '200-299,301', '20']) assert.throws(() => validateBody('healthmonitor', 'create', { ...hm, expected_codes: codes }), invalid('expected_codes'), codes);
   assert.throws(() => validateBody('healthmonitor', 'create', { ...hm, url_path: 'health' }), invalid('url_path'));
 });
 

@@ -93,6 +93,7 @@ test('the fixture builds a consistent snapshot', () => {
 test('expected_codes forms parse into ranges', () => {
   assert.deepEqual(parseExpectedCodes('200'), [[200, 200]]);
   assert.deepEqual(parseExpectedCodes('200,202'), [[200, 200], [202, 202]]);
+  assert.deepEqual(parseExpectedCodes('200, 202 ,204'), [[200, 200], [202, 202], [204, 204]]);
   assert.deepEqual(parseExpectedCodes('200-204'), [[200, 204]]);
 });
 

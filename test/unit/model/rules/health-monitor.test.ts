@@ -41,6 +41,8 @@ test('HTTP monitor details: domain_name needs HTTP/1.1, expected codes are statu
   assert.doesNotThrow(() => checkHealthMonitorHttpFields(http));
   assert.doesNotThrow(() => checkHealthMonitorHttpFields({ ...http, expected_codes: '200-204' }));
   assert.doesNotThrow(() => checkHealthMonitorHttpFields({ ...http, expected_codes: '200,202,301' }));
+  assert.doesNotThrow(() => checkHealthMonitorHttpFields({ ...http, expected_codes: '200, 202 ,301' }));
+  assert.throws(() => checkHealthMonitorHttpFields({ ...http, expected_codes: '200, 099' }), { code: 'INVALID_BODY', message: /expected_codes/ });
   assert.throws(() => checkHealthMonitorHttpFields({ ...http, expected_codes: '204-200' }), { code: 'INVALID_BODY', message: /reversed/ });
   assert.throws(() => checkHealthMonitorHttpFields({ ...http, expected_codes: '099' }), { code: 'INVALID_BODY', message: /expected_codes/ });
   assert.throws(() => checkHealthMonitorHttpFields({ ...http, domain_name: 'x.example' }), { code: 'INVALID_BODY', message: /http_version/ });

@@ -1,0 +1,125 @@
+// Octavia behaviours the tools people run depend on (issue 11), against a real `elbow serve`:
+// deleting a listener's default pool (Terraform deletes pools first) and what the listener then
+// does with traffic, a load balancer with children refused with a 400, sorted lists, and the
+// `statuses` alias of the status tree.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
+import { exchange, freePort, startNameServer, startServer, type TestServer } from '../unit/dataplane/support.js';
+
+const V2 = '/v2/lbaas';
+/** A loopback VIP other tests running alongside are unlikely to use. */
+const randomVip = () => `127.0.${100 + Math.floor(Math.random() * 100)}.${1 + Math.floor(Math.random() * 250)}`;
+
+let elbow: ElbowProcess;
+const servers: TestServer[] = [];
+before(async () => {
+  elbow = await startElbow();
+});
+after(async () => {
+  for (const server of servers) await server.close();
+  await elbow?.stop();
+});
+
+async function created(path: string, kind: string, body: Record<string, unknown>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
+  const answer = await elbow.api('POST', `${V2}/${path}`, { [kind]: body });
+  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  return answer.body[kind];
+}
+
+/** An HTTP member answering `hello` to everything. */
+async function httpMember(): Promise<TestServer> {
+  const server = await startServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello'));
+  });
+  servers.push(server);
+  return server;
+}
+
+/** curl's status code for a GET. */
+async function curlStatus(url: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', url]);
+  return stdout;
+}
+
+describe('Octavia compatibility', { timeout: 120_000 }, () => {
+  it("deletes a listener's default pool: the listener keeps running, HTTP answers 503 and TCP resets, as Octavia", async () => {
+    const vip = randomVip();
+    const lb = await created('loadbalancers', 'loadbalancer', { name: 'default-pool', vip_address: vip });
+    const [httpPort, tcpPort] = [await freePort(), await freePort()];
+    const http = await created('listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: httpPort });
+    const tcp = await created('listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: tcpPort });
+    const httpPool = await created('pools', 'pool', { listener_id: http.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    const tcpPool = await created('pools', 'pool', { listener_id: tcp.id, protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' });
+    const [web, named] = [await httpMember(), await startNameServer('member')];
+    servers.push(named);
+    await created(`pools/${httpPool.id}/members`, 'member', { address: '127.0.0.1', protocol_port: web.port });
+    await created(`pools/${tcpPool.id}/members`, 'member', { address: '127.0.0.1', protocol_port: named.port });
+    assert.equal(await curlStatus(`http://${vip}:${httpPort}/`), '200');
+    assert.equal((await exchangeWith(vip, tcpPort)).reply, 'member');
+
+    // Terraform's order: the pools go before their listeners.
+    assert.equal((await elbow.api('DELETE', `${V2}/pools/${httpPool.id}`)).status, 204);
+    assert.equal((await elbow.api('DELETE', `${V2}/pools/${tcpPool.id}`)).status, 204);
+    for (const listener of [http, tcp]) {
+      const shown = (await elbow.api('GET', `${V2}/listeners/${listener.id}`)).body.listener;
+      assert.equal(shown.default_pool_id, null);
+      assert.equal(shown.provisioning_status, 'ACTIVE');
+    }
+    assert.equal(await curlStatus(`http://${vip}:${httpPort}/`), '503');
+    const refused = await exchangeWith(vip, tcpPort);
+    assert.equal(refused.reply, '');
+    assert.match(String(refused.error), /ECONNRESET/);
+
+    assert.equal((await elbow.api('DELETE', `${V2}/listeners/${http.id}`)).status, 204);
+    assert.equal((await elbow.api('DELETE', `${V2}/listeners/${tcp.id}`)).status, 204);
+    assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}`)).status, 204);
+  });
+
+  it('refuses to delete a load balancer with children with a 400, and a pool a policy redirects to with a 409', async () => {
+    const lb = await created('loadbalancers', 'loadbalancer', { vip_address: randomVip() });
+    const listener = await created('listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: await freePort() });
+    const target = await created('pools', 'pool', { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    const policy = await created('l7policies', 'l7policy', { listener_id: listener.id, action: 'REDIRECT_TO_POOL', redirect_pool_id: target.id });
+    const refused = await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}`);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body, { faultcode: 'Client', faultstring: `Validation failure: Cannot delete Load Balancer ${lb.id} - it has children`, code: 'LOADBALANCER_HAS_CHILDREN' });
+    const inUse = await elbow.api('DELETE', `${V2}/pools/${target.id}`);
+    assert.equal(inUse.status, 409);
+    assert.match(inUse.body.faultstring, new RegExp(policy.id));
+    assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`)).status, 204);
+  });
+
+  it('sorts lists (sort, sort_key/sort_dir) and answers 400 for an unknown key; statuses is the status tree', async () => {
+    const made = [];
+    for (const name of ['sort-b', 'sort-c', 'sort-a']) made.push(await created('loadbalancers', 'loadbalancer', { name, vip_address: randomVip(), tags: ['sorting'] }));
+    const names = async (query: string) => {
+      const answer = await elbow.api('GET', `${V2}/loadbalancers?tags=sorting&${query}`);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body.loadbalancers.map((lb: { name: string }) => lb.name);
+    };
+    assert.deepEqual(await names(''), ['sort-b', 'sort-c', 'sort-a']);
+    assert.deepEqual(await names('sort=name:asc'), ['sort-a', 'sort-b', 'sort-c']);
+    assert.deepEqual(await names('sort_key=name&sort_dir=desc'), ['sort-c', 'sort-b', 'sort-a']);
+    const unknown = await elbow.api('GET', `${V2}/loadbalancers?sort=colour`);
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.code, 'INVALID_SORT_KEY');
+    assert.equal(unknown.body.faultstring, "Supplied sort key 'colour' is not valid.");
+    assert.equal((await elbow.api('GET', `${V2}/loadbalancers?sort=name:sideways`)).body.code, 'INVALID_SORT_DIRECTION');
+
+    const lb = made[0] as { id: string };
+    const statuses = await elbow.api('GET', `/v2.0/lbaas/loadbalancers/${lb.id}/statuses`);
+    assert.equal(statuses.status, 200);
+    assert.deepEqual(statuses.body, (await elbow.api('GET', `${V2}/loadbalancers/${lb.id}/status`)).body);
+    assert.equal(statuses.body.statuses.loadbalancer.id, lb.id);
+    assert.equal((await elbow.api('GET', `${V2}/loadbalancers/nope/statuses`)).status, 404);
+    for (const { id } of made) assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${id}`)).status, 204);
+  });
+});
+
+/** exchange() towards a VIP other than 127.0.0.1. */
+function exchangeWith(host: string, port: number): Promise<{ reply: string; error: Error | null }> {
+  return exchange(port, '', true, host);
+}
