@@ -25,6 +25,7 @@ export function buildOpenApiDocument(version: string): JsonObject {
   for (const prefix of API_PREFIXES) {
     for (const route of RESOURCE_ROUTES) Object.assign(paths, resourcePaths(prefix, route));
     Object.assign(paths, statusPaths(prefix));
+    mergePaths(paths, memberBatchPath(prefix));
   }
   Object.assign(paths, servicePaths());
   return {
@@ -143,6 +144,26 @@ function resourcePaths(prefix: string, route: ResourceRoute): JsonObject {
           ? { parameters: [{ name: 'cascade', in: 'query', schema: { type: 'boolean' }, description: 'Also delete everything below it' }] }
           : {}),
         responses: { '204': { description: 'Deleted' }, ...CLIENT_ERRORS },
+      },
+    },
+  };
+}
+
+/** Adds operations to paths that may already have others. */
+function mergePaths(paths: JsonObject, more: JsonObject): void {
+  for (const [path, operations] of Object.entries(more)) paths[path] = { ...(paths[path] as JsonObject | undefined), ...(operations as JsonObject) };
+}
+
+function memberBatchPath(prefix: string): JsonObject {
+  const members = { type: 'array', items: ref(schemaName('member', 'Create')) };
+  return {
+    [`${prefix}/pools/{pool_id}/members`]: {
+      put: {
+        tags: ['members'],
+        summary: "Batch update: the pool's members become this list (matched by address and port: created, updated, deleted), in one change",
+        parameters: [{ name: 'additive_only', in: 'query', schema: { type: 'boolean' }, description: 'Create and update only: delete no member' }],
+        requestBody: { required: true, ...json(envelope('members', members)) },
+        responses: { '202': { description: 'Applied' }, ...CLIENT_ERRORS },
       },
     },
   };

@@ -18,11 +18,15 @@ export function selectFields(view: ResourceView, fields: readonly string[] | und
   return Object.fromEntries(fields.filter((name) => Object.hasOwn(view, name)).map((name) => [name, view[name]]));
 }
 
-/** `?cascade=true` (octaviaclient sends `True`). */
-export function isCascade(query: Query): boolean {
-  const raw = query.cascade;
+/** A boolean query parameter: `true`, `True`, `1`, `yes` (the last one when repeated). */
+export function isTrue(raw: string | string[] | undefined): boolean {
   const value = Array.isArray(raw) ? raw.at(-1) : raw;
   return value !== undefined && ['true', '1', 'yes'].includes(value.toLowerCase());
+}
+
+/** `?cascade=true` (octaviaclient sends `True`). */
+export function isCascade(query: Query): boolean {
+  return isTrue(query.cascade);
 }
 
 /**

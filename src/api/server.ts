@@ -9,6 +9,7 @@ import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
 import { API_PREFIXES, RESOURCE_ROUTES } from './resources.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerLiveStream } from './routes/live-stream.js';
+import { registerMemberBatch } from './routes/member-batch.js';
 import { registerNetworkLookups } from './routes/network-lookups.js';
 import { registerResourceRoutes } from './routes/resource-crud.js';
 import { registerServiceRoutes } from './routes/service-routes.js';
@@ -74,6 +75,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     void app.register(
       async (api) => {
         registerResourceRoutes(api, options.control, RESOURCE_ROUTES);
+        registerMemberBatch(api, options.control);
         registerStatusRoutes(api, options.control);
         registerLiveStream(api, { control: options.control, metrics: options.metrics, timeline: options.timeline });
       },

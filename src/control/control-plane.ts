@@ -19,6 +19,11 @@ export interface ControlPlane {
   remove(kind: ResourceKind, id: string, options?: { cascade?: boolean; pool_id?: string; l7policy_id?: string }): Promise<void>;
   show(kind: ResourceKind, id: string, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
   list(kind: ResourceKind, params: ListParams, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView[]>;
+  /**
+   * Octavia's batch member update (PUT /pools/{id}/members): the pool's members become `members`
+   * (not yet validated), matched by address and port; with additiveOnly, unlisted ones stay.
+   */
+  replaceMembers(poolId: string, members: unknown, options: { additiveOnly: boolean }): Promise<void>;
   /** Octavia's GET /loadbalancers/{id}/status: {"statuses": {"loadbalancer": {…, listeners: [{…, pools: [{…, members: […]}]}]}}}. */
   statusTree(loadbalancerId: string): Promise<Record<string, unknown>>;
   /** Octavia's stats: {"stats": {bytes_in, bytes_out, active_connections, total_connections, request_errors}}. */

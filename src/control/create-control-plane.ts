@@ -4,16 +4,19 @@
 import { ElbowError } from '../errors.js';
 import { checkFieldsApply } from '../model/rules/field-applies.js';
 import { perKind, sortableFields } from '../model/resources/catalog.js';
-import { validateBody } from '../model/schemas.js';
+import { validateBodies, validateBody } from '../model/schemas.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
 import type { ApplyReport, LiveStatus } from '../snapshot/snapshot.js';
 import { ConfigMirror } from '../store/config-mirror.js';
 import { UniqueViolation, type Store, type StoreTx } from '../store/store.js';
 import type { ControlPlane, ListParams, ResourceView } from './control-plane.js';
+import { fullLoadBalancerView } from './full-views.js';
 import { mustGet, octaviaTimestamp, type MutationContext, type Parent } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
 import { applyListQuery } from './list-query.js';
+import { replaceMembers } from './member-batch.js';
+import { createWithNested } from './single-create.js';
 import { statusTree, sumStats } from './status-tree.js';
 import { StatusRollup } from './statuses.js';
 import { conflictError, recordingTx, type Write } from './unique-conflicts.js';
@@ -153,14 +156,16 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
   return {
     async create(kind, body, parent) {
-      const input = validateBody(kind, 'create', body);
-      const created = await mutate(async (tx) => {
-        const resource = await (HANDLERS[kind].create as (tx: StoreTx, b: unknown, c: MutationContext) => Promise<{ id: string }>)(tx, input, context(parent));
-        // Thrown inside the transaction: nothing is written.
-        checkFieldsApply(kind, resource);
-        return resource;
-      });
-      return show(kind, created.value.id, undefined, created.revision);
+      const input = validateBody(kind, 'create', body) as Record<string, unknown>;
+      // With what its body nests (single-create.ts), in the one transaction.
+      const created = await mutate((tx) => createWithNested(tx, kind, input, context(parent)));
+      if (kind !== 'loadbalancer') return show(kind, created.value.id, undefined, created.revision);
+      // Octavia answers a load balancer create with its listeners and pools in full.
+      return rendered((relations, statuses) => {
+        const lb = mirror.get('loadbalancer', created.value.id);
+        if (!lb) throw new ElbowError('NOT_FOUND', { kind, id: created.value.id });
+        return fullLoadBalancerView(lb, relations, statuses);
+      }, created.revision);
     },
 
     async update(kind, id, body, parent) {
@@ -185,6 +190,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     },
 
     show: (kind, id, parent) => show(kind, id, parent),
+
+    async replaceMembers(poolId, members, { additiveOnly }) {
+      const wanted = validateBodies('member', 'create', members, 'members');
+      await mutate(async (tx) => replaceMembers(tx, await mustGet(tx, 'pool', poolId), wanted, additiveOnly, context({ pool_id: poolId })));
+    },
 
     list(kind: ResourceKind, params: ListParams, parent?: Parent) {
       return rendered((relations, statuses) => listViews(kind, params, parent, relations, statuses));

@@ -64,6 +64,23 @@ export function validateBody<K extends ResourceKind, M extends BodyMode>(kind: K
   throw new ElbowError('INVALID_BODY', { field, detail: describe(precise) });
 }
 
+/**
+ * Checks a list of bodies (`{"members": [...]}`'s list): each as validateBody does, a bad field
+ * named with its place, `members[2].address`.
+ */
+export function validateBodies<K extends ResourceKind, M extends BodyMode>(kind: K, mode: M, input: unknown, listName: string): Body<K, M>[] {
+  if (!Array.isArray(input)) throw new ElbowError('INVALID_BODY', { field: listName, detail: 'expected a list' });
+  return input.map((item, i) => {
+    try {
+      return validateBody(kind, mode, item);
+    } catch (error) {
+      if (!(error instanceof ElbowError)) throw error;
+      const field = typeof error.params.field === 'string' && error.params.field !== kind ? `${listName}[${i}].${error.params.field}` : `${listName}[${i}]`;
+      throw new ElbowError(error.code, { ...error.params, field });
+    }
+  });
+}
+
 function isPortSchema(schema: TSchema): boolean {
   return schema.type === 'integer' && schema.minimum === PORT_RANGE.minimum && schema.maximum === PORT_RANGE.maximum;
 }

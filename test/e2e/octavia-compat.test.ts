@@ -1,7 +1,7 @@
 // Octavia behaviours the tools people run depend on (issue 11), against a real `elbow serve`:
 // deleting a listener's default pool (Terraform deletes pools first) and what the listener then
-// does with traffic, a load balancer with children refused with a 400, sorted lists, and the
-// `statuses` alias of the status tree.
+// does with traffic, a load balancer with children refused with a 400, a fully populated load
+// balancer in one call, the batch member update, sorted lists, and the `statuses` alias.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +36,21 @@ async function httpMember(): Promise<TestServer> {
   });
   servers.push(server);
   return server;
+}
+
+/** An HTTP member answering its name to everything. */
+async function namedHttpMember(name: string): Promise<TestServer> {
+  const server = await startServer((socket) => {
+    socket.once('data', () => socket.end(`HTTP/1.1 200 OK\r\ncontent-length: ${name.length}\r\nconnection: close\r\n\r\n${name}`));
+  });
+  servers.push(server);
+  return server;
+}
+
+/** curl's body for a GET. */
+async function curlBody(url: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('curl', ['-sf', '--max-time', '10', url]);
+  return stdout;
 }
 
 /** curl's status code for a GET. */
@@ -89,6 +104,52 @@ describe('Octavia compatibility', { timeout: 120_000 }, () => {
     const inUse = await elbow.api('DELETE', `${V2}/pools/${target.id}`);
     assert.equal(inUse.status, 409);
     assert.match(inUse.body.faultstring, new RegExp(policy.id));
+    assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`)).status, 204);
+  });
+
+  it('creates a fully populated load balancer in one call that serves at once, and syncs a pool with a batch member update', async () => {
+    const vip = randomVip();
+    const port = await freePort();
+    const [one, two, three] = [await namedHttpMember('one'), await namedHttpMember('two'), await namedHttpMember('three')];
+    const answer = await elbow.api('POST', `${V2}/loadbalancers`, {
+      loadbalancer: {
+        name: 'graph',
+        vip_address: vip,
+        listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: port, default_pool: { name: 'app' } }],
+        pools: [{ name: 'app', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', members: [{ address: '127.0.0.1', protocol_port: one.port }] }],
+      },
+    });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    const lb = answer.body.loadbalancer;
+    assert.equal(lb.listeners[0].name, 'web', 'answered in full');
+    const pool = lb.pools[0];
+    assert.equal(pool.members[0].protocol_port, one.port);
+    assert.equal(await curlBody(`http://${vip}:${port}/`), 'one');
+
+    // cloud-provider-openstack's sync: the whole list, in one PUT; 202 and no body, as Octavia.
+    const batch = await elbow.api('PUT', `/v2.0/lbaas/pools/${pool.id}/members`, {
+      members: [{ address: '127.0.0.1', protocol_port: two.port }, { address: '127.0.0.1', protocol_port: three.port }],
+    });
+    assert.equal(batch.status, 202, JSON.stringify(batch.body));
+    assert.equal(batch.body, null);
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(await curlBody(`http://${vip}:${port}/`));
+    assert.deepEqual([...seen].sort(), ['three', 'two'], 'the old member is gone, the new ones serve');
+    const additive = await elbow.api('PUT', `${V2}/pools/${pool.id}/members?additive_only=true`, { members: [{ address: '127.0.0.1', protocol_port: one.port }] });
+    assert.equal(additive.status, 202);
+    assert.equal((await elbow.api('GET', `${V2}/pools/${pool.id}/members`)).body.members.length, 3);
+    const bad = await elbow.api('PUT', `${V2}/pools/${pool.id}/members`, { members: [{ address: 'not-an-ip', protocol_port: 1 }] });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'CIDR_INVALID');
+    assert.equal((await elbow.api('PUT', `${V2}/pools/${pool.id}/members`, { member: {} })).status, 400);
+    assert.equal((await elbow.api('PUT', `${V2}/pools/nope/members`, { members: [] })).status, 404);
+
+    // All or nothing: a conflicting listener leaves no load balancer behind.
+    const refused = await elbow.api('POST', `${V2}/loadbalancers`, {
+      loadbalancer: { name: 'half', vip_address: randomVip(), listeners: [{ protocol: 'HTTP', protocol_port: port }, { protocol: 'TCP', protocol_port: port }] },
+    });
+    assert.equal(refused.status, 409);
+    assert.deepEqual((await elbow.api('GET', `${V2}/loadbalancers?name=half`)).body.loadbalancers, []);
     assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`)).status, 204);
   });
 

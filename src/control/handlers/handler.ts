@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { ElbowError } from '../../errors.js';
 import type { CreateBody, UpdateBody } from '../../model/schemas.js';
-import { nullResetDefaults, perKind, type FieldsOf } from '../../model/resources/catalog.js';
+import { nestingFields, nullResetDefaults, perKind, type FieldsOf } from '../../model/resources/catalog.js';
 import { IGNORED_INPUT, type NullResetKeys } from '../../model/resources/field.js';
 import type { ResourceBase, ResourceByKind, ResourceKind, Statuses } from '../../model/types.js';
 import type { VipRange } from '../../model/vip.js';
@@ -49,21 +49,24 @@ export function octaviaTimestamp(date: Date): string {
 
 const IGNORED = new Set(Object.keys(IGNORED_INPUT));
 const NULL_RESETS = perKind(nullResetDefaults);
+/** Fields holding nested resources to create (single-create.ts creates them, not the handler). */
+const NESTED = perKind((kind) => new Set(nestingFields(kind).map(({ field }) => field)));
 
 export type Meaningful<K extends ResourceKind, T> = {
   [P in keyof T]?: P extends NullResetKeys<FieldsOf<K>> ? Exclude<T[P], null | undefined> : Exclude<T[P], undefined>;
 };
 
 /**
- * The body's fields that mean something: no ignored fields, no undefined, and null back to the
+ * The body's fields that mean something: no ignored fields, no nested resources, no undefined, and null back to the
  * default where the catalog says so (name and description "" as Octavia shows unset text;
  * a listener's timeouts, insert_headers, sni_container_refs).
  */
 export function meaningful<K extends ResourceKind, T extends object>(kind: K, body: T): Meaningful<K, T> {
   const resets = NULL_RESETS[kind];
+  const nested = NESTED[kind];
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (IGNORED.has(key) || value === undefined) continue;
+    if (IGNORED.has(key) || nested.has(key) || value === undefined) continue;
     out[key] = value === null && key in resets ? resets[key] : value;
   }
   return out as Meaningful<K, T>;

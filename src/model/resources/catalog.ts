@@ -48,8 +48,41 @@ export const isInput = (field: FieldSpec) => createMode(field) !== 'no' || updat
 
 /** The schema a body accepts for a field: its input schema, its stored one, nullable when null resets it. */
 export function inputSchema(field: FieldSpec): TSchema {
+  if (field.nests !== undefined) {
+    const nested = nestedCreateSchema(field.nests.kind);
+    return field.nests.many ? Type.Array(nested) : Nullable(nested);
+  }
   if (field.input !== undefined) return field.input;
   return field.nullResets === true ? Nullable(field.schema) : field.schema;
+}
+
+const nestedSchemas = new Map<ResourceKind, TObject>();
+
+/**
+ * The body of a resource nested in its parent's create body: its create body without the fields
+ * the parent gives (`fromParent`); everything optional for kinds nested by name (a pool may be a
+ * reference `{"name": …}`: the control plane checks that a definition has protocol and lb_algorithm).
+ */
+export function nestedCreateSchema(kind: ResourceKind): TObject {
+  let schema = nestedSchemas.get(kind);
+  if (schema === undefined) {
+    const properties: TProperties = {};
+    const byName = CATALOG[kind].nestedByName === true;
+    for (const [name, field] of fieldsOf(kind)) {
+      const mode = createMode(field);
+      if (mode === 'no' || field.fromParent === true) continue;
+      const documentedSchema = documented(inputSchema(field), field);
+      properties[name] = mode === 'required' && !byName ? documentedSchema : Type.Optional(documentedSchema);
+    }
+    schema = body(properties);
+    nestedSchemas.set(kind, schema);
+  }
+  return schema;
+}
+
+/** The fields of a kind whose value is nested resources to create with it. */
+export function nestingFields(kind: ResourceKind): { field: string; kind: ResourceKind; many: boolean }[] {
+  return fieldsOf(kind).flatMap(([field, spec]) => (spec.nests === undefined ? [] : [{ field, ...spec.nests }]));
 }
 
 /**

@@ -72,6 +72,14 @@ export interface FieldSpec {
   readonly example?: unknown;
   /** The field means something only when another field has one of these values; set elsewhere it is a 400. */
   readonly appliesWhen?: { readonly field: string; readonly values: readonly string[] };
+  /**
+   * At create, the body may nest resources of this kind, created with it in the same transaction
+   * (Octavia's single-call create: a load balancer's `listeners`, a pool's `members`…): one object
+   * (`many: false`) or a list. Their body is the kind's create body without its `fromParent` fields.
+   */
+  readonly nests?: { readonly kind: ResourceKind; readonly many: boolean };
+  /** When the resource is nested in its parent's create body, the parent gives this field (it is not accepted there). */
+  readonly fromParent?: boolean;
 }
 
 export type Fields = Readonly<Record<string, FieldSpec>>;
@@ -137,6 +145,25 @@ export function relation(doc: string): { readonly schema: typeof IdRefs; readonl
   return { schema: IdRefs, doc, create: 'no', update: 'no' };
 }
 
+/** What the data plane makes of a field that nests resources: nothing itself, its resources are created. */
+export const NESTED_AT_CREATE = 'an instruction at create: the nested resources are created with it, in the same transaction';
+
+/** A relation a create body may also fill with new resources to create with it (Octavia's single-call create). */
+export function nestingRelation<const K extends ResourceKind>(
+  doc: string,
+  kind: K,
+): { readonly schema: typeof IdRefs; readonly doc: string; readonly create: 'optional'; readonly update: 'no'; readonly nests: { readonly kind: K; readonly many: true }; readonly cli: false; readonly ignored: string } {
+  return { schema: IdRefs, doc, create: 'optional', update: 'no', nests: { kind, many: true }, cli: false, ignored: NESTED_AT_CREATE };
+}
+
+/** A create-only field holding one nested resource to create with this one; neither stored nor shown. */
+export function nestedOne<const K extends ResourceKind>(
+  doc: string,
+  kind: K,
+): { readonly schema: TSchema; readonly doc: string; readonly create: 'optional'; readonly update: 'no'; readonly stored: false; readonly shown: false; readonly nests: { readonly kind: K; readonly many: false }; readonly cli: false; readonly ignored: string } {
+  return { schema: Type.Object({}), doc, create: 'optional', update: 'no', stored: false, shown: false, nests: { kind, many: false }, cli: false, ignored: NESTED_AT_CREATE };
+}
+
 /** A value the server sets and shows (never set by a client). */
 export function output<S extends TSchema>(schema: S, doc: string): { readonly schema: S; readonly doc: string; readonly create: 'no'; readonly update: 'no' } {
   return { schema, doc, create: 'no', update: 'no' };
@@ -178,6 +205,11 @@ export interface ResourceSpec<F extends Fields = Fields, K extends ResourceKind 
   readonly plural: string;
   /** Sub-resources live under their parent's path and need its id. */
   readonly parent?: { readonly kind: 'pool' | 'l7policy'; readonly field: 'pool_id' | 'l7policy_id' };
+  /**
+   * Nested in another create body, it may be just `{"name": …}`: a reference to one defined
+   * elsewhere in the same body (Octavia's pools in a single-call create), so no field is required there.
+   */
+  readonly nestedByName?: boolean;
   /** Whether it has provisioning_status and operating_status. */
   readonly hasStatus: boolean;
   /**
@@ -217,12 +249,19 @@ export type DefaultedFields<F> = Pick<F, Exclude<KeysWhere<F, { default: unknown
 /** The fields whose null in a body means "back to the default". */
 export type NullResetKeys<F> = KeysWhere<F, { nullResets: true }>;
 
+/** A resource nested in a create body, validated by the nested kind's schema (catalog.ts). */
+export type NestedBody = Readonly<Record<string, unknown>>;
+
 /** What a body may carry for one field. */
-export type InputOf<D> = D extends { readonly input: infer I extends TSchema }
+export type InputOf<D> = D extends { readonly nests: { readonly many: true } }
+  ? NestedBody[]
+  : D extends { readonly nests: object }
+    ? NestedBody | null
+    : D extends { readonly input: infer I extends TSchema }
   ? Static<I>
-  : D extends { readonly nullResets: true }
-    ? Static<SchemaOf<D>> | null
-    : Static<SchemaOf<D>>;
+      : D extends { readonly nullResets: true }
+        ? Static<SchemaOf<D>> | null
+        : Static<SchemaOf<D>>;
 
 type IgnoredInput = { project_id?: string; tenant_id?: string };
 type NotAccepted = { create: 'no' };

@@ -22,6 +22,7 @@ export const HEALTHMONITOR = defineResource({
       create: 'required',
       update: 'fixed',
       ref: 'pool',
+      fromParent: true,
       doc: 'The pool whose members it checks (one monitor per pool)',
       snapshot: { path: '', via: 'the monitor of that pool' },
     },

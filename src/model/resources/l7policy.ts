@@ -3,7 +3,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { L7_ACTIONS } from '../types.js';
-import { Enum, Id, Nullable, adminStateUpField, defineResource, descriptionField, nameField, relation, tagsField, LABEL } from './field.js';
+import { Enum, Id, Nullable, adminStateUpField, defineResource, descriptionField, nameField, nestedOne, nestingRelation, tagsField, LABEL } from './field.js';
 
 const FixedResponse = Type.Object({ status_code: Type.String({ pattern: '^\\d{3}$' }), content_type: Type.String({ maxLength: 64 }), message_body: Type.String({ maxLength: 1024 }) });
 const FixedResponseBody = Type.Object(
@@ -30,6 +30,7 @@ export const L7POLICY = defineResource({
       create: 'required',
       update: 'fixed',
       ref: 'listener',
+      fromParent: true,
       doc: 'The listener it belongs to',
       snapshot: { path: '', via: "one of that listener's policies" },
     },
@@ -51,6 +52,10 @@ export const L7POLICY = defineResource({
       doc: 'Target pool of REDIRECT_TO_POOL',
       snapshot: { path: 'redirectPoolId', via: 'kept while the pool exists' },
     },
+    redirect_pool: nestedOne(
+      'At create: a pool to create as the target of REDIRECT_TO_POOL (in a load balancer\'s single-call create, {"name": …} names one of its pools)',
+      'pool',
+    ),
     redirect_url: { schema: Nullable(Type.String({ maxLength: 2048 })), default: null, doc: 'Target URL of REDIRECT_TO_URL', example: 'https://www.example.com/', snapshot: 'redirectUrl' },
     redirect_prefix: { schema: Nullable(Type.String({ maxLength: 2048 })), default: null, doc: 'Target URL prefix of REDIRECT_PREFIX (the path and query follow)', example: 'https://www.example.com', snapshot: 'redirectPrefix' },
     redirect_http_code: {
@@ -76,6 +81,6 @@ export const L7POLICY = defineResource({
       snapshot: 'fixedResponse',
     },
     tags: tagsField,
-    rules: relation('Its rules'),
+    rules: nestingRelation('Its rules. At create: rules to create with it', 'l7rule'),
   },
 });

@@ -21,6 +21,8 @@ import {
   defineResource,
   descriptionField,
   nameField,
+  nestedOne,
+  nestingRelation,
   output,
   relation,
   tagsField,
@@ -52,7 +54,7 @@ export const LISTENER = defineResource({
       snapshot: 'protocol',
     },
     protocol_port: { schema: Port, create: 'required', update: 'fixed', doc: 'Frontend port, 1-65535', example: 443, snapshot: 'port' },
-    loadbalancer_id: { schema: Id, create: 'required', update: 'fixed', ref: 'loadbalancer', doc: 'The load balancer it belongs to', snapshot: 'loadBalancerId' },
+    loadbalancer_id: { schema: Id, create: 'required', update: 'fixed', ref: 'loadbalancer', fromParent: true, doc: 'The load balancer it belongs to', snapshot: 'loadBalancerId' },
     name: { ...nameField, snapshot: 'name' },
     description: descriptionField,
     admin_state_up: {
@@ -67,6 +69,10 @@ export const LISTENER = defineResource({
       doc: 'The pool that gets traffic no forwarding policy takes',
       snapshot: { path: 'defaultPoolId', via: 'kept while the pool exists' },
     },
+    default_pool: nestedOne(
+      'At create: a pool to create as its default pool, with its members and healthmonitor (in a load balancer\'s single-call create, {"name": …} names one of its pools)',
+      'pool',
+    ),
     default_tls_container_ref: {
       schema: Ref,
       default: null,
@@ -183,7 +189,7 @@ export const LISTENER = defineResource({
     },
     access_log: { schema: Type.Boolean(), default: false, doc: 'elbow extension: write a JSON-lines access log for this listener', snapshot: 'accessLog' },
     loadbalancers: relation('Its load balancer, as a list (Octavia)'),
-    l7policies: relation('Its forwarding policies, in position order'),
+    l7policies: nestingRelation('Its forwarding policies, in position order. At create: policies to create with it, with their rules', 'l7policy'),
     provisioning_status_reason: {
       ...output(Type.String(), 'elbow extension: why provisioning_status is ERROR (e.g. the port is taken by another program)'),
       stored: false,

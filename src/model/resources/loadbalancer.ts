@@ -1,7 +1,7 @@
 // Load balancers: a VIP address and its listeners. Octavia v2's fields; `type` is Huawei ELB's.
 
 import { Type } from '@sinclair/typebox';
-import { LABEL, Ref, adminStateUpField, defineResource, descriptionField, nameField, relation, tagsField } from './field.js';
+import { LABEL, Ref, adminStateUpField, defineResource, descriptionField, nameField, nestingRelation, tagsField } from './field.js';
 import { Enum } from './field.js';
 
 /** elbow has no networks: these Octavia ids are labels stored as given. */
@@ -49,7 +49,13 @@ export const LOADBALANCER = defineResource({
       doc: 'Huawei ELB extension: only `classic` load balancers take SSL listeners',
       ignored: 'a control-plane rule: only classic load balancers take SSL listeners',
     },
-    listeners: relation('Its listeners'),
-    pools: relation('Its pools'),
+    listeners: nestingRelation(
+      'Its listeners. At create: listeners to create with it, each with its default_pool and l7policies (Octavia\'s single-call create, all or nothing)',
+      'listener',
+    ),
+    pools: nestingRelation(
+      'Its pools. At create: pools to create with it, with their members and healthmonitor; listeners and policies refer to them by name ({"name": …} as default_pool or redirect_pool)',
+      'pool',
+    ),
   },
 });
