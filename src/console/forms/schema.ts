@@ -22,6 +22,8 @@ export interface JsonSchema {
   description?: string;
   title?: string;
   $ref?: string;
+  /** Resources of this kind created with the one the form creates (single-call create): not a form field. */
+  'x-elbow-nested'?: string;
 }
 
 export type Widget =
@@ -65,7 +67,7 @@ export async function formFields(schemaName: string): Promise<Field[]> {
 export function fieldsOf(schema: JsonSchema, all: Record<string, JsonSchema> = {}): Field[] {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {})
-    .filter(([name]) => !IGNORED.has(name))
+    .filter(([name, property]) => !IGNORED.has(name) && property['x-elbow-nested'] === undefined)
     .map(([name, property]) => toField(name, resolve(property, all), required.has(name), all));
 }
 

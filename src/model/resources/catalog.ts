@@ -87,8 +87,9 @@ export function nestingFields(kind: ResourceKind): { field: string; kind: Resour
 
 /**
  * A schema with the field's documentation attached, for /openapi.json: description, default,
- * example, and two extensions for generated clients and forms: `x-elbow-ref` (the value is the
- * id of a resource of that kind) and `x-elbow-fixed` (set at create, may not change after).
+ * example, and extensions for generated clients and forms: `x-elbow-ref` (the value is the
+ * id of a resource of that kind), `x-elbow-fixed` (set at create, may not change after) and
+ * `x-elbow-nested` (resources of that kind to create with this one, Octavia's single-call create).
  */
 function documented(schema: TSchema, field: FieldSpec): TSchema {
   const defaultNote = field.defaultDoc !== undefined ? ` (default: ${field.defaultDoc})` : '';
@@ -100,6 +101,7 @@ function documented(schema: TSchema, field: FieldSpec): TSchema {
     ...(field.example !== undefined ? { examples: [field.example] } : {}),
     ...(field.ref !== undefined ? { 'x-elbow-ref': field.ref } : {}),
     ...(updateMode(field) === 'fixed' ? { 'x-elbow-fixed': true } : {}),
+    ...(field.nests !== undefined ? { 'x-elbow-nested': field.nests.kind } : {}),
   };
 }
 
