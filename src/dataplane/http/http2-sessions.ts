@@ -12,6 +12,7 @@
 //   (GOAWAY, then FIN); one with streams open leaves them to their own timers.
 
 import { constants as http2, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import { HTTP2_MAX_CONCURRENT_STREAMS } from '../../model/data-plane-limits.js';
 import { waitsOnClient } from './client-inactivity.js';
 
 export interface Http2Limits {
@@ -23,7 +24,7 @@ export interface Http2Limits {
   readonly streamResetsPerSecond: number;
 }
 
-export const DEFAULT_HTTP2_LIMITS: Http2Limits = { maxConcurrentStreams: 100, streamResetBurst: 200, streamResetsPerSecond: 50 };
+export const DEFAULT_HTTP2_LIMITS: Http2Limits = { maxConcurrentStreams: HTTP2_MAX_CONCURRENT_STREAMS, streamResetBurst: 200, streamResetsPerSecond: 50 };
 
 /** What a session watch asks of its listener, read when needed (the configuration may change). */
 export interface SessionListener {

@@ -9,6 +9,7 @@
 // Since then one undici Client per connection (member-connections.ts says why), dispatched the same way.
 
 import type { Client } from 'undici';
+import { MEMBER_CONNECTION_LIMIT } from '../../model/data-plane-limits.js';
 import type { SnapshotMember } from '../../snapshot/snapshot.js';
 import { upstreamTlsOptions, type PoolTls } from '../tls/upstream-tls.js';
 import { ConnectionSet, MemberConnectionLimit } from './member-connections.js';
@@ -18,7 +19,7 @@ import { ConnectionSet, MemberConnectionLimit } from './member-connections.js';
  * factory says otherwise. Bounds what a flood of HTTP/2 streams can make a worker open (file
  * descriptors) while far above what a member serves at once in normal use.
  */
-export const DEFAULT_MEMBER_CONNECTION_LIMIT = 1000;
+export const DEFAULT_MEMBER_CONNECTION_LIMIT = MEMBER_CONNECTION_LIMIT;
 
 interface PlainEntry {
   readonly set: ConnectionSet;

@@ -3,6 +3,7 @@
 // setting that the runtime API can change (weight, admin state, address) is on the server line
 // only, so that a change to it is a runtime command and the rest of the backend stays the same.
 
+import { MEMBER_CONNECTION_LIMIT } from '../../model/data-plane-limits.js';
 import type { SnapshotHealthMonitor, SnapshotListener, SnapshotMember, SnapshotPool } from '../../snapshot/snapshot.js';
 import { bareAddress, hostPort, logFormatLiteral, ms, quoted, safeName } from './config-syntax.js';
 import type { FileKind } from './render-files.js';
@@ -143,6 +144,8 @@ function tlsOptions(pool: SnapshotPool, files: BackendFiles): string {
 function serverOptions(pool: SnapshotPool, member: SnapshotMember, mode: BackendMode, files: BackendFiles): string {
   const parts: string[] = [];
   if (member.backup) parts.push('backup');
+  // As the Node engine's member connection limit; the line's bound is `timeout queue`.
+  if (mode === 'http') parts.push(`maxconn ${MEMBER_CONNECTION_LIMIT}`);
   if (pool.protocol === 'PROXY') parts.push('send-proxy');
   if (pool.protocol === 'PROXYV2') parts.push('send-proxy-v2');
   const tls = tlsOptions(pool, files);
@@ -178,6 +181,10 @@ export function renderBackend(listener: SnapshotListener, pool: SnapshotPool, mo
   // Backup members serve only while no primary can, all of them together (pool-runtime.ts).
   lines.push('    option allbackups');
   if (mode === 'http') {
+    // A client that goes away stops its request at the member too, as the Node engine does
+    // (forward-request.ts): HAProxy would otherwise wait for the answer nobody will read.
+    lines.push('    option abortonclose');
+    lines.push(`    timeout queue ${ms(listener.timeouts.memberConnect)}`);
     lines.push(httpError(503, logFormatLiteral(noMemberBody(pool))));
     lines.push(httpError(502, '502 Bad Gateway: member %si:%sp failed (could not connect, or answered badly)\n'));
     lines.push(httpError(504, `504 Gateway Timeout: member %si:%sp sent no answer within timeout_member_data (${listener.timeouts.memberData} ms)\n`));

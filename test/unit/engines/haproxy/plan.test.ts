@@ -29,7 +29,7 @@ const ROWS: { name: string; change: Change; reload: boolean; commands?: string[]
   { name: 'member weight', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm1' ? { ...x, weight: 5 } : x))), reload: false, commands: ['@1 set server p:l/m1 weight 5'] },
   { name: 'member admin down', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm2' ? { ...x, enabled: false } : x))), reload: false, commands: ['@1 set server p:l/m2 state maint'] },
   { name: 'member moved', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm2' ? { ...x, address: '127.0.0.9', port: 9009 } : x))), reload: false, commands: ['@1 set server p:l/m2 addr 127.0.0.9 port 9009'] },
-  { name: 'member added', change: (s) => withMembers(s, (m) => [...m, makeMember({ id: 'm3', address: '::1', port: 9003 })]), reload: false, commands: ['@1 add server p:l/m3 [::1]:9003 weight 1', '@1 enable server p:l/m3'] },
+  { name: 'member added', change: (s) => withMembers(s, (m) => [...m, makeMember({ id: 'm3', address: '::1', port: 9003 })]), reload: false, commands: ['@1 add server p:l/m3 [::1]:9003 weight 1 maxconn 1000', '@1 enable server p:l/m3'] },
   { name: 'member removed', change: (s) => withMembers(s, (m) => m.filter((x) => x.id !== 'm1')), reload: false, commands: ['@1 set server p:l/m1 state maint', '@1 del server p:l/m1'] },
   { name: 'member made backup', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm1' ? { ...x, backup: true } : x))), reload: true },
   { name: 'session persistence set', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0 } }; }, reload: true },
