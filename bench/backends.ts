@@ -66,7 +66,7 @@ async function startHttpBackend(dir: string, tls: TlsFiles, fileLimit: number): 
   const location = `location / { default_type text/plain; return 200 "ok"; }`;
   const config = `${nginxPreamble(dir, 1, fileLimit)}http {
 ${nginxHttpPreamble(dir)}  server { listen ${HOST}:${http} backlog=4096; ${location} }
-  server { listen ${HOST}:${https} ssl backlog=4096; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ${location} }
+  server { listen ${HOST}:${https} ssl http2 backlog=4096; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ${location} }
 }
 `;
   const child = startNginx('nginx backend', dir, config, fileLimit);

@@ -1,5 +1,5 @@
 // The Debian tools the benchmark drives; a missing one stops the run with the install line.
-// (HTTPS is measured with wrk too, so h2load is not needed.)
+// (HTTPS/1.1 is measured with wrk, HTTP/2 with h2load.)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -29,6 +29,7 @@ const TOOLS: readonly Tool[] = [
   { name: 'nginx', debianPackage: 'nginx', present: () => onPath('nginx') },
   { name: 'nginx stream module', debianPackage: 'libnginx-mod-stream', present: () => onPath('nginx') && nginxHasStream() },
   { name: 'openssl', debianPackage: 'openssl', present: () => onPath('openssl') },
+  { name: 'h2load', debianPackage: 'nghttp2-client', present: () => onPath('h2load') },
 ];
 
 /** Names of the missing tools and the one command that installs them (empty when all are there). */

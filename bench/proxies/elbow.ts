@@ -36,7 +36,8 @@ async function createFrontend(api: ElbowApi, loadbalancerId: string, name: Front
       protocol: spec.listenerProtocol,
       protocol_port: port,
       default_pool_id: pool.id,
-      ...(spec.tls ? { default_tls_container_ref: await certificateRef() } : {}),
+      // HTTP/2 offered beside HTTP/1.1, as the other proxies' TLS front ends (the h2 scenario).
+      ...(spec.tls ? { default_tls_container_ref: await certificateRef(), alpn_protocols: ['h2', 'http/1.1'] } : {}),
     });
     if (listener.provisioning_status !== 'ACTIVE') {
       const reason = typeof listener.provisioning_status_reason === 'string' ? `: ${listener.provisioning_status_reason}` : '';

@@ -36,7 +36,7 @@ frontend http
 
 frontend https
   mode http
-  bind ${HOST}:${ports.https} ssl crt ${tls.pemFile}
+  bind ${HOST}:${ports.https} ssl crt ${tls.pemFile} alpn h2,http/1.1
   default_backend http_backend
 
 backend http_backend

@@ -18,7 +18,7 @@ export async function startNginxProxy(plan: ProxyPlan): Promise<Target> {
   const config = `${nginxPreamble(dir, plan.cores, plan.fileLimit)}http {
 ${nginxHttpPreamble(dir)}  upstream backend { server ${HOST}:${backends.http}; keepalive 128; keepalive_requests 1000000; }
   server { listen ${HOST}:${ports.http} backlog=4096; ${location} }
-  server { listen ${HOST}:${ports.https} ssl backlog=4096; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ${location} }
+  server { listen ${HOST}:${ports.https} ssl http2 backlog=4096; ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ${location} }
 }
 stream {
   server { listen ${HOST}:${ports.tcpBulk}; proxy_pass ${HOST}:${backends.tcpBulk}; }

@@ -1,8 +1,10 @@
 // Scenarios 1–3: HTTP and HTTPS through each target, measured with wrk (50 connections, 2 threads),
-// and full TLS handshakes with bench/load/tls-handshakes.ts (wrk resumes TLS sessions on reconnect).
+// full TLS handshakes with bench/load/tls-handshakes.ts (wrk resumes TLS sessions on reconnect),
+// and HTTP/2 over TLS with h2load (50 connections × 10 streams, 2 threads).
 // TLS terminates at the proxy; the backend always speaks plain HTTP (direct: nginx's own TLS).
 import { connectionRate } from '../node-load.js';
 import type { MetricDef, RoundScenario, Versus } from '../scenario.js';
+import { runH2load } from '../h2load.js';
 import { HOST } from '../system.js';
 import { runWrk } from '../wrk.js';
 
@@ -10,6 +12,8 @@ const CONNECTIONS = 50;
 const THREADS = 2;
 /** Handshakes in flight for the full-handshake client (one Node process, about one core). */
 const HANDSHAKE_CONCURRENCY = 32;
+/** HTTP/2 streams in flight per connection (h2load -m). */
+const H2_STREAMS = 10;
 
 const requestsPerSecond = (goal?: number, versus?: Versus): MetricDef => ({
   id: 'rps',
@@ -84,5 +88,17 @@ export const httpsFullHandshakes: RoundScenario = {
   metrics: [{ id: 'hps', label: 'full handshakes/s', unit: '/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 0.8 } }],
   async measure(port, { options }) {
     return { hps: await connectionRate('tls-handshakes.ts', { port, duration: options.duration, concurrency: HANDSHAKE_CONCURRENCY }, 0.01, 'handshakes') };
+  },
+};
+
+export const h2: RoundScenario = {
+  kind: 'round',
+  name: 'h2',
+  title: `HTTP/2 over TLS, ${CONNECTIONS} connections × ${H2_STREAMS} streams (h2load)`,
+  frontend: 'https',
+  metrics: [requestsPerSecond()],
+  async measure(port, { options }) {
+    const result = await runH2load({ url: `https://${HOST}:${port}/`, durationSeconds: options.duration, clients: CONNECTIONS, streams: H2_STREAMS, threads: THREADS });
+    return { rps: result.requestsPerSecond };
   },
 };

@@ -1,7 +1,7 @@
 // Every scenario, in the order they run and appear in the table.
 import type { Scenario } from '../scenario.js';
 import { configScale } from './config-scale.js';
-import { httpKeepAlive, httpNewConnection, httpsFullHandshakes, httpsKeepAlive, httpsNewConnection } from './http.js';
+import { h2, httpKeepAlive, httpNewConnection, httpsFullHandshakes, httpsKeepAlive, httpsNewConnection } from './http.js';
 import { idleMemory } from './idle-memory.js';
 import { tcpBulk, tcpConnections } from './tcp.js';
 import { udp } from './udp.js';
@@ -12,6 +12,7 @@ export const SCENARIOS: readonly Scenario[] = [
   httpsKeepAlive,
   httpsNewConnection,
   httpsFullHandshakes,
+  h2,
   tcpBulk,
   tcpConnections,
   udp,

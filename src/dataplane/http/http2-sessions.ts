@@ -93,8 +93,9 @@ function onStream(this: WatchedSession, stream: WatchedStream): void {
   if (watch === undefined) return;
   watch.openStreams += 1;
   stream[WATCH] = watch;
-  stream.once('close', onStreamClose);
-  stream.once('aborted', onStreamAborted);
+  // on(), not once(): each fires at most once, and once() would wrap every listener per stream.
+  stream.on('close', onStreamClose);
+  stream.on('aborted', onStreamAborted);
   stream.setTimeout(watch.listener.clientTimeoutMs, onStreamIdle);
 }
 

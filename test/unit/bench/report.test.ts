@@ -8,6 +8,7 @@ import { hotFunctions } from '../../../bench/profile-summary.js';
 import { share, vipAddress } from '../../../bench/scenarios/config-scale.js';
 import { idleConnectionCount, slope } from '../../../bench/scenarios/idle-memory.js';
 import { parseWrkOutput, wrkProblem } from '../../../bench/wrk.js';
+import { h2loadProblem, parseH2loadOutput } from '../../../bench/h2load.js';
 
 const WRK_REPORT = `Running 5s test @ http://127.0.0.1:40001/
   2 threads and 50 connections
@@ -188,4 +189,23 @@ test('hotFunctions ranks self time by function and file', () => {
 test('slope fits RSS over connections', () => {
   assert.equal(slope([{ x: 0, y: 100 }, { x: 10, y: 120 }, { x: 20, y: 140 }]), 2);
   assert.ok(Number.isNaN(slope([{ x: 5, y: 1 }])));
+});
+
+const H2LOAD_REPORT = `starting benchmark...
+spawning thread #0: 25 total client(s). Timing-based test with 0s of warm-up time and 6s of main duration for measurements.
+spawning thread #1: 25 total client(s). Timing-based test with 0s of warm-up time and 6s of main duration for measurements.
+Application protocol: h2
+Main benchmark duration is over for thread #0. Stopping all clients.
+
+finished in 6.00s, 8804.17 req/s, 355.43KB/s
+requests: 52825 total, 53325 started, 52825 done, 52820 succeeded, 5 failed, 0 errored, 0 timeout
+status codes: 53069 2xx, 0 3xx, 2 4xx, 3 5xx
+traffic: 2.08MB (2183780) total, 259.42KB (265643) headers (space savings 93.14%), 257.95KB (264135) data
+`;
+
+test('parseH2loadOutput reads requests/s and the failures', () => {
+  assert.deepEqual(parseH2loadOutput(H2LOAD_REPORT), { requestsPerSecond: 8804.17, done: 52825, succeeded: 52820, failed: 5, errored: 0, non2xx: 5 });
+  assert.equal(h2loadProblem(parseH2loadOutput(H2LOAD_REPORT)), null);
+  assert.match(h2loadProblem({ requestsPerSecond: 10, done: 100, succeeded: 90, failed: 10, errored: 0, non2xx: 0 }) ?? '', /10 failed requests of 100/);
+  assert.throws(() => parseH2loadOutput('No protocol negotiated'), /not an h2load report/);
 });
