@@ -27,8 +27,13 @@ export const ERRORS = {
   LOADBALANCER_HAS_CHILDREN: { status: 400, message: 'Validation failure: Cannot delete Load Balancer {id} - it has children' },
   INVALID_SORT_KEY: { status: 400, message: "Supplied sort key '{key}' is not valid." },
   INVALID_SORT_DIRECTION: { status: 400, message: "Supplied sort direction '{key}' is not valid." },
+  PROVIDER_NOT_ENABLED: { status: 400, message: "Provider '{provider}' is not enabled." },
+  OPTION_UNKNOWN: { status: 400, message: 'Validation failure: Invalid {field} {value}: there is no such {kind}' },
+  OPTION_DISABLED: { status: 400, message: 'The selected {kind} is not allowed in this deployment: {value}' },
   // 401
   UNAUTHORIZED: { status: 401, message: 'Authentication required: send the API token in X-Auth-Token or Authorization: Bearer' },
+  // 403
+  QUOTA_EXCEEDED: { status: 403, message: 'Quota has been met for resources: {resource}' },
   // 404
   NOT_FOUND: { status: 404, message: '{kind} {id} not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such resource: {method} {path}' },
@@ -43,6 +48,7 @@ export const ERRORS = {
   IN_USE: { status: 409, message: '{kind} {id} is in use by {user_kind} {user_id}' },
   HEALTH_MONITOR_EXISTS: { status: 409, message: 'Pool {pool_id} already has health monitor {id}', field: 'pool_id' },
   LISTENER_HAS_DEFAULT_POOL: { status: 409, message: 'Listener {listener_id} already has default pool {pool_id}', field: 'listener_id' },
+  ALREADY_EXISTS: { status: 409, message: 'A {kind} named {name} already exists', field: 'name' },
   // 413, 415
   BODY_TOO_LARGE: { status: 413, message: 'Request body larger than {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },

@@ -4,6 +4,7 @@
 import { ERRORS } from '../errors.js';
 import { CATALOG } from '../model/resources/catalog.js';
 import { RESOURCE_SCHEMAS } from '../model/schemas.js';
+import type { Operation } from '../model/resources/field.js';
 import type { ResourceKind } from '../model/types.js';
 import { API_PREFIXES, RESOURCE_ROUTES, type ResourceRoute } from './resources.js';
 
@@ -23,9 +24,10 @@ const CLIENT_ERRORS = {
 export function buildOpenApiDocument(version: string): JsonObject {
   const paths: JsonObject = {};
   for (const prefix of API_PREFIXES) {
-    for (const route of RESOURCE_ROUTES) Object.assign(paths, resourcePaths(prefix, route));
+    for (const route of RESOURCE_ROUTES) Object.assign(paths, withOperations(resourcePaths(prefix, route), route));
     Object.assign(paths, statusPaths(prefix));
     mergePaths(paths, memberBatchPath(prefix));
+    mergePaths(paths, providerAndQuotaPaths(prefix));
   }
   Object.assign(paths, servicePaths());
   return {
@@ -145,6 +147,56 @@ function resourcePaths(prefix: string, route: ResourceRoute): JsonObject {
           : {}),
         responses: { '204': { description: 'Deleted' }, ...CLIENT_ERRORS },
       },
+    },
+  };
+}
+
+const METHOD_OF: Record<Operation, [path: 'collection' | 'item', method: string]> = {
+  create: ['collection', 'post'],
+  list: ['collection', 'get'],
+  show: ['item', 'get'],
+  update: ['item', 'put'],
+  delete: ['item', 'delete'],
+};
+
+/** Only the methods of the kind's operations (quotas have no POST); their PUT and DELETE answer 202, as Octavia's. */
+function withOperations(paths: JsonObject, route: ResourceRoute): JsonObject {
+  const [collectionPath, itemPath] = Object.keys(paths) as [string, string];
+  const kept: Record<string, JsonObject> = { [collectionPath]: { parameters: (paths[collectionPath] as JsonObject).parameters }, [itemPath]: { parameters: (paths[itemPath] as JsonObject).parameters } };
+  for (const operation of route.operations) {
+    const [where, method] = METHOD_OF[operation];
+    const path = where === 'collection' ? collectionPath : itemPath;
+    let spec = (paths[path] as JsonObject)[method] as JsonObject;
+    if (route.kind === 'quota' && (method === 'put' || method === 'delete')) {
+      const responses = { ...(spec.responses as JsonObject) };
+      const done = responses['200'] ?? responses['204'];
+      delete responses['200'];
+      delete responses['204'];
+      spec = { ...spec, responses: { '202': done, ...responses } };
+    }
+    (kept[path] as JsonObject)[method] = spec;
+  }
+  return kept;
+}
+
+function providerAndQuotaPaths(prefix: string): JsonObject {
+  const named = (key: string) => json({ type: 'object', properties: { [key]: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, description: { type: 'string' } } } } } });
+  const provider = [{ name: 'provider', in: 'path', required: true, schema: { type: 'string' } }];
+  const quota = json(envelope('quota', ref(schemaName('quota', ''))));
+  return {
+    [`${prefix}/providers`]: { get: { tags: ['providers'], summary: 'Providers: elbow, and its aliases octavia and amphora', responses: { '200': { description: 'The providers', ...named('providers') }, ...CLIENT_ERRORS } } },
+    [`${prefix}/providers/{provider}/flavor_capabilities`]: {
+      parameters: provider,
+      get: { tags: ['providers'], summary: 'The flavor_data keys elbow honours', responses: { '200': { description: 'Capabilities', ...named('flavor_capabilities') }, ...CLIENT_ERRORS } },
+    },
+    [`${prefix}/providers/{provider}/availability_zone_capabilities`]: {
+      parameters: provider,
+      get: { tags: ['providers'], summary: 'The availability_zone_data keys elbow honours', responses: { '200': { description: 'Capabilities', ...named('availability_zone_capabilities') }, ...CLIENT_ERRORS } },
+    },
+    [`${prefix}/quotas/defaults`]: { get: { tags: ['quotas'], summary: 'The default quota (-1: unlimited)', responses: { '200': { description: 'The defaults', ...quota }, ...CLIENT_ERRORS } } },
+    [`${prefix}/quotas/{id}/default`]: {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A project id' }],
+      get: { tags: ['quotas'], summary: "A project's default quota", responses: { '200': { description: 'The defaults', ...quota }, ...CLIENT_ERRORS } },
     },
   };
 }

@@ -11,6 +11,7 @@ import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerLiveStream } from './routes/live-stream.js';
 import { registerMemberBatch } from './routes/member-batch.js';
 import { registerNetworkLookups } from './routes/network-lookups.js';
+import { registerProviderAndQuotaRoutes } from './routes/providers-and-quotas.js';
 import { registerResourceRoutes } from './routes/resource-crud.js';
 import { registerServiceRoutes } from './routes/service-routes.js';
 import { registerStatusRoutes } from './routes/status-and-stats.js';
@@ -76,6 +77,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       async (api) => {
         registerResourceRoutes(api, options.control, RESOURCE_ROUTES);
         registerMemberBatch(api, options.control);
+        registerProviderAndQuotaRoutes(api, options.control);
         registerStatusRoutes(api, options.control);
         registerLiveStream(api, { control: options.control, metrics: options.metrics, timeline: options.timeline });
       },

@@ -11,6 +11,7 @@ import { collectionPath, optionName, RESOURCES, resourcePath, type FieldSpec, ty
 import { configureCommand, runAction } from './run-action.js';
 import { formatKeyValue, formatTable } from './tables.js';
 import { CATALOG } from '../model/resources/catalog.js';
+import { OPERATIONS, type Operation } from '../model/resources/field.js';
 import { RESOURCE_KINDS } from '../model/types.js';
 
 type Flags = ClientFlags & Record<string, unknown>;
@@ -21,11 +22,13 @@ export function registerResourceCommands(program: Command, io: CliIo): void {
     const group = configureCommand(program.command(kind), io).description(CATALOG[kind].cli.description);
     const alias = CATALOG[kind].cli.alias;
     if (alias !== undefined) group.alias(alias);
-    registerCreate(group, spec, io);
-    registerList(group, spec, io);
-    registerShow(group, spec, io);
-    registerUpdate(group, spec, io);
-    registerDelete(group, spec, io);
+    // Quotas are never created: update sets a project's, delete resets it.
+    const operations: readonly Operation[] = (CATALOG[kind] as { operations?: readonly Operation[] }).operations ?? OPERATIONS;
+    if (operations.includes('create')) registerCreate(group, spec, io);
+    if (operations.includes('list')) registerList(group, spec, io);
+    if (operations.includes('show')) registerShow(group, spec, io);
+    if (operations.includes('update')) registerUpdate(group, spec, io);
+    if (operations.includes('delete')) registerDelete(group, spec, io);
   }
 }
 

@@ -12,12 +12,20 @@ export interface ListParams {
   readonly query: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/** Who asks: the request's project (X-Project-Id), which new load balancers, certificates and IP groups belong to. */
+export interface RequestContext {
+  readonly projectId?: string;
+}
+
 export interface ControlPlane {
   /** body is the unwrapped object (`{"listener": {...}}` → `{...}`), not yet validated. */
-  create(kind: ResourceKind, body: unknown, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
+  create(kind: ResourceKind, body: unknown, parent?: { pool_id?: string; l7policy_id?: string }, request?: RequestContext): Promise<ResourceView>;
   update(kind: ResourceKind, id: string, body: unknown, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
   remove(kind: ResourceKind, id: string, options?: { cascade?: boolean; pool_id?: string; l7policy_id?: string }): Promise<void>;
+  /** A quota's id is its project's: a project without one shows the defaults; update creates it, remove resets it. */
   show(kind: ResourceKind, id: string, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView>;
+  /** The quota every project has until one is set (GET /quotas/defaults, /quotas/{project_id}/default). */
+  quotaDefaults(projectId?: string): Promise<ResourceView>;
   list(kind: ResourceKind, params: ListParams, parent?: { pool_id?: string; l7policy_id?: string }): Promise<ResourceView[]>;
   /**
    * Octavia's batch member update (PUT /pools/{id}/members): the pool's members become `members`

@@ -4,7 +4,7 @@
 import { ElbowError } from '../errors.js';
 import { checkFieldsApply } from '../model/rules/field-applies.js';
 import { perKind, sortableFields } from '../model/resources/catalog.js';
-import { validateBodies, validateBody } from '../model/schemas.js';
+import { validateBodies, validateBody, type UpdateBody } from '../model/schemas.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
 import type { ApplyReport, LiveStatus } from '../snapshot/snapshot.js';
@@ -16,6 +16,7 @@ import { mustGet, octaviaTimestamp, type MutationContext, type Parent } from './
 import { HANDLERS } from './handlers/registry.js';
 import { applyListQuery } from './list-query.js';
 import { replaceMembers } from './member-batch.js';
+import { defaultQuotaView, resetQuota, setQuota } from './quotas.js';
 import { createWithNested } from './single-create.js';
 import { statusTree, sumStats } from './status-tree.js';
 import { StatusRollup } from './statuses.js';
@@ -71,8 +72,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const liveStatusMaxAgeMs = options.liveStatusMaxAgeMs ?? 0;
   let liveCache: { askedAt: number; value: Promise<LiveStatus | null> } | undefined;
 
-  const context = (parent: Parent = {}, cascade = false): MutationContext => ({
-    projectId,
+  const context = (parent: Parent = {}, cascade = false, requestProject?: string): MutationContext => ({
+    projectId: requestProject || projectId,
     vipRange,
     now: octaviaTimestamp(new Date()),
     parent,
@@ -148,6 +149,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   function show(kind: ResourceKind, id: string, parent?: Parent, revision?: number): Promise<ResourceView> {
     return rendered((relations, statuses) => {
       const resource = mirror.get(kind, id);
+      // Every project has a quota: the defaults until one is set.
+      if (!resource && kind === 'quota') return defaultQuotaView(id);
       if (!resource) throw new ElbowError('NOT_FOUND', { kind, id });
       checkParent(kind, resource, parent);
       return renderView(kind, resource, relations, statuses);
@@ -155,10 +158,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   }
 
   return {
-    async create(kind, body, parent) {
+    async create(kind, body, parent, request) {
       const input = validateBody(kind, 'create', body) as Record<string, unknown>;
       // With what its body nests (single-create.ts), in the one transaction.
-      const created = await mutate((tx) => createWithNested(tx, kind, input, context(parent)));
+      const created = await mutate((tx) => createWithNested(tx, kind, input, context(parent, false, request?.projectId)));
       if (kind !== 'loadbalancer') return show(kind, created.value.id, undefined, created.revision);
       // Octavia answers a load balancer create with its listeners and pools in full.
       return rendered((relations, statuses) => {
@@ -170,6 +173,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
     async update(kind, id, body, parent) {
       const input = validateBody(kind, 'update', body);
+      if (kind === 'quota') {
+        // A project's quota is created by its first update (Octavia's PUT /quotas/{project_id}).
+        const set = await mutate((tx) => setQuota(tx, id, input as UpdateBody<'quota'>, context()));
+        return show(kind, id, undefined, set.revision);
+      }
       const updated = await mutate(async (tx) => {
         const current = await mustGet(tx, kind, id);
         checkParent(kind, current, parent);
@@ -181,6 +189,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     },
 
     async remove(kind, id, removeOptions) {
+      if (kind === 'quota') {
+        await mutate((tx) => resetQuota(tx, id));
+        return;
+      }
       const parent: Parent = { pool_id: removeOptions?.pool_id, l7policy_id: removeOptions?.l7policy_id };
       await mutate(async (tx) => {
         const current = await mustGet(tx, kind, id);
@@ -190,6 +202,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     },
 
     show: (kind, id, parent) => show(kind, id, parent),
+
+    quotaDefaults: async (projectId) => defaultQuotaView(projectId),
 
     async replaceMembers(poolId, members, { additiveOnly }) {
       const wanted = validateBodies('member', 'create', members, 'members');

@@ -17,17 +17,19 @@ import type { AnyResource, L7Policy, Listener, LoadBalancer, Pool, ResourceByKin
 import type { StoreTx } from '../store/store.js';
 import type { MutationContext } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
+import { checkQuota } from './quotas.js';
 
 type Body = Record<string, unknown>;
 /** A load balancer body's pools, by name. */
 type PoolsByName = ReadonlyMap<string, string>;
 
-/** Creates one resource through its handler (nested fields are the caller's business). */
+/** Creates one resource through its handler (nested fields are the caller's business), within its project's quota. */
 export async function createOne<K extends ResourceKind>(tx: StoreTx, kind: K, body: Body, ctx: MutationContext): Promise<ResourceByKind[K]> {
   const create = HANDLERS[kind].create as (tx: StoreTx, body: unknown, ctx: MutationContext) => Promise<ResourceByKind[K]>;
   const resource = await create(tx, body, ctx);
   // Thrown inside the transaction: nothing is written.
   checkFieldsApply(kind, resource);
+  await checkQuota(tx, kind, resource.project_id);
   return resource;
 }
 

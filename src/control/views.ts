@@ -3,7 +3,8 @@
 // reference, so rendering one resource costs the size of its relations.
 
 import { hiddenFields, perKind } from '../model/resources/catalog.js';
-import type { AnyResource, HealthMonitor, IdRef, L7Policy, Listener, ResourceByKind, ResourceKind } from '../model/types.js';
+import { QUOTA_UNLIMITED } from '../model/resources/quota.js';
+import type { AnyResource, HealthMonitor, IdRef, L7Policy, Listener, Quota, ResourceByKind, ResourceKind } from '../model/types.js';
 import type { ConfigView } from '../store/config-mirror.js';
 import type { ResourceView } from './control-plane.js';
 import type { ShownStatus } from './statuses.js';
@@ -53,7 +54,21 @@ const DERIVED: { [K in ResourceKind]: Derive<K> } = {
   l7rule: () => ({}),
   certificate: () => ({}),
   ipgroup: (g, r) => ({ listeners: ids(r.view.children('listenersByIpGroup', g.id)) }),
+  quota: (q) => quotaLimits(q),
+  flavorprofile: () => ({}),
+  flavor: () => ({}),
+  availabilityzoneprofile: () => ({}),
+  availabilityzone: () => ({}),
 };
+
+const QUOTA_LIMITS = ['loadbalancer', 'listener', 'pool', 'member', 'healthmonitor', 'l7policy', 'l7rule'] as const;
+
+/** The limits in effect (null: the default, -1), under both of Octavia's spellings. */
+export function quotaLimits(quota: Partial<Pick<Quota, (typeof QUOTA_LIMITS)[number]>>): Record<string, number> {
+  const shown: Record<string, number> = {};
+  for (const field of QUOTA_LIMITS) shown[field] = quota[field] ?? QUOTA_UNLIMITED;
+  return { ...shown, load_balancer: shown.loadbalancer ?? QUOTA_UNLIMITED, health_monitor: shown.healthmonitor ?? QUOTA_UNLIMITED };
+}
 
 const HIDDEN = perKind(hiddenFields);
 

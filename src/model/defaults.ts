@@ -16,6 +16,11 @@ export const L7_POLICY_DEFAULTS = defaultsOf('l7policy');
 export const L7_RULE_DEFAULTS = defaultsOf('l7rule');
 export const CERTIFICATE_DEFAULTS = defaultsOf('certificate');
 export const IPGROUP_DEFAULTS = defaultsOf('ipgroup');
+export const QUOTA_DEFAULTS = defaultsOf('quota');
+export const FLAVORPROFILE_DEFAULTS = defaultsOf('flavorprofile');
+export const FLAVOR_DEFAULTS = defaultsOf('flavor');
+export const AVAILABILITYZONEPROFILE_DEFAULTS = defaultsOf('availabilityzoneprofile');
+export const AVAILABILITYZONE_DEFAULTS = defaultsOf('availabilityzone');
 
 export const SESSION_PERSISTENCE_DEFAULTS = {
   cookie_name: null,

@@ -37,7 +37,22 @@ export type LoadBalancerType = 'standard' | 'classic';
 export type ClientAuthentication = 'NONE' | 'OPTIONAL' | 'MANDATORY';
 
 /** The resource kinds, as the API names their collections' singular. */
-export const RESOURCE_KINDS = ['loadbalancer', 'listener', 'pool', 'member', 'healthmonitor', 'l7policy', 'l7rule', 'certificate', 'ipgroup'] as const;
+export const RESOURCE_KINDS = [
+  'loadbalancer',
+  'listener',
+  'pool',
+  'member',
+  'healthmonitor',
+  'l7policy',
+  'l7rule',
+  'certificate',
+  'ipgroup',
+  'quota',
+  'flavorprofile',
+  'flavor',
+  'availabilityzoneprofile',
+  'availabilityzone',
+] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Fields every stored resource has. */
@@ -59,6 +74,13 @@ export type StoredCertificate = ResourceBase & Stored<'certificate'>;
 /** A certificate as the API shows it. */
 export type Certificate = Omit<StoredCertificate, 'private_key'>;
 export type IpGroup = ResourceBase & Stored<'ipgroup'>;
+/** A project's limits; its id is the project id. */
+export type Quota = ResourceBase & Stored<'quota'>;
+export type FlavorProfile = ResourceBase & Stored<'flavorprofile'>;
+export type Flavor = ResourceBase & Stored<'flavor'>;
+export type AvailabilityZoneProfile = ResourceBase & Stored<'availabilityzoneprofile'>;
+/** Its id is its name. */
+export type AvailabilityZone = ResourceBase & Stored<'availabilityzone'>;
 
 export type IdRef = LoadBalancer['listeners'][number];
 export type Tagged = Pick<Listener, 'tags'>;
@@ -77,5 +99,10 @@ export interface ResourceByKind {
   l7rule: L7Rule;
   certificate: StoredCertificate;
   ipgroup: IpGroup;
+  quota: Quota;
+  flavorprofile: FlavorProfile;
+  flavor: Flavor;
+  availabilityzoneprofile: AvailabilityZoneProfile;
+  availabilityzone: AvailabilityZone;
 }
 export type AnyResource = ResourceByKind[ResourceKind];

@@ -22,6 +22,17 @@ function numberToIpv4(value: number): string {
   return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
 }
 
+/** `"10.0.5.10-10.0.5.99"` → a range; INVALID_BODY naming `field` unless both ends are IPv4 and in order. */
+export function parseVipRange(text: string, field: string): VipRange {
+  const [start, end, ...rest] = text.split('-').map((part) => part.trim());
+  const bad = (detail: string) => new ElbowError('INVALID_BODY', { field, detail });
+  if (start === undefined || end === undefined || rest.length > 0) throw bad(`${JSON.stringify(text)} is not "first-last"`);
+  const [first, last] = [parseIp(start), parseIp(end)];
+  if (first?.family !== 4 || last?.family !== 4) throw bad(`${JSON.stringify(text)}: both ends must be IPv4 addresses`);
+  if (ipv4ToNumber(start, 'start') > ipv4ToNumber(end, 'end')) throw bad(`${JSON.stringify(text)} ends before it starts`);
+  return { start: normalizeIp(start) ?? start, end: normalizeIp(end) ?? end };
+}
+
 /**
  * The lowest address of the range not in `inUse` (compared in canonical form).
  * Throws VIP_RANGE_EXHAUSTED when every address is taken.

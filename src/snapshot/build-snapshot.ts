@@ -8,8 +8,9 @@
 // incremental-snapshot.ts rebuilds only what a change touches with the very same functions.
 
 import { certificateIdFromRef } from '../model/certificate-ref.js';
+import { parseFlavorData, withFlavorDefaults, type FlavorDefaults } from '../model/flavor-data.js';
 import { TLS_LISTENER_PROTOCOLS, transportOf } from '../model/protocols.js';
-import type { HealthMonitor, IpGroup, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, StoredCertificate } from '../model/types.js';
+import type { FlavorProfile, HealthMonitor, IpGroup, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, StoredCertificate } from '../model/types.js';
 import type { StoreContents } from '../store/store.js';
 import { copiedFields } from './copied-fields.js';
 import type {
@@ -71,6 +72,26 @@ export interface SnapshotSources {
   policiesOfListener(listenerId: string): readonly L7Policy[];
   /** Live, enabled rules, in creation order. */
   rulesOfPolicy(policyId: string): readonly L7Rule[];
+  /** The listener defaults a flavor gives (its profile's flavor_data); empty for an unknown flavor. */
+  flavorDefaults(flavorId: string): FlavorDefaults;
+}
+
+const NO_DEFAULTS: FlavorDefaults = {};
+const parsedProfiles = new WeakMap<FlavorProfile, FlavorDefaults>();
+
+/** A profile's flavor_data, parsed once per stored profile object; the API refuses bad data, so none is a guard. */
+export function profileDefaults(profile: FlavorProfile | undefined): FlavorDefaults {
+  if (profile === undefined) return NO_DEFAULTS;
+  let defaults = parsedProfiles.get(profile);
+  if (defaults === undefined) {
+    try {
+      defaults = parseFlavorData(profile.flavor_data);
+    } catch {
+      defaults = NO_DEFAULTS;
+    }
+    parsedProfiles.set(profile, defaults);
+  }
+  return defaults;
 }
 
 function certificateOf(sources: SnapshotSources, ref: string | null): StoredCertificate | undefined {
@@ -125,9 +146,13 @@ function policies(listener: Listener, sources: SnapshotSources): SnapshotPolicy[
     });
 }
 
-/** One listener as the data plane runs it; `listener` is live and so is its load balancer. */
-export function snapshotListener(listener: Listener, sources: SnapshotSources): SnapshotListener {
-  const lb = sources.loadBalancer(listener.loadbalancer_id) as LoadBalancer;
+/**
+ * One listener as the data plane runs it; `stored` is live and so is its load balancer. The load
+ * balancer's flavor fills the fields the listener leaves at elbow's default (model/flavor-data.ts).
+ */
+export function snapshotListener(stored: Listener, sources: SnapshotSources): SnapshotListener {
+  const lb = sources.loadBalancer(stored.loadbalancer_id) as LoadBalancer;
+  const listener = lb.flavor_id === null ? stored : withFlavorDefaults(stored, sources.flavorDefaults(lb.flavor_id));
   const tls = TLS_LISTENER_PROTOCOLS[listener.protocol] ? listenerTls(listener, sources) : null;
   return {
     ...copiedFields('listener', listener),
@@ -208,6 +233,8 @@ export function sourcesOf(contents: StoreContents): SnapshotSources & { listener
   const poolsById = byId(r.pool.filter(isLive));
   const certificates = byId(r.certificate);
   const ipGroups = byId(r.ipgroup);
+  const flavors = byId(r.flavor);
+  const profiles = byId(r.flavorprofile);
   const monitors = r.healthmonitor.filter(isLive);
   const monitorsById = byId(monitors);
   const monitorsByPool = groupBy(monitors, (m) => m.pool_id);
@@ -226,6 +253,7 @@ export function sourcesOf(contents: StoreContents): SnapshotSources & { listener
     membersOfPool: (id) => membersByPool.get(id) ?? [],
     policiesOfListener: (id) => policiesByListener.get(id) ?? [],
     rulesOfPolicy: (id) => rulesByPolicy.get(id) ?? [],
+    flavorDefaults: (id) => profileDefaults(profiles.get(flavors.get(id)?.flavor_profile_id ?? '')),
   };
 }
 

@@ -6,12 +6,13 @@
 // What a change touches: a listener → itself and the listeners whose policies redirect to it; a
 // load balancer → its listeners; a pool → itself and the listeners that send to it (whether their
 // reference resolves depends on it); a member or
-// health monitor → its pool; a policy → its listener; a rule → its policy's listener. Certificates
-// and ip groups are rare and shared by many: a change to one rebuilds everything.
+// health monitor → its pool; a policy → its listener; a rule → its policy's listener. Certificates,
+// ip groups, flavors and flavor profiles are rare and shared by many: a change to one rebuilds
+// everything. Quotas and availability zones touch nothing.
 
 import type { HealthMonitor, L7Policy, L7Rule, Listener, Member, Pool } from '../model/types.js';
 import type { ChangeBatch, ConfigMirror, ConfigView } from '../store/config-mirror.js';
-import { isLive, referencedPoolIds, snapshotListener, snapshotPool, type SnapshotSources } from './build-snapshot.js';
+import { isLive, profileDefaults, referencedPoolIds, snapshotListener, snapshotPool, type SnapshotSources } from './build-snapshot.js';
 import type { Snapshot, SnapshotListener, SnapshotPool } from './snapshot.js';
 
 /** SnapshotSources over the mirror's indexes: each lookup costs the size of its answer. */
@@ -40,6 +41,7 @@ export function sourcesOfView(view: ConfigView): SnapshotSources {
     membersOfPool: (id) => view.children('membersByPool', id).filter(isLive),
     policiesOfListener: (id) => view.children('policiesByListener', id).filter((p) => isLive(p) && p.admin_state_up),
     rulesOfPolicy: (id) => view.children('rulesByPolicy', id).filter((r) => isLive(r) && r.admin_state_up),
+    flavorDefaults: (id) => profileDefaults(view.get('flavorprofile', view.get('flavor', id)?.flavor_profile_id ?? '')),
   };
 }
 
@@ -125,9 +127,17 @@ export class IncrementalSnapshotBuilder {
           case 'l7rule':
             this.dirty.policies.add((resource as L7Rule).l7policy_id);
             break;
+          // A flavor in use cannot change what it gives (its profile is fixed while used): rare too.
           case 'certificate':
           case 'ipgroup':
+          case 'flavor':
+          case 'flavorprofile':
             this.everything = true;
+            break;
+          case 'quota':
+          case 'availabilityzone':
+          case 'availabilityzoneprofile':
+            // Control-plane settings: nothing of the snapshot depends on them.
             break;
         }
       }

@@ -2,6 +2,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type {
+  AvailabilityZone,
+  AvailabilityZoneProfile,
+  Flavor,
+  FlavorProfile,
   HealthMonitor,
   IpGroup,
   L7Policy,
@@ -10,6 +14,7 @@ import type {
   LoadBalancer,
   Member,
   Pool,
+  Quota,
   ResourceBase,
   ResourceByKind,
   ResourceKind,
@@ -103,14 +108,37 @@ export function ipGroup(overrides: Partial<IpGroup> = {}): IpGroup {
   };
 }
 
+export function quota(project: string, overrides: Partial<Quota> = {}): Quota {
+  return { ...base(), id: project, loadbalancer: 5, listener: null, pool: null, member: 100, healthmonitor: null, l7policy: null, l7rule: -1, ...overrides };
+}
+
+export function flavorProfile(overrides: Partial<FlavorProfile> = {}): FlavorProfile {
+  return { ...base(), name: 'small', provider_name: 'elbow', flavor_data: '{"connection_limit": 1000}', ...overrides };
+}
+
+export function flavor(flavor_profile_id: string, overrides: Partial<Flavor> = {}): Flavor {
+  return { ...base(), name: 'small', description: '', enabled: true, flavor_profile_id, ...overrides };
+}
+
+export function zoneProfile(overrides: Partial<AvailabilityZoneProfile> = {}): AvailabilityZoneProfile {
+  return { ...base(), name: 'rack-a', provider_name: 'elbow', availability_zone_data: '{"vip_range": "127.0.5.1-127.0.5.9"}', ...overrides };
+}
+
+export function zone(availability_zone_profile_id: string, overrides: Partial<AvailabilityZone> = {}): AvailabilityZone {
+  return { ...base(), id: 'zone-a', name: 'zone-a', description: '', enabled: true, availability_zone_profile_id, ...overrides };
+}
+
 /** One resource of every kind, linked to each other, in an order that satisfies references. */
 export function oneOfEach(): { [K in ResourceKind]: ResourceByKind[K] } {
   const lb = loadBalancer();
   const l = listener(lb.id);
   const p = pool(lb.id);
   const policy = l7Policy(l.id);
+  const fp = flavorProfile();
+  const zp = zoneProfile();
   return {
     loadbalancer: lb, listener: l, pool: p, member: member(p.id), healthmonitor: healthMonitor(p.id), l7policy: policy,
     l7rule: l7Rule(policy.id), certificate: certificate(), ipgroup: ipGroup(),
+    quota: quota(PROJECT), flavorprofile: fp, flavor: flavor(fp.id), availabilityzoneprofile: zp, availabilityzone: zone(zp.id),
   };
 }

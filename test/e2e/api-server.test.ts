@@ -46,6 +46,9 @@ function recordingControlPlane() {
       calls.push({ method: 'list', kind, args: [params, parent] });
       return [...resources.values()].filter((view) => view.kind === kind);
     },
+    async quotaDefaults(projectId) {
+      return { id: projectId ?? '', loadbalancer: -1 };
+    },
     async replaceMembers(poolId, members, options) {
       calls.push({ method: 'replaceMembers', kind: 'member', args: [poolId, members, options] });
     },

@@ -4,6 +4,8 @@
 // balancer in one call, the batch member update, sorted lists, and the `statuses` alias.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
@@ -151,6 +153,84 @@ describe('Octavia compatibility', { timeout: 120_000 }, () => {
     assert.equal(refused.status, 409);
     assert.deepEqual((await elbow.api('GET', `${V2}/loadbalancers?name=half`)).body.loadbalancers, []);
     assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`)).status, 204);
+  });
+
+  it('quotas per project (X-Project-Id), providers and their capabilities, over HTTP', async () => {
+    const providers = await elbow.api('GET', `${V2}/providers`);
+    assert.deepEqual(providers.body.providers.map((p: { name: string }) => p.name), ['elbow', 'octavia', 'amphora']);
+    const capabilities = await elbow.api('GET', `/v2.0/lbaas/providers/octavia/flavor_capabilities`);
+    assert.ok(capabilities.body.flavor_capabilities.some((c: { name: string }) => c.name === 'connection_limit'));
+    assert.deepEqual((await elbow.api('GET', `${V2}/providers/elbow/availability_zone_capabilities?fields=name`)).body.availability_zone_capabilities, [{ name: 'vip_range' }]);
+    assert.equal((await elbow.api('GET', `${V2}/providers/f5/flavor_capabilities`)).body.code, 'PROVIDER_NOT_ENABLED');
+
+    const defaults = await elbow.api('GET', `${V2}/quotas/defaults`);
+    assert.equal(defaults.body.quota.load_balancer, -1);
+    const project = `project-${Math.random().toString(16).slice(2)}`;
+    const set = await elbow.api('PUT', `${V2}/quotas/${project}`, { quota: { load_balancer: 1 } });
+    assert.equal(set.status, 202);
+    assert.deepEqual([set.body.quota.loadbalancer, set.body.quota.project_id], [1, project]);
+    assert.equal((await elbow.api('GET', `${V2}/quotas/${project}`)).body.quota.load_balancer, 1);
+    assert.ok((await elbow.api('GET', `${V2}/quotas`)).body.quotas.some((q: { project_id: string }) => q.project_id === project));
+    const asProject = (body: unknown) =>
+      fetch(new URL(`${V2}/loadbalancers`, elbow.url), {
+        method: 'POST',
+        headers: { 'x-auth-token': elbow.token, 'content-type': 'application/json', 'x-project-id': project },
+        body: JSON.stringify(body),
+      });
+    const first = await asProject({ loadbalancer: { vip_address: randomVip() } });
+    assert.equal(first.status, 201);
+    const lb = ((await first.json()) as { loadbalancer: { id: string; project_id: string } }).loadbalancer;
+    assert.equal(lb.project_id, project);
+    const second = await asProject({ loadbalancer: { vip_address: randomVip() } });
+    assert.equal(second.status, 403);
+    assert.deepEqual(await second.json(), { faultcode: 'Client', faultstring: 'Quota has been met for resources: Load Balancer', code: 'QUOTA_EXCEEDED' });
+    assert.deepEqual((await elbow.api('GET', `${V2}/loadbalancers?project_id=${project}`)).body.loadbalancers.map((l: { id: string }) => l.id), [lb.id]);
+    assert.equal((await elbow.api('DELETE', `${V2}/quotas/${project}`)).status, 202);
+    assert.equal((await asProject({ loadbalancer: { vip_address: randomVip() } })).status, 201, 'back to unlimited');
+    assert.equal((await elbow.api('POST', `${V2}/quotas`, { quota: {} })).status, 405, 'quotas are set, not created');
+  });
+
+  it("applies a flavor's listener defaults to real traffic, and allocates VIPs from an availability zone's range", async (t) => {
+    const profile = await created('flavorprofiles', 'flavorprofile', { name: 'one-at-a-time', provider_name: 'elbow', flavor_data: '{"connection_limit": 1}' });
+    const flavor = await created('flavors', 'flavor', { name: `single-${profile.id}`, flavor_profile_id: profile.id });
+    const lb = await created('loadbalancers', 'loadbalancer', { vip_address: randomVip(), flavor_id: flavor.id });
+    const port = await freePort();
+    const echo = await startServer((socket) => socket.pipe(socket));
+    servers.push(echo);
+    await created('listeners', 'listener', {
+      loadbalancer_id: lb.id,
+      protocol: 'TCP',
+      protocol_port: port,
+      default_pool: { protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN', members: [{ address: '127.0.0.1', protocol_port: echo.port }] },
+    });
+    // The flavor's connection_limit 1: a second connection while the first is open is refused.
+    const first = connect({ host: lb.vip_address, port });
+    t.after(() => first.destroy());
+    first.write('one');
+    assert.equal(String(await once(first, 'data')), 'one');
+    const second = await exchangeWith(lb.vip_address, port);
+    assert.equal(second.reply, '', 'refused beyond the flavor connection limit');
+    first.destroy();
+    assert.equal((await elbow.api('DELETE', `${V2}/flavors/${flavor.id}`)).status, 409, 'in use');
+    assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`)).status, 204);
+    assert.equal((await elbow.api('DELETE', `${V2}/flavors/${flavor.id}`)).status, 204);
+    assert.equal((await elbow.api('DELETE', `${V2}/flavorprofiles/${profile.id}`)).status, 204);
+
+    const zoneProfile = await created('availabilityzoneprofiles', 'availability_zone_profile', {
+      name: 'rack',
+      provider_name: 'elbow',
+      availability_zone_data: '{"vip_range": "127.0.77.10-127.0.77.20"}',
+    });
+    const zoneName = `zone-${zoneProfile.id.slice(0, 8)}`;
+    await created('availabilityzones', 'availability_zone', { name: zoneName, availability_zone_profile_id: zoneProfile.id });
+    assert.equal((await elbow.api('GET', `${V2}/availabilityzones/${zoneName}`)).body.availability_zone.availability_zone_profile_id, zoneProfile.id);
+    const inZone = await created('loadbalancers', 'loadbalancer', { vip_subnet_id: 'any', availability_zone: zoneName });
+    assert.match(inZone.vip_address, /^127\.0\.77\.(1\d|20)$/);
+    const unknown = await elbow.api('POST', `${V2}/loadbalancers`, { loadbalancer: { vip_subnet_id: 'any', availability_zone: 'nowhere' } });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.code, 'OPTION_UNKNOWN');
+    assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${inZone.id}`)).status, 204);
+    assert.equal((await elbow.api('DELETE', `${V2}/availabilityzones/${zoneName}`)).status, 204);
   });
 
   it('sorts lists (sort, sort_key/sort_dir) and answers 400 for an unknown key; statuses is the status tree', async () => {

@@ -5,7 +5,7 @@ import { certificateIdFromRef } from '../../model/certificate-ref.js';
 import { CERTIFICATE_DEFAULTS } from '../../model/defaults.js';
 import type { StoredCertificate } from '../../model/types.js';
 import { inspectCertificate } from '../certificates.js';
-import { meaningful, newBase, type KindHandler } from './handler.js';
+import { meaningful, newBase, requestedProject, type KindHandler } from './handler.js';
 
 export const certificateHandler: KindHandler<'certificate'> = {
   async create(tx, body, ctx) {
@@ -13,7 +13,7 @@ export const certificateHandler: KindHandler<'certificate'> = {
     const type = given.type ?? CERTIFICATE_DEFAULTS.type;
     const privateKey = given.private_key ?? null;
     const certificate: StoredCertificate = {
-      ...newBase(ctx),
+      ...newBase(ctx, requestedProject(body, ctx)),
       ...CERTIFICATE_DEFAULTS,
       ...given,
       type,

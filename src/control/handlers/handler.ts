@@ -16,6 +16,7 @@ export interface Parent {
 }
 
 export interface MutationContext {
+  /** The request's project (its X-Project-Id header), else the server's. */
   readonly projectId: string;
   readonly vipRange: VipRange;
   /** Octavia's timestamp format: seconds, no zone. */
@@ -36,8 +37,14 @@ export async function mustGet<K extends ResourceKind>(tx: StoreTx, kind: K, id: 
   return found;
 }
 
-export function newBase(ctx: MutationContext): ResourceBase {
-  return { id: randomUUID(), project_id: ctx.projectId, created_at: ctx.now, updated_at: null };
+/** A new resource's common fields; it belongs to `projectId` (its load balancer's, for the resources below one). */
+export function newBase(ctx: MutationContext, projectId: string = ctx.projectId): ResourceBase {
+  return { id: randomUUID(), project_id: projectId, created_at: ctx.now, updated_at: null };
+}
+
+/** The project a top-level resource is created in: the body's project_id (Octavia lets an admin name one), else the request's. */
+export function requestedProject(body: { project_id?: string; tenant_id?: string }, ctx: MutationContext): string {
+  return body.project_id || body.tenant_id || ctx.projectId;
 }
 
 export const ACTIVE: Statuses = { provisioning_status: 'ACTIVE', operating_status: 'ONLINE' };

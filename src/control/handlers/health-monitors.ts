@@ -24,7 +24,7 @@ export const healthmonitorHandler: KindHandler<'healthmonitor'> = {
     const pool = await mustGet(tx, 'pool', body.pool_id);
     const given = meaningful('healthmonitor', body);
     const monitor: HealthMonitor = {
-      ...newBase(ctx),
+      ...newBase(ctx, pool.project_id),
       ...ACTIVE,
       ...HEALTH_MONITOR_DEFAULTS,
       // HTTP defaults fill only what the client left out, so a TCP monitor with a url_path is still refused.

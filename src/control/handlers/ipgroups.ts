@@ -4,7 +4,7 @@ import { ElbowError } from '../../errors.js';
 import { IPGROUP_DEFAULTS, IPGROUP_ENTRY_DESCRIPTION_DEFAULT } from '../../model/defaults.js';
 import { checkCidrs } from '../../model/rules/cidrs.js';
 import type { IpGroup, IpGroupEntry } from '../../model/types.js';
-import { meaningful, newBase, type KindHandler } from './handler.js';
+import { meaningful, newBase, requestedProject, type KindHandler } from './handler.js';
 
 function entries(list: readonly { ip: string; description?: string }[]): IpGroupEntry[] {
   checkCidrs('ip_list', list.map((entry) => entry.ip));
@@ -13,7 +13,7 @@ function entries(list: readonly { ip: string; description?: string }[]): IpGroup
 
 export const ipgroupHandler: KindHandler<'ipgroup'> = {
   async create(tx, body, ctx) {
-    const group: IpGroup = { ...newBase(ctx), ...IPGROUP_DEFAULTS, ...meaningful('ipgroup', body), ip_list: entries(body.ip_list), listeners: [] };
+    const group: IpGroup = { ...newBase(ctx, requestedProject(body, ctx)), ...IPGROUP_DEFAULTS, ...meaningful('ipgroup', body), ip_list: entries(body.ip_list), listeners: [] };
     await tx.insert('ipgroup', group);
     return group;
   },

@@ -50,7 +50,7 @@ export const l7policyHandler: KindHandler<'l7policy'> = {
     const listener = await mustGet(tx, 'listener', body.listener_id);
     const given = meaningful('l7policy', body);
     const policy = normalize({
-      ...newBase(ctx),
+      ...newBase(ctx, listener.project_id),
       ...ACTIVE,
       ...L7_POLICY_DEFAULTS,
       redirect_http_code: null,

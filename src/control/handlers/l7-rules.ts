@@ -9,7 +9,7 @@ export const l7ruleHandler: KindHandler<'l7rule'> = {
   async create(tx, body, ctx) {
     const policy = await mustGet(tx, 'l7policy', ctx.parent.l7policy_id ?? '');
     const rule: L7Rule = {
-      ...newBase(ctx),
+      ...newBase(ctx, policy.project_id),
       ...ACTIVE,
       ...L7_RULE_DEFAULTS,
       ...meaningful('l7rule', body),

@@ -72,7 +72,7 @@ export const listenerHandler: KindHandler<'listener'> = {
     const loadbalancer = await mustGet(tx, 'loadbalancer', body.loadbalancer_id);
     const { ipgroup, ...rest } = meaningful('listener', body);
     const listener: Listener = emptyRefsToNull({
-      ...newBase(ctx),
+      ...newBase(ctx, loadbalancer.project_id),
       ...ACTIVE,
       ...LISTENER_DEFAULTS,
       ...rest,

@@ -22,7 +22,7 @@ export const memberHandler: KindHandler<'member'> = {
       throw new ElbowError('INVALID_BODY', { field: 'protocol_port', detail: `required for members of ${pool.protocol} pools (only HTTP pools default to 80)` });
     }
     const member: Member = {
-      ...newBase(ctx),
+      ...newBase(ctx, pool.project_id),
       provisioning_status: 'ACTIVE',
       operating_status: 'NO_MONITOR',
       ...MEMBER_DEFAULTS,

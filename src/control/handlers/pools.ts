@@ -40,9 +40,9 @@ export const poolHandler: KindHandler<'pool'> = {
     }
     const listener = listener_id === undefined ? undefined : await mustGet(tx, 'listener', listener_id);
     const lbId = loadbalancer_id ?? listener?.loadbalancer_id ?? '';
-    await mustGet(tx, 'loadbalancer', lbId);
+    const loadbalancer = await mustGet(tx, 'loadbalancer', lbId);
     const pool: Pool = {
-      ...newBase(ctx),
+      ...newBase(ctx, loadbalancer.project_id),
       ...ACTIVE,
       ...POOL_DEFAULTS,
       ...rest,

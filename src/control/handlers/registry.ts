@@ -1,7 +1,9 @@
 // One handler per resource kind; `satisfies` fails to compile until every kind has one.
 
 import type { ResourceKind } from '../../model/types.js';
+import { availabilityzoneHandler, availabilityzoneprofileHandler } from './availability-zones.js';
 import { certificateHandler } from './certificates.js';
+import { flavorHandler, flavorprofileHandler } from './flavors.js';
 import type { KindHandler } from './handler.js';
 import { healthmonitorHandler } from './health-monitors.js';
 import { ipgroupHandler } from './ipgroups.js';
@@ -11,6 +13,7 @@ import { listenerHandler } from './listeners.js';
 import { loadbalancerHandler } from './loadbalancers.js';
 import { memberHandler } from './members.js';
 import { poolHandler } from './pools.js';
+import { quotaHandler } from './quotas.js';
 
 export const HANDLERS = {
   loadbalancer: loadbalancerHandler,
@@ -22,4 +25,9 @@ export const HANDLERS = {
   l7rule: l7ruleHandler,
   certificate: certificateHandler,
   ipgroup: ipgroupHandler,
+  quota: quotaHandler,
+  flavorprofile: flavorprofileHandler,
+  flavor: flavorHandler,
+  availabilityzoneprofile: availabilityzoneprofileHandler,
+  availabilityzone: availabilityzoneHandler,
 } satisfies { [K in ResourceKind]: KindHandler<K> };

@@ -4,8 +4,12 @@
 
 import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { RESOURCE_KINDS, type ResourceKind } from '../types.js';
+import { AVAILABILITYZONE } from './availabilityzone.js';
+import { AVAILABILITYZONEPROFILE } from './availabilityzoneprofile.js';
 import { CERTIFICATE } from './certificate.js';
 import { BASE_FIELDS, IGNORED_INPUT, Nullable, STATUS_FIELDS, type DefaultsOf, type FieldSpec, type Fields, type ResourceSpec } from './field.js';
+import { FLAVOR } from './flavor.js';
+import { FLAVORPROFILE } from './flavorprofile.js';
 import { HEALTHMONITOR } from './healthmonitor.js';
 import { IPGROUP } from './ipgroup.js';
 import { L7POLICY } from './l7policy.js';
@@ -14,6 +18,7 @@ import { LISTENER } from './listener.js';
 import { LOADBALANCER } from './loadbalancer.js';
 import { MEMBER } from './member.js';
 import { POOL } from './pool.js';
+import { QUOTA } from './quota.js';
 
 /** Every resource kind's declaration; `satisfies` fails to compile until each kind has one. */
 export const CATALOG = {
@@ -26,6 +31,11 @@ export const CATALOG = {
   l7rule: L7RULE,
   certificate: CERTIFICATE,
   ipgroup: IPGROUP,
+  quota: QUOTA,
+  flavorprofile: FLAVORPROFILE,
+  flavor: FLAVOR,
+  availabilityzoneprofile: AVAILABILITYZONEPROFILE,
+  availabilityzone: AVAILABILITYZONE,
 } as const satisfies { [K in ResourceKind]: ResourceSpec<Fields, K> };
 
 export type Catalog = typeof CATALOG;

@@ -175,7 +175,10 @@ export const OPERATING_STATUSES = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'NO
 /** Fields every stored resource has, set by the server. */
 export const BASE_FIELDS = {
   id: output(Type.String(), 'Unique id (a UUID)'),
-  project_id: output(Type.String(), 'Project (elbow has one: the server decides it)'),
+  project_id: output(
+    Type.String(),
+    "Project: a load balancer's (and a certificate's, an IP group's) is the create body's project_id, else the request's X-Project-Id header, else the server's (\"elbow\"); the resources below a load balancer take its project",
+  ),
   created_at: output(Type.String(), 'Creation time, `YYYY-MM-DDTHH:MM:SS` (UTC)'),
   updated_at: output(Nullable(Type.String()), 'Time of the last update; null before the first'),
 } as const satisfies Fields;
@@ -191,6 +194,9 @@ export const IGNORED_INPUT = {
   project_id: Type.Optional(Type.String({ maxLength: 255 })),
   tenant_id: Type.Optional(Type.String({ maxLength: 255 })),
 };
+
+export const OPERATIONS = ['create', 'list', 'show', 'update', 'delete'] as const;
+export type Operation = (typeof OPERATIONS)[number];
 
 /** Everything the catalog says about one resource kind besides its fields. */
 export interface ResourceSpec<F extends Fields = Fields, K extends ResourceKind = ResourceKind> {
@@ -212,6 +218,11 @@ export interface ResourceSpec<F extends Fields = Fields, K extends ResourceKind 
   readonly nestedByName?: boolean;
   /** Whether it has provisioning_status and operating_status. */
   readonly hasStatus: boolean;
+  /**
+   * The API's operations on it (the CRUD routes, the OpenAPI paths and the CLI commands); default
+   * all five. Quotas are never created: PUT sets a project's, DELETE resets it (their own routes).
+   */
+  readonly operations?: readonly Operation[];
   /**
    * Where its fields land in the snapshot, from the root: `listeners[]` (each listener),
    * `pools{}.members[]`. Every `snapshot` path of its fields is relative to it ('' = the part itself).

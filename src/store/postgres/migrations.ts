@@ -58,6 +58,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE "${s}".revision ADD COLUMN log_floor BIGINT NOT NULL DEFAULT 0;
       UPDATE "${s}".revision SET log_floor = value;`,
   },
+  {
+    version: 3,
+    name: 'quotas, flavors, flavor profiles, availability zones and their profiles',
+    sql: (s) => `
+      ${resourceTable(s, 'quota')}
+      ${resourceTable(s, 'flavorprofile')}
+      ${resourceTable(s, 'flavor')}
+      ${resourceTable(s, 'availabilityzoneprofile')}
+      ${resourceTable(s, 'availabilityzone')}`,
+  },
 ];
 
 /**

@@ -73,6 +73,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE revision ADD COLUMN log_floor INTEGER NOT NULL DEFAULT 0;
       UPDATE revision SET log_floor = value;`,
   },
+  {
+    version: 4,
+    name: 'quotas, flavors, flavor profiles, availability zones and their profiles',
+    sql: `
+      ${resourceTable('quota')}
+      ${resourceTable('flavorprofile')}
+      ${resourceTable('flavor')}
+      ${resourceTable('availabilityzoneprofile')}
+      ${resourceTable('availabilityzone')}`,
+  },
 ];
 
 /** Applies the missing migrations in one write transaction, so two processes opening the file at once cannot both apply one. */

@@ -37,7 +37,10 @@ function fixture(): StoreContents['resources'] {
   const cert = (id: string, type: 'server' | 'client') =>
     make('certificate', id, { type, name: id, certificate: `PEM-${id}`, private_key: type === 'server' ? `KEY-${id}` : null, subject: `CN=${id}.example`, subject_alt_names: [], not_before: '', expires_at: '', fingerprint: id });
   const r = {
-    loadbalancer: [make('loadbalancer', 'lb1', { vip_address: '127.0.1.1', listeners: [], pools: [] }), make('loadbalancer', 'lb2', { vip_address: '127.0.1.2', listeners: [], pools: [] })],
+    loadbalancer: [
+      make('loadbalancer', 'lb1', { vip_address: '127.0.1.1', flavor_id: 'fl1', listeners: [], pools: [] }),
+      make('loadbalancer', 'lb2', { vip_address: '127.0.1.2', listeners: [], pools: [] }),
+    ],
     listener: [
       make('listener', 'l1', {
         name: 'l1',
@@ -84,6 +87,15 @@ function fixture(): StoreContents['resources'] {
     l7rule: [make('l7rule', 'r1', { l7policy_id: 'q1', type: 'HEADER', compare_type: 'EQUAL_TO', key: 'X-Env', value: 'prod' })],
     certificate: [cert('s1', 'server'), cert('s2', 'server'), cert('c1', 'client'), cert('c2', 'client')],
     ipgroup: [make('ipgroup', 'g1', { ip_list: [{ ip: '10.1.0.0/16', description: '' }], listeners: [] }), make('ipgroup', 'g2', { ip_list: [{ ip: '10.2.0.0/16', description: '' }], listeners: [] })],
+    quota: [make('quota', 'elbow', {})],
+    // lb1's flavor gives its listeners a connection limit (they keep elbow's default).
+    flavorprofile: [
+      make('flavorprofile', 'fp1', { name: 'small', provider_name: 'elbow', flavor_data: '{"connection_limit": 100}' }),
+      make('flavorprofile', 'fp2', { name: 'large', provider_name: 'elbow', flavor_data: '{"connection_limit": 200}' }),
+    ],
+    flavor: [make('flavor', 'fl1', { name: 'small', flavor_profile_id: 'fp1' }), make('flavor', 'fl2', { name: 'large', flavor_profile_id: 'fp2' })],
+    availabilityzoneprofile: [make('availabilityzoneprofile', 'zp1', { name: 'zp', provider_name: 'elbow', availability_zone_data: '{}' })],
+    availabilityzone: [make('availabilityzone', 'zone-a', { name: 'zone-a', availability_zone_profile_id: 'zp1' })],
   };
   return r as unknown as StoreContents['resources'];
 }

@@ -122,6 +122,11 @@ export function storeFixture(): StoreContents {
         { ...base('cert-ca'), ...certificateDefaults, name: 'ca', type: 'client', certificate: 'CA PEM', private_key: null, subject: 'CN=Example CA', subject_alt_names: [] },
       ],
       ipgroup: [{ ...base('ipg1'), name: 'blocked', description: '', ip_list: [{ ip: '10.1.0.0/16', description: '' }, { ip: '10.2.3.4', description: '' }], listeners: [] }],
+      quota: [],
+      flavorprofile: [],
+      flavor: [],
+      availabilityzoneprofile: [],
+      availabilityzone: [],
     },
   };
 }

@@ -25,9 +25,11 @@ test('migrations are recorded once, and a database missing the latest one is upg
   const db = new Database(path);
   const versions = () => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
   assert.deepStrictEqual(versions(), MIGRATIONS.map((migration) => migration.version));
-  // Roll the file back to before the latest migration (version 3 added the change log).
-  assert.equal(latest, 3);
-  db.exec(`DROP TABLE change_log; ALTER TABLE revision DROP COLUMN log_floor; DELETE FROM schema_migrations WHERE version = ${latest}`);
+  // Roll the file back to before the two latest migrations (version 3 added the change log,
+  // version 4 the tables of quotas, flavors and availability zones).
+  assert.equal(latest, 4);
+  db.exec(`DROP TABLE quota; DROP TABLE flavorprofile; DROP TABLE flavor; DROP TABLE availabilityzoneprofile; DROP TABLE availabilityzone;
+    DROP TABLE change_log; ALTER TABLE revision DROP COLUMN log_floor; DELETE FROM schema_migrations WHERE version >= 3`);
   db.close();
 
   const upgraded = await openSqliteStore({ path });
@@ -35,7 +37,8 @@ test('migrations are recorded once, and a database missing the latest one is upg
   assert.deepStrictEqual(await upgraded.get('loadbalancer', lb.id), lb);
   const check = new Database(path, { readonly: true });
   t.after(() => check.close());
-  assert.deepStrictEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [1, 2, 3]);
+  assert.deepStrictEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [1, 2, 3, 4]);
+  assert.deepStrictEqual(await upgraded.list('flavor'), []);
   // The log starts at the upgrade: a reader from an earlier revision reads everything.
   const changes = await upgraded.readChanges(0);
   assert.equal(changes.complete, true);

@@ -1,0 +1,37 @@
+// What an availability zone means in elbow: its profile's availability_zone_data (a JSON object,
+// as Octavia stores it: a string) may give `vip_range`, the addresses VIPs of the zone's load
+// balancers are allocated from ("first-last", IPv4) instead of elbow's configured range.
+// Placing load balancers on the nodes of a zone comes with several nodes; no key is honoured yet
+// that the data plane would read.
+
+import { ElbowError } from '../errors.js';
+import { parseVipRange, type VipRange } from './vip.js';
+
+export const ZONE_KEYS = ['vip_range'] as const;
+
+export interface ZoneSettings {
+  readonly vipRange?: VipRange;
+}
+
+/** A provider's availability zone capabilities, Octavia's `{name, description}`. */
+export function zoneCapabilities(): { name: string; description: string }[] {
+  return [{ name: 'vip_range', description: 'VIPs of load balancers in this zone are allocated from this IPv4 range, "first-last" (e.g. "10.0.5.10-10.0.5.99"), when they name no vip_address' }];
+}
+
+/** Parses and checks availability_zone_data; INVALID_BODY naming the problem. */
+export function parseZoneData(text: string, field = 'availability_zone_data'): ZoneSettings {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ElbowError('INVALID_BODY', { field, detail: `${JSON.stringify(text.slice(0, 80))} is not valid JSON` });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ElbowError('INVALID_BODY', { field, detail: 'must be a JSON object' });
+  const settings: { vipRange?: VipRange } = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key !== 'vip_range') throw new ElbowError('INVALID_BODY', { field, detail: `unknown key ${JSON.stringify(key)}: elbow honours ${ZONE_KEYS.join(', ')}` });
+    if (typeof value !== 'string') throw new ElbowError('INVALID_BODY', { field, detail: 'vip_range must be a string "first-last"' });
+    settings.vipRange = parseVipRange(value, `${field}.vip_range`);
+  }
+  return settings;
+}
