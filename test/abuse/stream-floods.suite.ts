@@ -7,7 +7,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { differs, type AbuseEngine, type AbuseSetup } from '../helpers/abuse-engines.js';
 import { eventually, startCountingMember, type CountingMember } from '../helpers/abuse-member.js';
-import { H2Error, H2FrameClient, Setting } from '../helpers/h2-frame-client.js';
+import { H2Error, H2FrameClient, Setting, type FrameClientOptions } from '../helpers/h2-frame-client.js';
 import type { TestCa } from '../helpers/test-ca.js';
 import { h2Get, h2Session } from './clients.js';
 
@@ -28,7 +28,7 @@ export function streamFloodsSuite(engine: AbuseEngine, ca: TestCa): void {
     return { member, port };
   }
 
-  async function h2Client(t: TestContext, port: number, options: { settings?: Record<number, number>; autoWindowUpdate?: boolean } = {}): Promise<H2FrameClient> {
+  async function h2Client(t: TestContext, port: number, options: Pick<FrameClientOptions, 'settings' | 'autoWindowUpdate'> = {}): Promise<H2FrameClient> {
     const client = await H2FrameClient.connect({ port, servername: SERVERNAME, ca: ca.caPem, ...options });
     t.after(() => client.close());
     return client;
@@ -120,6 +120,22 @@ export function streamFloodsSuite(engine: AbuseEngine, ca: TestCa): void {
       await eventually(() => member.activeRequests === 1, 'the request at the member', state(member));
       await client.waitFor(() => client.streams.get(id)?.resetByServer != null || client.closed, 'the stalled stream to be reset');
       await eventually(() => member.openConnections === 0 && member.activeRequests === 0, 'the member connection to close', state(member));
+    });
+
+    it('stalled streams are reset after timeout_client_data even while another stream of their connection keeps downloading', async (t) => {
+      if (differs(t, engine, 'stalled-http2-stream-beside-busy-one')) return;
+      const { member, port } = await setup(t, { clientData: SHORT_CLIENT_TIMEOUT });
+      let busy = 0;
+      const client = await h2Client(t, port, { settings: { [Setting.INITIAL_WINDOW_SIZE]: 0 }, autoWindowUpdate: (id) => id === busy });
+      busy = client.request('/trickle');
+      client.windowUpdate(busy, 1024 ** 2);
+      const stalled = client.requestMany(20, '/big?bytes=1000000');
+      await eventually(() => member.activeRequests >= 1, 'the requests at the member', state(member));
+      await client.waitFor(() => client.closed || stalled.every((id) => client.streams.get(id)?.resetByServer != null), 'every stalled stream to be reset');
+      assert.ok((client.streams.get(busy)?.dataBytes ?? 0) > 0, 'the busy stream downloaded');
+      assert.equal(client.streams.get(busy)?.resetByServer, null, 'the busy stream goes on');
+      client.close();
+      await eventually(() => member.openConnections === 0 && member.activeRequests === 0, 'the member connections to close', state(member));
     });
 
     it('a stream whose request body stops coming is reset after timeout_client_data and frees its member connection', async (t) => {

@@ -33,7 +33,7 @@ export interface AbuseTarget {
 }
 
 /** Expectations of the abuse suites an engine may not meet; each is documented (docs/api.md). */
-export type AbuseDifference = 'http1-client-gone-after-request' | 'rapid-reset-goaway' | 'stalled-http2-request-body';
+export type AbuseDifference = 'http1-client-gone-after-request' | 'rapid-reset-goaway' | 'stalled-http2-request-body' | 'stalled-http2-stream-beside-busy-one';
 
 export interface AbuseEngine {
   readonly name: string;
@@ -104,6 +104,7 @@ export const haproxyEngine: AbuseEngine = {
     'http1-client-gone-after-request': 'HAProxy 2.6 notices an HTTP/1.1 client gone after sending its whole request only when it next writes to it, so the member keeps that request until it answers or timeout_member_data (HTTP/2 resets and unfinished requests stop at once)',
     'rapid-reset-goaway': 'HAProxy 2.6 puts no bound on the rate of stream resets (its glitch counters came with 3.0): the connection stays open, and the reset streams leave nothing at the member',
     'stalled-http2-request-body': 'HAProxy 2.6 cuts an HTTP/2 request body that stops coming after timeout_member_data (the member is waiting for it), not timeout_client_data',
+    'stalled-http2-stream-beside-busy-one': 'HAProxy 2.6 times out an HTTP/2 client per connection: a stream stalled by its client (zero window) is not reset while another stream of the connection keeps moving',
   },
   async startHttps(t, setup) {
     const dataDir = mkdtempSync(join(tmpdir(), 'elbow-abuse-hx-'));

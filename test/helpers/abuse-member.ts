@@ -4,8 +4,9 @@
 // balancer forgets shows up as still open.
 //
 // Paths: /fast answers at once (after reading any body); /hold never answers; /stream sends a
-// head and 64 KB, then holds; /big?bytes=N sends N bytes; /slow?ms=N answers after N ms;
-// /upload reads the body and answers with its size.
+// head and 64 KB, then holds; /big?bytes=N sends N bytes; /trickle sends 1 KB every 50 ms
+// until the connection closes; /slow?ms=N answers after N ms; /upload reads the body and answers
+// with its size.
 
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -76,6 +77,13 @@ export async function startCountingMember(t: TestContext): Promise<CountingMembe
           res.end();
         };
         pump();
+        return;
+      }
+      case '/trickle': {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const timer = setInterval(() => res.write(Buffer.alloc(1024, 0x74)), 50);
+        res.once('close', () => clearInterval(timer));
         return;
       }
       case '/slow': {

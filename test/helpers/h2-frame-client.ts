@@ -41,8 +41,8 @@ export interface FrameClientOptions {
   readonly ca: string;
   /** SETTINGS the client sends first (e.g. INITIAL_WINDOW_SIZE 0 for stalled downloads). */
   readonly settings?: Readonly<Record<number, number>>;
-  /** Grant the server flow-control credit for every DATA frame received (default true). */
-  readonly autoWindowUpdate?: boolean;
+  /** Grant the server flow-control credit for every DATA frame received (default true), or for the streams this says. */
+  readonly autoWindowUpdate?: boolean | ((streamId: number) => boolean);
 }
 
 /** HPACK integer with an N-bit prefix (RFC 7541 §5.1). */
@@ -91,11 +91,12 @@ export class H2FrameClient {
   closed = false;
   private nextStreamId = 1;
   private pending: Buffer = Buffer.alloc(0);
-  private readonly autoWindowUpdate: boolean;
+  private readonly autoWindowUpdate: (streamId: number) => boolean;
   readonly whenClosed: Promise<void>;
 
   private constructor(private readonly socket: TLSSocket, options: FrameClientOptions) {
-    this.autoWindowUpdate = options.autoWindowUpdate ?? true;
+    const grant = options.autoWindowUpdate ?? true;
+    this.autoWindowUpdate = typeof grant === 'function' ? grant : () => grant;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => undefined);
     this.whenClosed = new Promise((resolve) => socket.once('close', () => {
@@ -232,7 +233,7 @@ export class H2FrameClient {
           stream.dataBytes += payload.length;
           if ((flags & FLAG_END_STREAM) !== 0) stream.ended = true;
         }
-        if (this.autoWindowUpdate && payload.length > 0) {
+        if (payload.length > 0 && this.autoWindowUpdate(streamId)) {
           this.windowUpdate(0, payload.length);
           if (stream && !stream.ended) this.windowUpdate(streamId, payload.length);
         }

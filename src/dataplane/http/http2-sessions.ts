@@ -96,7 +96,19 @@ function onStream(this: WatchedSession, stream: WatchedStream): void {
   // on(), not once(): each fires at most once, and once() would wrap every listener per stream.
   stream.on('close', onStreamClose);
   stream.on('aborted', onStreamAborted);
-  stream.setTimeout(watch.listener.clientTimeoutMs, onStreamIdle);
+  armStreamTimer(stream, watch.listener.clientTimeoutMs);
+}
+
+/**
+ * Node's Http2Stream timer holds off while its connection sends anything at all
+ * (lib/internal/http2/core.js `_onTimeout`): a stream stalled beside a busy one, or beside other
+ * stalled streams being reset, would not time out. Its own activity is what counts here: the
+ * timer is refreshed by the stream's reads and writes (a write reaches the stream once the one
+ * before it went out), and on expiry onStreamIdle decides.
+ */
+function armStreamTimer(stream: WatchedStream, timeoutMs: number): void {
+  (stream as unknown as { _onTimeout: () => void })._onTimeout = onStreamIdle;
+  stream.setTimeout(timeoutMs);
 }
 
 function onStreamClose(this: WatchedStream): void {
@@ -124,6 +136,6 @@ function onStreamIdle(this: WatchedStream): void {
     this[RESET_BY_ELBOW] = true;
     this.close(http2.NGHTTP2_CANCEL);
   } else {
-    this.setTimeout(watch.listener.clientTimeoutMs, onStreamIdle);
+    armStreamTimer(this, watch.listener.clientTimeoutMs);
   }
 }
