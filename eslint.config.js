@@ -25,6 +25,8 @@ export default tseslint.config(
   { files: ['src/console/**'], rules: { 'no-undef': 'off' } },
   layer(['src/model/**'], ['**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/dataplane/**', '**/main*', 'node:*', 'fs', 'net', 'http'], 'model is pure: no I/O and no other layer'),
   layer(['src/dataplane/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/main*'], 'dataplane imports model and snapshot only (and the shared logging and util helpers)'),
+  // Inside the data plane: listener protocols are built on the HTTP proxy, never the other way round.
+  layer(['src/dataplane/http/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/main*', '**/listeners/**'], 'dataplane/http serves the listeners and imports none of them (shared pieces live in dataplane/)'),
   layer(['src/engines/**'], ['**/store/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/serve/**', '**/dataplane/**', '**/main*'], 'an engine imports model and snapshot only (and the shared util helpers)'),
   layer(['src/util/**'], ['**/model/**', '**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/dataplane/**', '**/engines/**', '**/serve/**', '**/logging/**', '**/main*'], 'util is a leaf: small helpers every layer may use'),
   layer(['src/logging/**'], ['**/model/**', '**/store/**', '**/snapshot/**', '**/api/**', '**/cli/**', '**/console/**', '**/control/**', '**/dataplane/**', '**/serve/**', '**/main*'], 'logging is a leaf utility'),

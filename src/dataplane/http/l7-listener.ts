@@ -8,7 +8,7 @@ import type { Server as HttpServer, IncomingMessage, ServerOptions, ServerRespon
 import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { ListenerContext, ListenerRuntime } from '../listener-runtime.js';
-import { TrackedServer } from '../listeners/tcp-server.js';
+import { TrackedServer } from '../tracked-server.js';
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { onHttp1Idle } from './client-inactivity.js';
 import { writeRawAnswer } from './error-responses.js';

@@ -9,7 +9,7 @@ import type { ListenerContext, ListenerRuntime } from '../listener-runtime.js';
 import { forwardToDefaultPool } from '../proxy/forward-to-pool.js';
 import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { TlsServerBinding } from '../tls/tls-server-binding.js';
-import { TrackedServer } from './tcp-server.js';
+import { TrackedServer } from '../tracked-server.js';
 
 interface Generation {
   readonly config: SnapshotListener;

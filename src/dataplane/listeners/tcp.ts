@@ -9,7 +9,7 @@ import type { SnapshotListener } from '../../snapshot/snapshot.js';
 import { createAccessFilter } from '../access-control.js';
 import type { AccessFilter } from '../access-control.js';
 import { forwardToDefaultPool } from '../proxy/forward-to-pool.js';
-import { TrackedServer } from './tcp-server.js';
+import { TrackedServer } from '../tracked-server.js';
 
 interface Handler {
   readonly config: SnapshotListener;

@@ -4,10 +4,10 @@
 // once, let open connections finish, destroy what is left when time is up).
 
 import type { Server, Socket } from 'node:net';
-import type { AccessFilter } from '../access-control.js';
-import type { ListenerContext } from '../listener-runtime.js';
-import { abort } from '../proxy/splice.js';
-import type { SnapshotListener } from '../../snapshot/snapshot.js';
+import type { AccessFilter } from './access-control.js';
+import type { ListenerContext } from './listener-runtime.js';
+import { abort } from './proxy/splice.js';
+import type { SnapshotListener } from '../snapshot/snapshot.js';
 
 export class TrackedServer {
   readonly connections = new Set<Socket>();
