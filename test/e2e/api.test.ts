@@ -8,12 +8,14 @@ import { RESOURCE_ROUTES } from '../../src/api/resources.js';
 import { ERRORS } from '../../src/errors.js';
 import { startElbow, type ApiAnswer, type ElbowProcess } from '../helpers/elbow-process.js';
 import { createTestCa, type TestCa } from '../helpers/test-ca.js';
+import { reservePorts } from '../helpers/ports.js';
 
 const ERROR_CODES = new Set(Object.keys(ERRORS));
 const V2 = '/v2/lbaas';
 const V20 = '/v2.0/lbaas';
 /** A high port unlikely to be taken, so the data plane can bind the test's listener. */
-const LISTENER_PORT = 20000 + Math.floor(Math.random() * 20000);
+/** Four ports in a row for listeners, from the one allocator (helpers/ports.ts). */
+const LISTENER_PORT = await reservePorts(4);
 /** A loopback VIP other tests running alongside are unlikely to use. */
 const randomVip = () => `127.0.${100 + Math.floor(Math.random() * 100)}.${1 + Math.floor(Math.random() * 250)}`;
 

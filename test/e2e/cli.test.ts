@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
+import { reservePorts } from '../helpers/ports.js';
 
 const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
 const COMMAND_TIMEOUT_MS = 120_000;
@@ -13,7 +14,7 @@ const COMMAND_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
 // Addresses and ports of our own, away from other suites' defaults.
 const VIP = '127.0.77.';
-const PORT = 20_000 + Math.floor(Math.random() * 20_000);
+const PORT = await reservePorts(5);
 
 interface Run {
   code: number | null;

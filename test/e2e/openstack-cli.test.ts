@@ -9,10 +9,12 @@ import { existsSync } from 'node:fs';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
+import { reservePorts } from '../helpers/ports.js';
 
 const OPENSTACK = '/usr/bin/openstack';
 const TIMEOUT_MS = 100_000;
-const LISTENER_PORT = 20000 + Math.floor(Math.random() * 20000);
+/** Four ports in a row for listeners, from the one allocator (helpers/ports.ts). */
+const LISTENER_PORT = await reservePorts(4);
 const skip = existsSync(OPENSTACK) ? false : 'the openstack CLI is not installed';
 
 let elbow: ElbowProcess;

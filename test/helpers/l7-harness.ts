@@ -3,18 +3,16 @@
 
 import { once } from 'node:events';
 import { createServer, request, type Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import type { ListenerFactory, ListenerRuntime } from '../../src/dataplane/listener-runtime.js';
 import type { SnapshotListener } from '../../src/snapshot/snapshot.js';
 import type { FakeContext } from './fake-pools.js';
+import { reservePort } from './ports.js';
 
-export async function freePort(): Promise<number> {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** A port for a listener to bind: reserved for this test process by the one allocator (ports.ts). */
+export function freePort(): Promise<number> {
+  return reservePort();
 }
 
 export interface SeenRequest {

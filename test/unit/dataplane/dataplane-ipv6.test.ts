@@ -8,13 +8,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { createDataPlane } from '../../../src/dataplane/dataplane.js';
 import { makeListener, makeMember, makePool, makeSnapshot } from './support.js';
+import { reservePort } from '../../helpers/ports.js';
 
-async function freePort6(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** A port for a listener on ::1, from the one allocator (it checks IPv6 too). */
+function freePort6(): Promise<number> {
+  return reservePort();
 }
 
 test('TCP and UDP listeners on ::1, PROXY v2 with TCP6 addresses, IPv6 allowed_cidrs', async (t) => {

@@ -3,9 +3,9 @@
 
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { createSocket } from 'node:dgram';
 import type { Snapshot, SnapshotHealthMonitor, SnapshotListener, SnapshotMember, SnapshotPool } from '../../../src/snapshot/snapshot.js';
 import { copiedDefaults } from '../../../src/snapshot/copied-fields.js';
+import { reservePort } from '../../helpers/ports.js';
 
 export function makeListener(fields: Partial<SnapshotListener> & Pick<SnapshotListener, 'id' | 'port'>): SnapshotListener {
   const protocol = fields.protocol ?? 'TCP';
@@ -78,21 +78,9 @@ export function makeSnapshot(revision: number, listeners: SnapshotListener[], po
   return { revision, listeners, pools: Object.fromEntries(pools.map((p) => [p.id, p])) };
 }
 
-/** A port free right now on 127.0.0.1 (bind :0, read it, close). */
-export async function freePort(transport: 'tcp' | 'udp' = 'tcp'): Promise<number> {
-  if (transport === 'udp') {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const { port } = socket.address();
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    return port;
-  }
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+/** A port for a listener to bind, free for TCP and UDP: reserved for this test process by the one allocator (ports.ts). */
+export function freePort(_transport: 'tcp' | 'udp' = 'tcp'): Promise<number> {
+  return reservePort();
 }
 
 export interface TestServer {

@@ -1,6 +1,7 @@
 // Shared by the cluster tests: snapshots of TCP listeners over one member, a free port, an echo
 // server, and a client that opens one connection and checks the echo.
 import net from 'node:net';
+import { reservePort } from '../../../helpers/ports.js';
 import type { Snapshot, SnapshotHealthMonitor, SnapshotListener, SnapshotPool } from '../../../../src/snapshot/snapshot.js';
 import { copiedDefaults } from '../../../../src/snapshot/copied-fields.js';
 
@@ -36,13 +37,9 @@ export function snapshotOf(revision: number, listeners: SnapshotListener[], pool
   return { revision, listeners, pools: Object.fromEntries(pools.map((pool) => [pool.id, pool])) };
 }
 
-/** A port that was free a moment ago (the cluster shares listeners by address and port, so port 0 will not do). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** A port for a listener (the cluster shares listeners by address and port, so port 0 will not do), from the one allocator. */
+export function freePort(): Promise<number> {
+  return reservePort();
 }
 
 export async function echoServer(): Promise<{ port: number; close(): Promise<void> }> {
