@@ -2,11 +2,13 @@
 // RESOURCE_SCHEMAS for bodies (each field with its description, default and an example) and the
 // API's resource table for paths. Nothing here repeats a field list.
 import { ERRORS } from '../errors.js';
+import { AMPHORA_VIEW } from '../model/amphora.js';
 import { CATALOG } from '../model/resources/catalog.js';
 import { RESOURCE_SCHEMAS } from '../model/schemas.js';
 import type { Operation } from '../model/resources/field.js';
 import type { ResourceKind } from '../model/types.js';
 import { API_PREFIXES, RESOURCE_ROUTES, type ResourceRoute } from './resources.js';
+import { OCTAVIA_PREFIXES } from './routes/amphorae.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -28,7 +30,14 @@ export function buildOpenApiDocument(version: string): JsonObject {
     Object.assign(paths, statusPaths(prefix));
     mergePaths(paths, memberBatchPath(prefix));
     mergePaths(paths, providerAndQuotaPaths(prefix));
+    mergePaths(paths, {
+      [`${prefix}/loadbalancers/{id}/failover`]: {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        put: { tags: ['loadbalancers'], summary: "Failover: the nodes serving it apply its configuration afresh from the store", responses: { '202': { description: 'Applied' }, ...CLIENT_ERRORS } },
+      },
+    });
   }
+  for (const prefix of OCTAVIA_PREFIXES) Object.assign(paths, amphoraPaths(prefix));
   Object.assign(paths, servicePaths());
   return {
     openapi: '3.1.0',
@@ -40,7 +49,7 @@ export function buildOpenApiDocument(version: string): JsonObject {
         authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
         bearer: { type: 'http', scheme: 'bearer' },
       },
-      schemas: { ...resourceSchemas(), Error: errorSchema() },
+      schemas: { ...resourceSchemas(), Amphora: { ...plain(AMPHORA_VIEW), description: 'An elbow node serving a load balancer, in the shape of an Octavia amphora' }, Error: errorSchema() },
     },
   };
 }
@@ -198,6 +207,30 @@ function providerAndQuotaPaths(prefix: string): JsonObject {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A project id' }],
       get: { tags: ['quotas'], summary: "A project's default quota", responses: { '200': { description: 'The defaults', ...quota }, ...CLIENT_ERRORS } },
     },
+  };
+}
+
+/** Octavia's amphorae: one per elbow node serving a load balancer. */
+function amphoraPaths(prefix: string): JsonObject {
+  const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+  const tags = ['amphorae'];
+  const one = json(envelope('amphora', ref('Amphora')));
+  const applied = (summary: string) => ({ parameters: id, put: { tags, summary, responses: { '202': { description: 'Applied' }, ...CLIENT_ERRORS } } });
+  return {
+    [`${prefix}/amphorae`]: {
+      get: {
+        tags,
+        summary: 'The elbow nodes serving each load balancer, one entry per node and load balancer (filter by any field: ?loadbalancer_id=…)',
+        responses: { '200': { description: 'The list', ...json({ type: 'object', properties: { amphorae: { type: 'array', items: ref('Amphora') } } }) }, ...CLIENT_ERRORS },
+      },
+    },
+    [`${prefix}/amphorae/{id}`]: { parameters: id, get: { tags, summary: 'One node serving one load balancer', responses: { '200': { description: 'The amphora', ...one }, ...CLIENT_ERRORS } } },
+    [`${prefix}/amphorae/{id}/stats`]: {
+      parameters: id,
+      get: { tags, summary: "The load balancer's listeners as this node counts them", responses: { '200': { description: 'amphora_stats', ...json({ type: 'object' }) }, ...CLIENT_ERRORS } },
+    },
+    [`${prefix}/amphorae/{id}/failover`]: applied('Failover: the node applies the load balancer afresh from the store'),
+    [`${prefix}/amphorae/{id}/config`]: applied('Configuration refresh: as failover'),
   };
 }
 

@@ -9,7 +9,9 @@ import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
 import { API_PREFIXES, RESOURCE_ROUTES } from './resources.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerLiveStream } from './routes/live-stream.js';
+import { OCTAVIA_PREFIXES, registerAmphoraRoutes, registerLoadBalancerFailover } from './routes/amphorae.js';
 import { registerMemberBatch } from './routes/member-batch.js';
+import { registerIdentityLookups } from './routes/identity-lookups.js';
 import { registerNetworkLookups } from './routes/network-lookups.js';
 import { registerProviderAndQuotaRoutes } from './routes/providers-and-quotas.js';
 import { registerResourceRoutes } from './routes/resource-crud.js';
@@ -71,6 +73,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
 
   registerServiceRoutes(app, options.metrics, options.version ?? 'dev');
   registerNetworkLookups(app);
+  registerIdentityLookups(app);
   if (options.consoleDir !== false) registerConsoleRoutes(app, options.consoleDir);
   for (const prefix of API_PREFIXES) {
     void app.register(
@@ -78,12 +81,14 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         registerResourceRoutes(api, options.control, RESOURCE_ROUTES);
         registerMemberBatch(api, options.control);
         registerProviderAndQuotaRoutes(api, options.control);
+        registerLoadBalancerFailover(api, options.control);
         registerStatusRoutes(api, options.control);
         registerLiveStream(api, { control: options.control, metrics: options.metrics, timeline: options.timeline });
       },
       { prefix },
     );
   }
+  for (const prefix of OCTAVIA_PREFIXES) void app.register(async (octavia) => registerAmphoraRoutes(octavia, options.control), { prefix });
   return app;
 }
 

@@ -36,6 +36,13 @@ export interface ControlPlane {
   statusTree(loadbalancerId: string): Promise<Record<string, unknown>>;
   /** Octavia's stats: {"stats": {bytes_in, bytes_out, active_connections, total_connections, request_errors}}. */
   stats(kind: 'loadbalancer' | 'listener', id: string): Promise<Record<string, unknown>>;
+  /** Octavia's amphorae: one per elbow node serving a load balancer (amphorae.ts). */
+  listAmphorae(params: ListParams): Promise<ResourceView[]>;
+  showAmphora(id: string): Promise<ResourceView>;
+  /** {"amphora_stats": [...]}: the load balancer's listeners as that node counts them. */
+  amphoraStats(id: string): Promise<Record<string, unknown>>;
+  /** Has the nodes serving a load balancer (or the one of an amphora) apply its configuration afresh from the store. */
+  failover(kind: 'loadbalancer' | 'amphora', id: string): Promise<void>;
 }
 
 export { createControlPlane, type ControlPlaneOptions } from './create-control-plane.js';

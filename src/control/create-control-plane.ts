@@ -1,16 +1,19 @@
 // The control plane: validate the body (schemas from the catalog), change the configuration
 // (mutations.ts: the kind's handler in one store transaction, then the wait until the data plane
 // applied the new revision), answer with the resource as the API shows it (views-reader.ts, with
-// statuses from the data plane's live state: live-state.ts).
+// statuses from the data plane's live state: live-state.ts). Amphorae and failover ask the node
+// directory which elbow nodes serve a load balancer (amphorae.ts).
 
 import { validateBodies, validateBody, type UpdateBody } from '../model/schemas.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
 import type { ApplyReport, LiveStatus } from '../snapshot/snapshot.js';
 import { ConfigMirror } from '../store/config-mirror.js';
 import type { Store } from '../store/store.js';
+import { amphoraApi } from './amphorae.js';
 import type { ControlPlane } from './control-plane.js';
 import { LiveState } from './live-state.js';
 import { Mutations } from './mutations.js';
+import { localNodeDirectory, thisNode, type NodeDirectory } from './node-directory.js';
 import { defaultQuotaView } from './quotas.js';
 import { ViewsReader } from './views-reader.js';
 
@@ -34,6 +37,8 @@ export interface ControlPlaneOptions {
    * apply's report. Stats are always asked afresh.
    */
   liveStatusMaxAgeMs?: number;
+  /** Which elbow nodes serve which load balancer (amphorae, failover); default: this process, re-applying nothing. */
+  nodes?: NodeDirectory;
 }
 
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
@@ -42,8 +47,19 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const live = new LiveState(options.liveStatus, options.liveStatusMaxAgeMs ?? 0);
   const mutations = new Mutations({ store, publish: options.publish, live, projectId: options.projectId ?? 'elbow', vipRange: options.vipRange ?? DEFAULT_VIP_RANGE });
   const reader = new ViewsReader(mirror, live);
+  const amphorae = amphoraApi({
+    nodes: options.nodes ?? localNodeDirectory(thisNode(), async () => undefined),
+    rendered: (render) => reader.withStatuses(render),
+    live: () => live.ask(),
+  });
 
   return {
+    ...amphorae,
+    async failover(kind, id) {
+      await amphorae.failover(kind, id);
+      // The nodes applied afresh: statuses come from their state now, not from before.
+      live.forget();
+    },
     async create(kind, body, parent, request) {
       const created = await mutations.create(kind, validateBody(kind, 'create', body) as Record<string, unknown>, parent, request?.projectId);
       // Octavia answers a load balancer create with its listeners and pools in full.

@@ -27,6 +27,12 @@ export class LiveState {
     this.lastAppliedAt = performance.now();
   }
 
+  /** Something was applied outside the revisions (a failover): the next read asks the data plane afresh. */
+  forget(): void {
+    this.cached = undefined;
+    this.lastAppliedAt = 0;
+  }
+
   /** The live state now, or null when the data plane cannot answer (statuses then stay as configured). */
   async ask(): Promise<LiveStatus | null> {
     if (!this.source) return null;

@@ -5,7 +5,7 @@
 import { ElbowError } from '../errors.js';
 import { perKind, sortableFields } from '../model/resources/catalog.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
-import type { ConfigMirror } from '../store/config-mirror.js';
+import type { ConfigMirror, ConfigView } from '../store/config-mirror.js';
 import type { ListParams, ResourceView } from './control-plane.js';
 import { fullLoadBalancerView } from './full-views.js';
 import type { Parent } from './handlers/handler.js';
@@ -15,7 +15,7 @@ import { checkParent, PARENT_FIELD, PARENT_INDEX, PARENT_KIND } from './parents.
 import { defaultQuotaView } from './quotas.js';
 import { statusTree, sumStats } from './status-tree.js';
 import { StatusRollup } from './statuses.js';
-import { Relations, renderView } from './views.js';
+import { Relations, renderView, type StatusLookup } from './views.js';
 
 /** What each kind's lists may be sorted by. */
 const SORTABLE = perKind((kind) => new Set(sortableFields(kind)));
@@ -79,6 +79,11 @@ export class ViewsReader {
     if (this.mirror.get(kind, id) === undefined) throw new ElbowError('NOT_FOUND', { kind, id });
     const listenerIds = kind === 'listener' ? [id] : this.mirror.children('listenersByLb', id).map((l) => l.id);
     return { stats: sumStats(listenerIds, live?.listeners) };
+  }
+
+  /** Renders from the configuration at the store's latest revision with the statuses of this read (amphorae). */
+  withStatuses<T>(render: (view: ConfigView, statuses: StatusLookup) => T): Promise<T> {
+    return this.rendered((_relations, statuses) => render(this.mirror, statuses));
   }
 
   /**

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createApiServer } from '../api/server.js';
 import { createControlPlane } from '../control/create-control-plane.js';
 import { MemberTimeline, sampleMemberStates } from '../control/member-timeline.js';
+import { localNodeDirectory, thisNode } from '../control/node-directory.js';
 import { createClusteredDataPlane } from '../dataplane/cluster/clustered-dataplane.js';
 import { createDataPlane } from '../dataplane/dataplane.js';
 import { IncrementalSnapshotBuilder } from '../snapshot/incremental-snapshot.js';
@@ -14,6 +15,7 @@ import { prepareDataDir } from './data-dir.js';
 import { startDemo, type Demo } from './demo.js';
 import type { ListenAddress } from './listen-address.js';
 import { urlOf } from './listen-address.js';
+import { loadOrCreateNodeId } from './node-id.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
 /** Statuses in API answers may use the data plane's live state this old (see ControlPlaneOptions). */
@@ -67,9 +69,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     // The data plane bounds its own drain; the extra second covers a worker that hangs on exit.
     cleanups.push(() => withinBound(applier.close(options.drainTimeoutMs), options.drainTimeoutMs + 1000, logger));
     const publisher = new SnapshotPublisher(mirror, applier, new IncrementalSnapshotBuilder(mirror));
+    // This process is the one node serving every load balancer (the amphorae of the API).
+    const node = thisNode({ id: await loadOrCreateNodeId(dataDir), address: options.api.host });
     const control = createControlPlane({
       store,
       mirror,
+      nodes: localNodeDirectory(node, (loadBalancerId) => publisher.reapply(loadBalancerId)),
       publish: () => publisher.publish(),
       liveStatus: () => applier.status(),
       liveStatusMaxAgeMs: LIVE_STATUS_MAX_AGE_MS,

@@ -13,7 +13,7 @@ export class SnapshotPublisher {
   constructor(
     private readonly config: Pick<ConfigMirror, 'sync' | 'revision'>,
     private readonly applier: SnapshotApplier,
-    private readonly builder: { build(): Snapshot },
+    private readonly builder: { build(): Snapshot; rebuildLoadBalancer(id: string): void },
   ) {}
 
   /** The report of the last apply, if any. */
@@ -24,6 +24,20 @@ export class SnapshotPublisher {
   /** Applies the store's current contents unless a revision at least as new is applied already. */
   publish(): Promise<ApplyReport> {
     return this.#queue.run(() => this.#applyLatest());
+  }
+
+  /**
+   * Failover of one load balancer: the store's latest revision, with that load balancer's
+   * listeners and pools built afresh, applied even when the revision is applied already.
+   */
+  reapply(loadBalancerId: string): Promise<ApplyReport> {
+    return this.#queue.run(async () => {
+      await this.config.sync();
+      this.builder.rebuildLoadBalancer(loadBalancerId);
+      const report = await this.applier.apply(this.builder.build());
+      this.#last = report;
+      return report;
+    });
   }
 
   async #applyLatest(): Promise<ApplyReport> {

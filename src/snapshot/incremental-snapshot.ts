@@ -99,6 +99,15 @@ export class IncrementalSnapshotBuilder {
     return { revision: this.view.revision, listeners, pools };
   }
 
+  /**
+   * Builds a load balancer's listeners and pools afresh at the next build, from the view as it is
+   * then (failover): new parts, so the data plane takes them again.
+   */
+  rebuildLoadBalancer(id: string): void {
+    this.dirty.loadBalancers.add(id);
+    for (const pool of this.view.children('poolsByLb', id)) this.dirty.pools.add(pool.id);
+  }
+
   private mark(batch: ChangeBatch): void {
     if (batch.complete) this.everything = true;
     for (const change of batch.changes) {

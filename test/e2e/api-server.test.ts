@@ -46,6 +46,18 @@ function recordingControlPlane() {
       calls.push({ method: 'list', kind, args: [params, parent] });
       return [...resources.values()].filter((view) => view.kind === kind);
     },
+    async listAmphorae() {
+      return [];
+    },
+    async showAmphora(id) {
+      throw new ElbowError('NOT_FOUND', { kind: 'amphora', id });
+    },
+    async amphoraStats(id) {
+      throw new ElbowError('NOT_FOUND', { kind: 'amphora', id });
+    },
+    async failover(kind, id) {
+      calls.push({ method: 'failover', kind, args: [id] });
+    },
     async quotaDefaults(projectId) {
       return { id: projectId ?? '', loadbalancer: -1 };
     },

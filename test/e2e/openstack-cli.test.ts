@@ -34,14 +34,24 @@ interface Output {
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
 }
 
+/** POSIX shell single quoting. */
+const quoted = (text: string) => `'${text.replace(/'/g, `'"'"'`)}'`;
+
+/**
+ * An argument as the interactive shell reads it: plain words as they are, anything else (JSON)
+ * quoted twice, as the line goes through shlex twice (cmd2's parsing, then cliff's).
+ */
+function shellWord(arg: string): string {
+  if (/^[\w.:/-]+$/.test(arg)) return arg;
+  assert.ok(!arg.includes('\n'), `no newline in ${arg}`);
+  return quoted(quoted(arg));
+}
+
 /** Runs the commands in one `openstack` process: one Output per command, in order, and all of stderr. */
 async function openstackBatch(commands: string[][]): Promise<{ outputs: Output[]; stderr: string }> {
   const marker = (i: number) => `@@elbow-command-${i}@@`;
   const script = commands
-    .map((args, i) => {
-      assert.ok(args.every((arg) => /^[\w.:/-]+$/.test(arg)), `plain arguments only: ${args.join(' ')}`);
-      return `${args.join(' ')}\nshell echo ${marker(i)}\n`;
-    })
+    .map((args, i) => `${args.map(shellWord).join(' ')}\nshell echo ${marker(i)}\n`)
     .join('');
   const child = spawn(OPENSTACK, [], {
     env: cleanEnv({ OS_AUTH_TYPE: 'admin_token', OS_TOKEN: elbow.token, OS_ENDPOINT: elbow.url }),
@@ -123,4 +133,69 @@ it('builds, reads, changes and deletes a load balancer with `openstack loadbalan
     { env: cleanEnv(), timeout: TIMEOUT_MS },
   );
   assert.deepEqual(JSON.parse(stdout), []);
+});
+
+it('quotas, providers, flavors, availability zones, amphorae, failover and default pools with `openstack loadbalancer`', { skip, timeout: 3 * TIMEOUT_MS }, async () => {
+  const tag = Math.random().toString(16).slice(2, 8);
+  const project = `cli-project-${tag}`;
+  const vipBlock = `127.0.${200 + Math.floor(Math.random() * 50)}`;
+  const port = String(LISTENER_PORT + 1);
+  const commands = {
+    providers: ['loadbalancer', 'provider', 'list', '-f', 'json'],
+    capabilities: ['loadbalancer', 'provider', 'capability', 'list', 'elbow', '-f', 'json'],
+    quotaSet: ['loadbalancer', 'quota', 'set', '--loadbalancer', '1', '--member', '50', project],
+    quotaShow: ['loadbalancer', 'quota', 'show', project, '-f', 'json'],
+    quotaLb: ['loadbalancer', 'create', '--name', `q1-${tag}`, '--vip-subnet-id', 's', '--project', project, '-f', 'json'],
+    quotaOver: ['loadbalancer', 'create', '--name', `q2-${tag}`, '--vip-subnet-id', 's', '--project', project, '-f', 'json'],
+    flavorProfile: ['loadbalancer', 'flavorprofile', 'create', '--name', `fp-${tag}`, '--provider', 'elbow', '--flavor-data', '{"connection_limit": 100}', '-f', 'json'],
+    flavor: ['loadbalancer', 'flavor', 'create', '--name', `f-${tag}`, '--flavorprofile', `fp-${tag}`, '--enable', '-f', 'json'],
+    zoneProfile: ['loadbalancer', 'availabilityzoneprofile', 'create', '--name', `azp-${tag}`, '--provider', 'octavia', '--availability-zone-data', `{"vip_range": "${vipBlock}.1-${vipBlock}.9"}`, '-f', 'json'],
+    zone: ['loadbalancer', 'availabilityzone', 'create', '--name', `az-${tag}`, '--availabilityzoneprofile', `azp-${tag}`, '-f', 'json'],
+    lb: ['loadbalancer', 'create', '--name', `lb-${tag}`, '--vip-subnet-id', 's', '--flavor', `f-${tag}`, '--availability-zone', `az-${tag}`, '-f', 'json'],
+    listener: ['loadbalancer', 'listener', 'create', '--name', `l-${tag}`, '--protocol', 'TCP', '--protocol-port', port, `lb-${tag}`, '-f', 'json'],
+    pool: ['loadbalancer', 'pool', 'create', '--name', `p-${tag}`, '--listener', `l-${tag}`, '--protocol', 'TCP', '--lb-algorithm', 'ROUND_ROBIN', '-f', 'json'],
+    member: ['loadbalancer', 'member', 'create', '--address', '127.0.0.1', '--protocol-port', '9', `p-${tag}`, '-f', 'json'],
+    amphorae: ['loadbalancer', 'amphora', 'list', '--loadbalancer', `lb-${tag}`, '-f', 'json'],
+    failover: ['loadbalancer', 'failover', `lb-${tag}`],
+    poolDelete: ['loadbalancer', 'pool', 'delete', `p-${tag}`],
+    listenerAfter: ['loadbalancer', 'listener', 'show', `l-${tag}`, '-f', 'json'],
+    listenerDelete: ['loadbalancer', 'listener', 'delete', `l-${tag}`],
+    lbDelete: ['loadbalancer', 'delete', `lb-${tag}`],
+    flavorDelete: ['loadbalancer', 'flavor', 'delete', `f-${tag}`],
+    zoneDelete: ['loadbalancer', 'availabilityzone', 'delete', `az-${tag}`],
+    quotaReset: ['loadbalancer', 'quota', 'reset', project],
+    quotaAfter: ['loadbalancer', 'quota', 'show', project, '-f', 'json'],
+  };
+  const names = Object.keys(commands) as (keyof typeof commands)[];
+  const { outputs, stderr } = await openstackBatch(Object.values(commands));
+  const out = Object.fromEntries(names.map((name, i) => [name, outputs[i] as Output])) as Record<keyof typeof commands, Output>;
+  // The one error: the second load balancer of a project with a quota of one.
+  const errors = stderr.trim().split('\n').filter((line) => line !== '');
+  assert.equal(errors.length, 1, stderr);
+  assert.match(errors[0] ?? '', /Quota has been met for resources: Load Balancer/);
+  assert.equal(out.quotaOver.stdout, '');
+
+  assert.deepEqual(out.providers.json.map((p: { name: string }) => p.name), ['elbow', 'octavia', 'amphora']);
+  assert.ok(out.capabilities.json.some((c: { name: string }) => c.name === 'connection_limit'));
+  assert.equal(out.quotaShow.json.load_balancer, 1);
+  assert.equal(out.quotaShow.json.member, 50);
+  assert.equal(out.quotaLb.json.project_id, project);
+  assert.equal(out.flavor.json.flavor_profile_id, out.flavorProfile.json.id);
+  assert.equal(out.zone.json.availability_zone_profile_id, out.zoneProfile.json.id);
+  assert.equal(out.lb.json.flavor_id, out.flavor.json.id);
+  assert.equal(out.lb.json.availability_zone, `az-${tag}`);
+  assert.match(out.lb.json.vip_address, new RegExp(`^${vipBlock.replace(/\./g, '\\.')}\\.[1-9]$`));
+  assert.equal(out.member.json.protocol_port, 9, 'a member created on the default pool');
+  assert.deepEqual(out.amphorae.json.map((a: { loadbalancer_id: string; status: string; ha_ip: string }) => [a.loadbalancer_id, a.status, a.ha_ip]), [[out.lb.json.id, 'ALLOCATED', out.lb.json.vip_address]]);
+  assert.equal(out.failover.stdout, '');
+  assert.equal(out.listenerAfter.json.default_pool_id, null, "deleting the default pool clears the listener's default_pool_id");
+  assert.equal(out.quotaAfter.json.load_balancer, -1, 'reset to the defaults');
+
+  // What is left: the quota test's one load balancer; the flavor and zone profiles, deleted here.
+  const remaining = await elbow.api('GET', `/v2/lbaas/loadbalancers?project_id=${project}`);
+  assert.deepEqual(remaining.body.loadbalancers.map((lb: { name: string }) => lb.name), [`q1-${tag}`]);
+  assert.deepEqual((await elbow.api('GET', `/v2/lbaas/flavors?name=f-${tag}`)).body.flavors, []);
+  for (const [path, id] of [['flavorprofiles', out.flavorProfile.json.id], ['availabilityzoneprofiles', out.zoneProfile.json.id], ['loadbalancers', out.quotaLb.json.id]]) {
+    assert.equal((await elbow.api('DELETE', `/v2/lbaas/${path}/${id}`)).status, 204, path);
+  }
 });

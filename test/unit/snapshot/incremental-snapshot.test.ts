@@ -11,9 +11,9 @@ import { IncrementalSnapshotBuilder } from '../../../src/snapshot/incremental-sn
 import { ConfigMirror } from '../../../src/store/config-mirror.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { StoreTx } from '../../../src/store/store.js';
-import { certificate, healthMonitor, ipGroup, l7Policy, l7Rule, listener, loadBalancer, member, pool } from '../../contract/resource-fixtures.js';
+import { certificate, flavor, flavorProfile, healthMonitor, ipGroup, l7Policy, l7Rule, listener, loadBalancer, member, pool } from '../../contract/resource-fixtures.js';
 
-const OPS = ['lb', 'listener', 'pool', 'member', 'monitor', 'policy', 'rule', 'certificate', 'ipgroup', 'toggle', 'rename', 'repoint', 'retire', 'remove'] as const;
+const OPS = ['lb', 'listener', 'pool', 'member', 'monitor', 'policy', 'rule', 'certificate', 'ipgroup', 'flavor', 'toggle', 'rename', 'repoint', 'retire', 'remove'] as const;
 type Op = { op: (typeof OPS)[number]; a: number; b: number; flag: boolean };
 
 const opArbitrary = fc.record({ op: fc.constantFrom(...OPS), a: fc.nat(50), b: fc.nat(50), flag: fc.boolean() });
@@ -81,6 +81,15 @@ async function run(tx: StoreTx, { op, a, b, flag }: Op): Promise<void> {
       return tx.insert('certificate', certificate({ subject: `CN=host${n}.example`, private_key: flag ? `KEY ${n}` : null }));
     case 'ipgroup':
       return tx.insert('ipgroup', ipGroup({ ip_list: [{ ip: `10.${n % 250}.0.0/16`, description: '' }] }));
+    case 'flavor': {
+      // A flavor with listener defaults, given to a load balancer (the store lets it change; the API does not).
+      const profile = flavorProfile({ flavor_data: JSON.stringify({ connection_limit: n, timeout_client_data: 1000 + n }) });
+      const made = flavor(profile.id, { name: `flavor ${n}` });
+      await tx.insert('flavorprofile', profile);
+      await tx.insert('flavor', made);
+      const lb = (await pick(tx, 'loadbalancer', a)) as Record<string, unknown> | undefined;
+      return lb ? tx.update('loadbalancer', { ...lb, flavor_id: made.id } as never) : undefined;
+    }
     case 'toggle':
     case 'rename':
     case 'retire': {
@@ -217,4 +226,27 @@ test('one listener changed: only its part is new, every other part is the very s
   assert.notEqual(third.pools[p.id], second.pools[p.id]);
   assert.deepStrictEqual(third.listeners, second.listeners);
   assert.ok(third.listeners.every((l, i) => l === second.listeners[i]), 'a member changes its pool, not the listeners');
+});
+
+test("failover: a load balancer's listeners and pools are built afresh, every other part stays the same object", async (t) => {
+  const store = await openSqliteStore({ path: ':memory:' });
+  t.after(() => store.close());
+  const [a, b] = [loadBalancer(), loadBalancer({ vip_address: '127.0.0.98' })];
+  const [pa, pb] = [pool(a.id), pool(b.id)];
+  const [la, lb] = [listener(a.id, { protocol: 'TCP', protocol_port: 80, default_pool_id: pa.id }), listener(b.id, { protocol: 'TCP', protocol_port: 80, default_pool_id: pb.id })];
+  await store.transaction(async (tx) => {
+    for (const [kind, resource] of [['loadbalancer', a], ['loadbalancer', b], ['pool', pa], ['pool', pb], ['listener', la], ['listener', lb]] as const) await tx.insert(kind, resource as never);
+  });
+  const mirror = new ConfigMirror(store);
+  const builder = new IncrementalSnapshotBuilder(mirror);
+  await mirror.sync();
+  const before = builder.build();
+  builder.rebuildLoadBalancer(a.id);
+  const after = builder.build();
+  assert.deepStrictEqual(after, before, 'the same configuration');
+  const part = (snapshot: typeof before, id: string) => snapshot.listeners.find((l) => l.id === id);
+  assert.notEqual(part(after, la.id), part(before, la.id), "a's listener is a new object");
+  assert.notEqual(after.pools[pa.id], before.pools[pa.id], "a's pool is a new object");
+  assert.equal(part(after, lb.id), part(before, lb.id), "b's listener is untouched");
+  assert.equal(after.pools[pb.id], before.pools[pb.id], "b's pool is untouched");
 });
