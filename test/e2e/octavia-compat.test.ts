@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
@@ -231,6 +231,48 @@ describe('Octavia compatibility', { timeout: 120_000 }, () => {
     assert.equal(unknown.body.code, 'OPTION_UNKNOWN');
     assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${inZone.id}`)).status, 204);
     assert.equal((await elbow.api('DELETE', `${V2}/availabilityzones/${zoneName}`)).status, 204);
+  });
+
+  it('failover: a listener whose port was taken serves once the port is free and the load balancer failed over', async () => {
+    const vip = randomVip();
+    const port = await freePort();
+    // Another program holds the VIP's port: the listener is stored but cannot be served.
+    const squatter = await new Promise<Server>((resolve, reject) => {
+      const server = createServer((socket) => socket.end('squatter'));
+      server.once('error', reject);
+      server.listen(port, vip, () => resolve(server));
+    });
+    const named = await startNameServer('served');
+    servers.push(named);
+    const lb = await created('loadbalancers', 'loadbalancer', { vip_address: vip });
+    const listener = await created('listeners', 'listener', {
+      loadbalancer_id: lb.id,
+      protocol: 'TCP',
+      protocol_port: port,
+      default_pool: { protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN', members: [{ address: '127.0.0.1', protocol_port: named.port }] },
+    });
+    assert.equal(listener.provisioning_status, 'ERROR');
+    assert.match(listener.provisioning_status_reason, /EADDRINUSE/);
+    const amphorae = (await elbow.api('GET', `/v2/octavia/amphorae?loadbalancer_id=${lb.id}`)).body.amphorae;
+    assert.deepEqual(amphorae.map((a: { status: string; ha_ip: string }) => [a.status, a.ha_ip]), [['ERROR', vip]]);
+
+    await new Promise((resolve) => squatter.close(resolve));
+    const failover = await elbow.api('PUT', `${V2}/loadbalancers/${lb.id}/failover`);
+    assert.equal(failover.status, 202);
+    assert.equal(failover.body, null);
+    assert.equal((await elbow.api('GET', `${V2}/listeners/${listener.id}`)).body.listener.provisioning_status, 'ACTIVE');
+    assert.equal((await exchangeWith(vip, port)).reply, 'served');
+    const amphora = (await elbow.api('GET', `/v2.0/octavia/amphorae/${amphorae[0].id}`)).body.amphora;
+    assert.equal(amphora.status, 'ALLOCATED');
+    assert.equal((await elbow.api('PUT', `/v2/octavia/amphorae/${amphora.id}/failover`)).status, 202);
+    assert.equal((await exchangeWith(vip, port)).reply, 'served', 'still serving after an amphora failover');
+    const stats = (await elbow.api('GET', `/v2/octavia/amphorae/${amphora.id}/stats`)).body.amphora_stats;
+    assert.equal(stats[0].listener_id, listener.id);
+    assert.ok(stats[0].total_connections >= 2, JSON.stringify(stats));
+    assert.equal((await elbow.api('PUT', `${V2}/loadbalancers/nope/failover`)).status, 404);
+    assert.equal((await elbow.api('PUT', `/v2/octavia/amphorae/nope/failover`)).status, 404);
+    assert.equal((await elbow.api('DELETE', `${V2}/loadbalancers/${lb.id}?cascade=true`)).status, 204);
+    assert.deepEqual((await elbow.api('GET', `/v2/octavia/amphorae?loadbalancer_id=${lb.id}`)).body.amphorae, []);
   });
 
   it('sorts lists (sort, sort_key/sort_dir) and answers 400 for an unknown key; statuses is the status tree', async () => {
