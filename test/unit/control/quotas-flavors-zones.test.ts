@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { renderConfig } from '../../../src/engines/haproxy/render.js';
 import { buildSnapshot } from '../../../src/snapshot/build-snapshot.js';
 import { listener, loadBalancer, pool } from './fixtures.js';
 import { codeOf, controlPlaneFor } from './setup.js';
@@ -104,6 +105,12 @@ test("flavors: a profile's flavor_data is checked and gives the listeners of the
   assert.deepEqual([part(own.id)?.connectionLimit, part(own.id)?.timeouts.clientData, part(own.id)?.httpKeepAliveMs], [5, 60000, null], "its own values win; keep-alive is HTTP's only");
   assert.deepEqual([part(unflavored.id)?.connectionLimit, part(unflavored.id)?.timeouts.clientData], [-1, 50000]);
   assert.equal((await control.show('listener', plain.id)).connection_limit, -1, 'the listener shows what it was given');
+  // Both engines get them through the snapshot: HAProxy's configuration carries the flavor's values.
+  const haproxy = renderConfig(snapshot, { dir: '/var/lib/elbow/haproxy', hardStopAfterMs: 5000, threads: 1, accessLogTarget: null });
+  const frontend = (id: string) => haproxy.frontends.get(id)?.text ?? '';
+  assert.match(frontend(plain.id), /fe_conn gt 100\b/);
+  assert.match(frontend(plain.id), /timeout client 7(s|000ms)\b/);
+  assert.match(frontend(own.id), /fe_conn gt 5\b/);
 
   // What a flavor in use gives cannot change under its load balancers; nothing in use is deleted.
   await assert.rejects(control.update('flavorprofile', profile.id, { flavor_data: '{}' }), { code: 'IN_USE', status: 409, message: new RegExp(`in use by flavor ${flavor.id}`) });
