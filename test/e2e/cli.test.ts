@@ -153,4 +153,20 @@ loadbalancers:
     assert.match(lines[3] ?? '', new RegExp(`^ {6}member 127\\.0\\.0\\.1:${PORT + 3}  ACTIVE [A-Z_]+$`));
     assert.equal(lines.length, 4);
   });
+  it('covers the admin kinds: quotas per project, flavor profiles and flavors (by name)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const set = JSON.parse(await ok('quota', 'update', 'cli-project', '--loadbalancer', '3', '--member', '40', '--json')).quota;
+    assert.deepEqual([set.loadbalancer, set.load_balancer, set.member, set.pool], [3, 3, 40, -1]);
+    assert.match(await ok('quota', 'list'), /cli-project/);
+    assert.equal((await elbow('quota', 'create', '--loadbalancer', '1')).code !== 0, true, 'quotas are set, not created');
+    const profile = JSON.parse(await ok('flavorprofile', 'create', '--name', 'cli-fp', '--provider-name', 'elbow', '--flavor-data', '{"connection_limit": 10}', '--json')).flavorprofile;
+    const flavor = JSON.parse(await ok('flavor', 'create', '--name', 'cli-flavor', '--flavor-profile', 'cli-fp', '--json')).flavor;
+    assert.equal(flavor.flavor_profile_id, profile.id, 'a profile named by its name');
+    const bad = await elbow('flavorprofile', 'create', '--name', 'bad', '--provider-name', 'elbow', '--flavor-data', '{"nope": 1}');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown key "nope"/);
+    await ok('flavor', 'delete', 'cli-flavor');
+    await ok('flavorprofile', 'delete', 'cli-fp');
+    await ok('quota', 'delete', 'cli-project');
+    assert.equal(JSON.parse(await ok('quota', 'show', 'cli-project', '--json')).quota.loadbalancer, -1);
+  });
 });

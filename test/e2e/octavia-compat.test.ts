@@ -219,13 +219,13 @@ describe('Octavia compatibility', { timeout: 120_000 }, () => {
     const zoneProfile = await created('availabilityzoneprofiles', 'availability_zone_profile', {
       name: 'rack',
       provider_name: 'elbow',
-      availability_zone_data: '{"vip_range": "127.0.77.10-127.0.77.20"}',
+      availability_zone_data: '{"vip_range": "127.0.88.10-127.0.88.20"}',
     });
     const zoneName = `zone-${zoneProfile.id.slice(0, 8)}`;
     await created('availabilityzones', 'availability_zone', { name: zoneName, availability_zone_profile_id: zoneProfile.id });
     assert.equal((await elbow.api('GET', `${V2}/availabilityzones/${zoneName}`)).body.availability_zone.availability_zone_profile_id, zoneProfile.id);
     const inZone = await created('loadbalancers', 'loadbalancer', { vip_subnet_id: 'any', availability_zone: zoneName });
-    assert.match(inZone.vip_address, /^127\.0\.77\.(1\d|20)$/);
+    assert.match(inZone.vip_address, /^127\.0\.88\.(1\d|20)$/);
     const unknown = await elbow.api('POST', `${V2}/loadbalancers`, { loadbalancer: { vip_subnet_id: 'any', availability_zone: 'nowhere' } });
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.code, 'OPTION_UNKNOWN');
