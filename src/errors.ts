@@ -30,6 +30,7 @@ export const ERRORS = {
   PROVIDER_NOT_ENABLED: { status: 400, message: "Provider '{provider}' is not enabled." },
   OPTION_UNKNOWN: { status: 400, message: 'Validation failure: Invalid {field} {value}: there is no such {kind}' },
   OPTION_DISABLED: { status: 400, message: 'The selected {kind} is not allowed in this deployment: {value}' },
+  FIELD_NOT_SUPPORTED: { status: 400, message: 'Field {field} is not supported by elbow: {detail}' },
   // 401
   UNAUTHORIZED: { status: 401, message: 'Authentication required: send the API token in X-Auth-Token or Authorization: Bearer' },
   // 403

@@ -2,12 +2,15 @@
 // and check that a server certificate's private key belongs to it. The key is never shown.
 
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { ElbowError } from '../errors.js';
 import type { Certificate } from '../model/types.js';
 
 export type CertificateMetadata = Pick<Certificate, 'subject' | 'subject_alt_names' | 'not_before' | 'expires_at' | 'fingerprint'>;
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/** Revocation lists a client (CA) certificate may carry after its certificates. */
+const CRL_BLOCK = /-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g;
 
 const invalid = (detail: string) => new ElbowError('CERTIFICATE_INVALID', { detail });
 
@@ -59,6 +62,13 @@ export function inspectCertificate(type: Certificate['type'], certificatePem: st
   } else if (privateKeyPem) {
     throw invalid('a client (CA) certificate takes no private_key');
   }
+  for (const [index, block] of (certificatePem.match(CRL_BLOCK) ?? []).entries()) {
+    try {
+      createSecureContext({ crl: block });
+    } catch (error) {
+      throw invalid(`X509 CRL #${index + 1} cannot be parsed (${(error as Error).message})`);
+    }
+  }
   return {
     subject: leaf.subject.replace(/\n/g, ', '),
     subject_alt_names: subjectAltNames(leaf),
@@ -66,4 +76,14 @@ export function inspectCertificate(type: Certificate['type'], certificatePem: st
     expires_at: isoDate(leaf.validTo),
     fingerprint: leaf.fingerprint256,
   };
+}
+
+/**
+ * A revocation list reference (client_crl_container_ref, crl_container_ref) names a client (CA)
+ * certificate resource that carries X509 CRL blocks after its certificates.
+ */
+export function checkHoldsCrl(field: string, certificate: Pick<Certificate, 'id' | 'type' | 'certificate'>): void {
+  if (certificate.type !== 'client' || !certificate.certificate.includes('-----BEGIN X509 CRL-----')) {
+    throw new ElbowError('INVALID_BODY', { field, detail: `certificate ${certificate.id} holds no "BEGIN X509 CRL" block; a revocation list is a client (CA) certificate with its CRLs appended` });
+  }
 }

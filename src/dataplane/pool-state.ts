@@ -27,10 +27,11 @@ export class PoolState implements PoolRuntime {
 
   update(config: SnapshotPool, members: readonly MemberState[]): void {
     if (config.algorithm !== this.config.algorithm) this.balancer = BALANCERS[config.algorithm](this.balancerOptions);
-    const persistence = config.sessionPersistence?.type === 'SOURCE_IP' ? config.sessionPersistence.timeoutSeconds * 1000 : null;
+    const next = config.sessionPersistence?.type === 'SOURCE_IP' ? config.sessionPersistence : null;
     const previous = this.config.sessionPersistence;
-    const unchanged = this.persistence !== null && previous?.type === 'SOURCE_IP' && previous.timeoutSeconds * 1000 === persistence;
-    if (!unchanged) this.persistence = persistence === null ? null : new SourceIpPersistence(persistence, undefined, `source-ip/${config.id}`);
+    const unchanged = this.persistence !== null && next !== null && previous?.type === 'SOURCE_IP'
+      && previous.timeoutSeconds === next.timeoutSeconds && previous.granularity === next.granularity;
+    if (!unchanged) this.persistence = next === null ? null : new SourceIpPersistence(next.timeoutSeconds * 1000, undefined, `source-ip/${config.id}`, next.granularity);
     this.config = config;
     this.members = members;
   }

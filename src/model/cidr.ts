@@ -162,3 +162,40 @@ export function normalizeIp(text: string): string | null {
   const parsed = parseIp(text);
   return parsed ? formatIp(parsed) : null;
 }
+
+/**
+ * A netmask (`255.255.255.0`, `ffff:ffff:ffff:ffff::`) as a family and prefix length, or null when
+ * the text is not an address or its ones are not contiguous.
+ */
+export function parseNetmask(text: string): { family: IpFamily; prefix: number } | null {
+  const parsed = parseIp(text);
+  if (!parsed) return null;
+  let prefix = 0;
+  let ended = false;
+  for (const byte of parsed.bytes) {
+    for (let bit = 7; bit >= 0; bit--) {
+      const one = ((byte >> bit) & 1) === 1;
+      if (one && ended) return null;
+      if (one) prefix++;
+      else ended = true;
+    }
+  }
+  return { family: parsed.family, prefix };
+}
+
+/**
+ * The network an address belongs to under a prefix (its host bits cleared), as canonical text;
+ * IPv4-mapped IPv6 addresses count as IPv4. An address of the other family is returned as it is.
+ */
+export function networkOf(address: string, family: IpFamily, prefix: number): string {
+  const parsed = parseIp(address);
+  if (!parsed) return address;
+  const bytes = parsed.family === family ? parsed.bytes : family === 4 ? unmapIpv4(parsed.bytes) : null;
+  if (bytes === null) return address;
+  const masked = new Uint8Array(bytes);
+  for (let i = 0; i < masked.length; i++) {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    masked[i] = (masked[i] as number) & ((0xff << (8 - keep)) & 0xff);
+  }
+  return formatIp({ family, bytes: masked });
+}

@@ -22,13 +22,16 @@ import type {
   SnapshotMember,
   SnapshotPolicy,
   SnapshotPool,
+  SnapshotPoolTls,
   SnapshotTlsCertificate,
 } from './snapshot.js';
 
 /** Octavia's default persistence_timeout for SOURCE_IP (seconds). */
 const DEFAULT_PERSISTENCE_TIMEOUT_SECONDS = 360;
-/** Advertised when a TLS listener sets no alpn_protocols: HTTP/1.1 only. */
-const DEFAULT_ALPN = ['http/1.1'];
+/** Advertised when an HTTPS listener sets no alpn_protocols: HTTP/1.1 only. SSL listeners offer none. */
+const DEFAULT_HTTPS_ALPN = ['http/1.1'];
+/** PEM X509 CRL blocks, as a client certificate resource may carry after its CA certificates. */
+const CRL_BLOCK = /-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g;
 /** Octavia accepts delay and timeout 0; a probe loop needs at least a second of each. */
 const MIN_MONITOR_SECONDS = 1;
 
@@ -103,6 +106,11 @@ function tlsCertificate(sources: SnapshotSources, ref: string | null): SnapshotT
   return found ? { id: found.id, certificatePem: found.certificate, privateKeyPem: found.private_key ?? '', names: certificateNames(found) } : null;
 }
 
+/** The X509 CRLs of a referenced certificate resource (none when there is no reference). */
+function crlsOf(sources: SnapshotSources, ref: string | null): string[] {
+  return certificateOf(sources, ref)?.certificate.match(CRL_BLOCK) ?? [];
+}
+
 function existingPool(sources: SnapshotSources, id: string | null): string | null {
   return id !== null && sources.pool(id) !== undefined ? id : null;
 }
@@ -115,11 +123,18 @@ function listenerTls(listener: Listener, sources: SnapshotSources): SnapshotList
     defaultCertificate,
     sniCertificates: listener.sni_container_refs.map((ref) => tlsCertificate(sources, ref)).filter((c) => c !== null),
     clientCaPem: clientCa ? clientCa.certificate : null,
+    clientCrls: clientCa ? crlsOf(sources, listener.client_crl_container_ref) : [],
     clientAuthentication: clientCa ? listener.client_authentication : 'NONE',
     versions: listener.tls_versions,
     ciphers: listener.tls_ciphers,
-    alpnProtocols: listener.alpn_protocols ?? DEFAULT_ALPN,
+    alpnProtocols: listener.alpn_protocols ?? (listener.protocol === 'SSL' ? [] : DEFAULT_HTTPS_ALPN),
   };
+}
+
+/** HSTS for HTTP answers over TLS (Octavia: TERMINATED_HTTPS listeners with hsts_max_age). */
+function hsts(listener: Listener): SnapshotListener['hsts'] {
+  if (listener.hsts_max_age === null || (listener.protocol !== 'HTTPS' && listener.protocol !== 'TERMINATED_HTTPS')) return null;
+  return { maxAge: listener.hsts_max_age, includeSubdomains: listener.hsts_include_subdomains, preload: listener.hsts_preload };
 }
 
 function accessControl(listener: Listener, sources: SnapshotSources): SnapshotAccessControl {
@@ -164,6 +179,7 @@ export function snapshotListener(stored: Listener, sources: SnapshotSources): Sn
     accessControl: accessControl(listener, sources),
     defaultPoolId: existingPool(sources, listener.default_pool_id),
     tls,
+    hsts: hsts(listener),
     policies: policies(listener, sources),
   };
 }
@@ -199,14 +215,30 @@ export function snapshotPool(pool: Pool, sources: SnapshotSources): SnapshotPool
     ...copiedFields('pool', pool),
     id: pool.id,
     sessionPersistence: persistence
-      ? { type: persistence.type, cookieName: persistence.cookie_name, timeoutSeconds: persistence.persistence_timeout ?? DEFAULT_PERSISTENCE_TIMEOUT_SECONDS }
+      ? {
+          type: persistence.type,
+          cookieName: persistence.cookie_name,
+          timeoutSeconds: persistence.persistence_timeout ?? DEFAULT_PERSISTENCE_TIMEOUT_SECONDS,
+          granularity: persistence.persistence_granularity,
+        }
       : null,
     members: sources.membersOfPool(pool.id).map(snapshotMember),
     healthMonitor: healthMonitor(pool, sources),
-    tls:
-      pool.tls_enabled || pool.protocol === 'HTTPS'
-        ? { caPem: certificateOf(sources, pool.ca_tls_container_ref)?.certificate ?? null, clientCertificate: tlsCertificate(sources, pool.tls_container_ref), sni: true }
-        : null,
+    tls: pool.tls_enabled || pool.protocol === 'HTTPS' ? poolTls(pool, sources) : null,
+  };
+}
+
+function poolTls(pool: Pool, sources: SnapshotSources): SnapshotPoolTls {
+  const caPem = certificateOf(sources, pool.ca_tls_container_ref)?.certificate ?? null;
+  return {
+    caPem,
+    // A revocation list needs a CA to check chains against (the API refuses one without).
+    crls: caPem === null ? [] : crlsOf(sources, pool.crl_container_ref),
+    clientCertificate: tlsCertificate(sources, pool.tls_container_ref),
+    sni: true,
+    versions: pool.tls_versions,
+    ciphers: pool.tls_ciphers,
+    alpnProtocols: pool.alpn_protocols ?? [],
   };
 }
 

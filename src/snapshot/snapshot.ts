@@ -33,12 +33,14 @@ export interface SnapshotListenerTls {
   readonly sniCertificates: readonly SnapshotTlsCertificate[];
   /** PEM CA bundle clients are verified against; null when client auth is NONE. */
   readonly clientCaPem: string | null;
+  /** PEM X509 CRLs (one per entry) client certificates are checked against; empty: none. */
+  readonly clientCrls: readonly string[];
   readonly clientAuthentication: ClientAuthentication;
   /** e.g. ['TLSv1.2', 'TLSv1.3']; null = elbow's default (TLSv1.2+). */
   readonly versions: readonly string[] | null;
   /** OpenSSL cipher string; null = Node's default. */
   readonly ciphers: string | null;
-  /** e.g. ['h2', 'http/1.1']. */
+  /** Offered by ALPN in this order, e.g. ['h2', 'http/1.1']; empty: no ALPN (SSL listeners by default). */
   readonly alpnProtocols: readonly string[];
 }
 
@@ -60,6 +62,8 @@ export interface SnapshotListener extends Copied<'listener'> {
   readonly defaultPoolId: string | null;
   /** For HTTPS/TERMINATED_HTTPS and SSL listeners. */
   readonly tls: SnapshotListenerTls | null;
+  /** Strict-Transport-Security on every answer (HTTPS/TERMINATED_HTTPS with hsts_max_age); null: none. */
+  readonly hsts: { readonly maxAge: number; readonly includeSubdomains: boolean; readonly preload: boolean } | null;
   /** Enabled policies only, in position order. */
   readonly policies: readonly SnapshotPolicy[];
 }
@@ -108,12 +112,29 @@ export interface SnapshotPool extends Copied<'pool'> {
     readonly cookieName: string | null;
     /** Seconds, for SOURCE_IP. */
     readonly timeoutSeconds: number;
+    /** SOURCE_IP: a netmask; clients in one network share a member. null: each address on its own. */
+    readonly granularity: string | null;
   } | null;
   readonly members: readonly SnapshotMember[];
   /** null: no monitor, or monitor admin down → members are NO_MONITOR and always used. */
   readonly healthMonitor: SnapshotHealthMonitor | null;
-  /** HTTPS pools: re-encrypt to members. */
-  readonly tls: { readonly caPem: string | null; readonly clientCertificate: SnapshotTlsCertificate | null; readonly sni: boolean } | null;
+  /** HTTPS pools and HTTP pools with tls_enabled: re-encrypt to members. */
+  readonly tls: SnapshotPoolTls | null;
+}
+
+export interface SnapshotPoolTls {
+  /** Members' chains are verified against this CA; null: any certificate (Octavia's `verify none`). */
+  readonly caPem: string | null;
+  /** PEM X509 CRLs (one per entry) member certificates are checked against; empty: none. */
+  readonly crls: readonly string[];
+  readonly clientCertificate: SnapshotTlsCertificate | null;
+  readonly sni: boolean;
+  /** e.g. ['TLSv1.2', 'TLSv1.3']; null = elbow's default (TLSv1.2+). */
+  readonly versions: readonly string[] | null;
+  /** OpenSSL cipher string; null = Node's default. */
+  readonly ciphers: string | null;
+  /** Offered to members by ALPN; empty: none. */
+  readonly alpnProtocols: readonly string[];
 }
 
 /** What the data plane reports after applying a snapshot. */

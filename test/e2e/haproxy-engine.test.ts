@@ -87,7 +87,7 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const [port, other] = [await freePort(), await freePort()];
     const monitor = makeMonitor({ intervalMs: 100, timeoutMs: 500, riseCount: 2, fallCount: 1 });
     const down = makePool({ id: 'down', members: [makeMember({ id: 'dead', port: gone }), makeMember({ id: 'alive', port: a.port })], healthMonitor: monitor });
-    const sticky = makePool({ id: 'sticky', members: [makeMember({ id: 's-a', port: a.port }), makeMember({ id: 's-b', port: b.port })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 300 } });
+    const sticky = makePool({ id: 'sticky', members: [makeMember({ id: 's-a', port: a.port }), makeMember({ id: 's-b', port: b.port })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 300, granularity: null } });
     const listeners: SnapshotListener[] = [makeListener({ id: 'l', port, defaultPoolId: 'down' }), makeListener({ id: 's', port: other, defaultPoolId: 'sticky' })];
     await hx.apply(makeSnapshot(1, listeners, [down, sticky]));
     await eventually('dead member marked down', async () => (await hx.status()).members.dead === 'ERROR');
@@ -159,7 +159,7 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
       const member = { id: 'm', name: 'm', address: '127.0.0.1', port: ${member.port}, weight: 1, backup: false, enabled: true, monitorAddress: '127.0.0.1', monitorPort: ${member.port} };
       await engine.apply({ revision: 1, pools: { p: { id: 'p', name: 'p', protocol: 'TCP', algorithm: 'ROUND_ROBIN', enabled: true, sessionPersistence: null, members: [member], healthMonitor: null, tls: null } },
         listeners: [{ id: 'l', loadBalancerId: 'lb', name: 'l', protocol: 'TCP', transport: 'tcp', address: '127.0.0.1', port: ${port}, enabled: true, connectionLimit: -1,
-          timeouts: { clientData: 5000, memberConnect: 1000, memberData: 5000, tcpInspect: 0 }, insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null }, defaultPoolId: 'p', tls: null, policies: [], accessLog: false }] });
+          timeouts: { clientData: 5000, memberConnect: 1000, memberData: 5000 }, insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null }, defaultPoolId: 'p', tls: null, policies: [], accessLog: false }] });
       console.log('serving', engine.masterPid);
       setInterval(() => undefined, 1000);
     `;

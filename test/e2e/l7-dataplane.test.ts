@@ -84,7 +84,7 @@ describe('L7 listeners in the real data plane', { timeout: 60_000 }, () => {
     const backend = await startBackend(t, 'member');
     const port = await freePort();
     const tls = (cert: typeof first, id: string) => ({
-      defaultCertificate: cert.snapshot(id), sniCertificates: [], clientCaPem: null, clientAuthentication: 'NONE' as const,
+      defaultCertificate: cert.snapshot(id), sniCertificates: [], clientCaPem: null, clientCrls: [], clientAuthentication: 'NONE' as const,
       versions: null, ciphers: null, alpnProtocols: ['h2', 'http/1.1'],
     });
     const snapshot = (revision: number, cert: typeof first, id: string): Snapshot => ({

@@ -114,7 +114,7 @@ describe('HTTP listener', () => {
   it('HTTP_COOKIE persistence keeps a client on one member and hides the cookie from it', async (t) => {
     const a = await startBackend(t, 'a');
     const b = await startBackend(t, 'b');
-    const context = new FakeContext([pool('pool-1', [member(a.port), member(b.port)], { sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0 } })]);
+    const context = new FakeContext([pool('pool-1', [member(a.port), member(b.port)], { sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0, granularity: null } })]);
     const { port } = await startListener(t, createHttpListener, listener(), context);
     const first = await send(port, '/');
     const setCookie = first.headers['set-cookie']?.[0] ?? '';
@@ -138,7 +138,7 @@ describe('HTTP listener', () => {
     };
     const a = await startBackend(t, 'a', handler('a'));
     const b = await startBackend(t, 'b', handler('b'));
-    const context = new FakeContext([pool('pool-1', [member(a.port), member(b.port)], { sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID', timeoutSeconds: 0 } })]);
+    const context = new FakeContext([pool('pool-1', [member(a.port), member(b.port)], { sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID', timeoutSeconds: 0, granularity: null } })]);
     const { port } = await startListener(t, createHttpListener, listener(), context);
     const first = await send(port, '/');
     const session = first.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
@@ -159,7 +159,7 @@ describe('HTTP listener', () => {
       policy(2, 'REDIRECT_TO_POOL', [rule('PATH', 'EQUAL_TO', '/off')], { redirectPoolId: 'off' }),
       policy(3, 'REDIRECT_TO_POOL', [rule('PATH', 'EQUAL_TO', '/slow')], { redirectPoolId: 'slow' }),
     ];
-    const config = listener({ policies, timeouts: { clientData: 50_000, memberConnect: 2_000, memberData: 300, tcpInspect: 0 } });
+    const config = listener({ policies, timeouts: { clientData: 50_000, memberConnect: 2_000, memberData: 300 } });
     const { port } = await startListener(t, createHttpListener, config, context);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     t.after(() => agent.destroy());
@@ -286,7 +286,7 @@ describe('HTTP listener', () => {
   it('bounds the time to send a request head (slowloris) and closes idle keep-alive connections', async (t) => {
     const a = await startBackend(t, 'a');
     const context = new FakeContext([pool('pool-1', [member(a.port)])]);
-    const timeouts = { clientData: 1_000, memberConnect: 1_000, memberData: 5_000, tcpInspect: 0 };
+    const timeouts = { clientData: 1_000, memberConnect: 1_000, memberData: 5_000 };
     const { port } = await startListener(t, createHttpListener, listener({ timeouts }), context);
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => undefined);

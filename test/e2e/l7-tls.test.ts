@@ -29,7 +29,7 @@ const wildCert = ca.issueServer(['*.apps.test']);
 function tls(overrides: Partial<SnapshotListenerTls> = {}): SnapshotListenerTls {
   return {
     defaultCertificate: defaultCert.snapshot('default'), sniCertificates: [apiCert.snapshot('api'), wildCert.snapshot('wild')],
-    clientCaPem: null, clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['h2', 'http/1.1'], ...overrides,
+    clientCaPem: null, clientCrls: [], clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['h2', 'http/1.1'], ...overrides,
   };
 }
 
@@ -153,8 +153,8 @@ describe('HTTPS listener', () => {
     const other = createTestCa('other');
     t.after(() => other.close());
     const context = new FakeContext([
-      pool('pool-1', [member(securePort)], { protocol: 'HTTPS', tls: { caPem: ca.caPem, clientCertificate: null, sni: true } }),
-      pool('wrong-ca', [member(securePort)], { protocol: 'HTTPS', tls: { caPem: other.caPem, clientCertificate: null, sni: true } }),
+      pool('pool-1', [member(securePort)], { protocol: 'HTTPS', tls: { caPem: ca.caPem, clientCertificate: null, sni: true, crls: [], versions: null, ciphers: null, alpnProtocols: [] } }),
+      pool('wrong-ca', [member(securePort)], { protocol: 'HTTPS', tls: { caPem: other.caPem, clientCertificate: null, sni: true, crls: [], versions: null, ciphers: null, alpnProtocols: [] } }),
     ]);
     const { port } = await startListener(t, createHttpsListener, httpsListener(), context);
     assert.equal((await curl('shop.test', port, '/')).stdout, `tls member saw shop.test:${port}`);

@@ -330,7 +330,7 @@ describe('item 3: paths are normalized before matching, and forwarded normalized
     async function h2Listener(t: TestContext) {
       const backend = await startBackend(t, 'member');
       const context = new FakeContext([pool('pool-1', [member(backend.port)])]);
-      const tls = { defaultCertificate: certificate.snapshot('c'), sniCertificates: [], clientCaPem: null, clientAuthentication: 'NONE' as const, versions: null, ciphers: null, alpnProtocols: ['h2', 'http/1.1'] };
+      const tls = { defaultCertificate: certificate.snapshot('c'), sniCertificates: [], clientCaPem: null, clientCrls: [], clientAuthentication: 'NONE' as const, versions: null, ciphers: null, alpnProtocols: ['h2', 'http/1.1'] };
       const { port } = await startListener(t, createHttpsListener, listener({ ...GUARDED, protocol: 'TERMINATED_HTTPS', tls }), context);
       const session = h2connect(`https://127.0.0.1:${port}`, { ca: ca.caPem, servername: 'shop.test' });
       session.on('error', () => undefined);

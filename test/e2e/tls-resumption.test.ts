@@ -32,7 +32,7 @@ test('a TLS session resumes on either worker of one elbow', async (t) => {
   const ca = createTestCa();
   t.after(() => ca.close());
   const listenerTls: SnapshotListenerTls = {
-    defaultCertificate: ca.issueServer(['resume.test']).snapshot('cert-1'), sniCertificates: [], clientCaPem: null,
+    defaultCertificate: ca.issueServer(['resume.test']).snapshot('cert-1'), sniCertificates: [], clientCaPem: null, clientCrls: [],
     clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: [],
   };
   const echo = await echoServer();

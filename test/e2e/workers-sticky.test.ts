@@ -48,7 +48,7 @@ test('SOURCE_IP persistence holds across workers', async (t) => {
   const port = await freePort();
   const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn' });
   t.after(() => plane.close(1_000));
-  const pool: SnapshotPool = { ...tcpPool('pool-1', members), sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360 } };
+  const pool: SnapshotPool = { ...tcpPool('pool-1', members), sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360, granularity: null } };
   await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [pool]));
 
   // Several client addresses (all of 127.0.0.0/8 is loopback), each connecting many times.
@@ -83,7 +83,7 @@ test('a learned APP_COOKIE value routes to its member on every worker', async (t
   const port = await freePort();
   const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn' });
   t.after(() => plane.close(1_000));
-  const pool: SnapshotPool = { ...tcpPool('pool-1', members), protocol: 'HTTP', sessionPersistence: { type: 'APP_COOKIE', cookieName: 'sess', timeoutSeconds: 360 } };
+  const pool: SnapshotPool = { ...tcpPool('pool-1', members), protocol: 'HTTP', sessionPersistence: { type: 'APP_COOKIE', cookieName: 'sess', timeoutSeconds: 360, granularity: null } };
   await plane.apply(snapshotOf(1, [{ ...tcpListener('listener-1', port, 'pool-1'), protocol: 'HTTP' }], [pool]));
 
   const get = (cookie?: string): Promise<{ member: string; setCookie: string | undefined }> => new Promise((resolve, reject) => {

@@ -173,7 +173,7 @@ test('HTTPS and SSL listeners terminate TLS in both workers', async (t) => {
   t.after(() => ca.close());
   const certificate = ca.issueServer(['workers.test']);
   const listenerTls: SnapshotListenerTls = {
-    defaultCertificate: certificate.snapshot('cert-1'), sniCertificates: [], clientCaPem: null,
+    defaultCertificate: certificate.snapshot('cert-1'), sniCertificates: [], clientCaPem: null, clientCrls: [],
     clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['http/1.1'],
   };
   const web = http.createServer((_req, res) => res.end('web'));

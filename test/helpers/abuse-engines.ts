@@ -73,7 +73,7 @@ function httpsConfig(setup: AbuseSetup, port: number): { config: SnapshotListene
     protocol: 'TERMINATED_HTTPS',
     timeouts: { ...listener().timeouts, ...setup.timeouts },
     tls: {
-      defaultCertificate: { id: 'cert-1', ...setup.certificate }, sniCertificates: [], clientCaPem: null, clientAuthentication: 'NONE',
+      defaultCertificate: { id: 'cert-1', ...setup.certificate }, sniCertificates: [], clientCaPem: null, clientCrls: [], clientAuthentication: 'NONE',
       versions: null, ciphers: null, alpnProtocols: ['h2', 'http/1.1'],
     },
   });

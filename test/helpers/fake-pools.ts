@@ -3,7 +3,7 @@
 // listeners and pools, so L7 listeners can be tested on their own.
 
 import type { AccessLogEntry, ClientAddress, ListenerContext, ListenerStatsRecorder, MemberRuntime, PoolRuntime } from '../../src/dataplane/listener-runtime.js';
-import type { SnapshotListener, SnapshotMember, SnapshotPool } from '../../src/snapshot/snapshot.js';
+import type { SnapshotListener, SnapshotMember, SnapshotPool, SnapshotPoolTls } from '../../src/snapshot/snapshot.js';
 import { copiedDefaults } from '../../src/snapshot/copied-fields.js';
 
 export class FakeMember implements MemberRuntime {
@@ -98,12 +98,17 @@ export function pool(id: string, members: SnapshotMember[], overrides: Partial<S
   };
 }
 
+/** A pool's re-encryption settings: no CA (any member certificate), SNI on, elbow's defaults. */
+export function poolTls(overrides: Partial<SnapshotPoolTls> = {}): SnapshotPoolTls {
+  return { caPem: null, crls: [], clientCertificate: null, sni: true, versions: null, ciphers: null, alpnProtocols: [], ...overrides };
+}
+
 export function listener(overrides: Partial<SnapshotListener> = {}): SnapshotListener {
   return {
     ...copiedDefaults('listener'), id: 'listener-1', loadBalancerId: 'lb-1', name: 'web', protocol: 'HTTP', transport: 'tcp', address: '127.0.0.1', port: 0,
     enabled: true, connectionLimit: -1,
-    timeouts: { clientData: 50_000, memberConnect: 5_000, memberData: 50_000, tcpInspect: 0 },
-    insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null }, defaultPoolId: 'pool-1', tls: null, policies: [],
+    timeouts: { clientData: 50_000, memberConnect: 5_000, memberData: 50_000 },
+    insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null }, defaultPoolId: 'pool-1', tls: null, hsts: null, policies: [],
     accessLog: false, ...overrides,
   };
 }

@@ -2,7 +2,7 @@
 // server certificates for given DNS names (and 127.0.0.1), and client certificates for mTLS.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SnapshotTlsCertificate } from '../../src/snapshot/snapshot.js';
@@ -21,6 +21,8 @@ export interface TestCa {
   readonly caFile: string;
   issueServer(names: readonly string[]): IssuedCertificate & { snapshot(id: string): SnapshotTlsCertificate };
   issueClient(commonName: string): IssuedCertificate;
+  /** Revokes the given certificates (on top of those revoked before) and returns the CA's CRL (PEM). */
+  revoke(...certificates: IssuedCertificate[]): string;
   close(): void;
 }
 
@@ -57,6 +59,17 @@ export function createTestCa(name = 'elbow test CA'): TestCa {
     },
     issueClient(commonName) {
       return issue(`/CN=${commonName}/O=elbow tests`, 'extendedKeyUsage=clientAuth\n');
+    },
+    revoke(...certificates) {
+      // `openssl ca` keeps revocations in index.txt; the certificates need not have been issued by it.
+      writeFileSync(join(dir, 'ca.cnf'), '[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\n');
+      if (!existsSync(join(dir, 'index.txt'))) {
+        writeFileSync(join(dir, 'index.txt'), '');
+        writeFileSync(join(dir, 'crlnumber'), '01\n');
+      }
+      for (const certificate of certificates) openssl(dir, ['ca', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-revoke', certificate.certFile]);
+      openssl(dir, ['ca', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-gencrl', '-out', 'crl.pem']);
+      return readFileSync(join(dir, 'crl.pem'), 'utf8');
     },
     close() {
       rmSync(dir, { recursive: true, force: true });

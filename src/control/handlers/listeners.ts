@@ -2,6 +2,7 @@
 // and the default pool, all checked against the stored neighbours inside the transaction.
 
 import { ElbowError } from '../../errors.js';
+import { checkHoldsCrl } from '../certificates.js';
 import { certificateIdFromRef } from '../../model/certificate-ref.js';
 import { LISTENER_DEFAULTS } from '../../model/defaults.js';
 import { checkCertificateType } from '../../model/rules/certificate-type.js';
@@ -9,6 +10,7 @@ import { checkCidrs } from '../../model/rules/cidrs.js';
 import { checkImmutableFields } from '../../model/rules/immutable-fields.js';
 import { checkBindConflict, type BoundListener } from '../../model/rules/listener-bind.js';
 import { checkPortConflict } from '../../model/rules/listener-port.js';
+import { checkInsertHeaders, checkTcpInspect } from '../../model/rules/listener-http.js';
 import { checkListenerTls, checkSslAllowed } from '../../model/rules/listener-tls.js';
 import { checkPoolProtocol } from '../../model/rules/protocol-compat.js';
 import type { Certificate, Listener, ListenerIpGroup, LoadBalancer } from '../../model/types.js';
@@ -45,11 +47,15 @@ function emptyRefsToNull(listener: Listener): Listener {
 async function checkListener(tx: StoreTx, listener: Listener, loadbalancer: LoadBalancer): Promise<void> {
   checkSslAllowed(listener.protocol, loadbalancer);
   checkListenerTls(listener);
+  checkInsertHeaders(listener);
+  checkTcpInspect(listener);
   checkCidrs('allowed_cidrs', listener.allowed_cidrs);
   await checkCertificateRef(tx, 'default_tls_container_ref', listener.default_tls_container_ref, 'server');
   for (const ref of listener.sni_container_refs) await checkCertificateRef(tx, 'sni_container_refs', ref, 'server');
   await checkCertificateRef(tx, 'client_ca_tls_container_ref', listener.client_ca_tls_container_ref, 'client');
-  await checkCertificateRef(tx, 'client_crl_container_ref', listener.client_crl_container_ref, null);
+  if (listener.client_crl_container_ref !== null) {
+    checkHoldsCrl('client_crl_container_ref', await mustGet(tx, 'certificate', certificateIdFromRef(listener.client_crl_container_ref)));
+  }
   if (listener.ipgroup) await mustGet(tx, 'ipgroup', listener.ipgroup.ipgroup_id);
   if (listener.default_pool_id !== null) {
     const pool = await mustGet(tx, 'pool', listener.default_pool_id);

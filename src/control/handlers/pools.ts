@@ -2,6 +2,8 @@
 // listener→pool protocol table and session persistence rules apply; a policy's target is not deleted.
 
 import { ElbowError } from '../../errors.js';
+import { checkHoldsCrl } from '../certificates.js';
+import { checkPoolTlsSupported } from '../../model/rules/pool-tls.js';
 import { certificateIdFromRef } from '../../model/certificate-ref.js';
 import { POOL_DEFAULTS, SESSION_PERSISTENCE_DEFAULTS } from '../../model/defaults.js';
 import { checkCertificateType } from '../../model/rules/certificate-type.js';
@@ -29,7 +31,11 @@ async function checkPool(tx: StoreTx, pool: Pool): Promise<void> {
   if (pool.ca_tls_container_ref !== null) {
     checkCertificateType('ca_tls_container_ref', await mustGet(tx, 'certificate', certificateIdFromRef(pool.ca_tls_container_ref)), 'client');
   }
-  if (pool.crl_container_ref !== null) await mustGet(tx, 'certificate', certificateIdFromRef(pool.crl_container_ref));
+  if (pool.crl_container_ref !== null) {
+    if (pool.ca_tls_container_ref === null) throw new ElbowError('INVALID_BODY', { field: 'crl_container_ref', detail: 'a revocation list needs ca_tls_container_ref' });
+    checkHoldsCrl('crl_container_ref', await mustGet(tx, 'certificate', certificateIdFromRef(pool.crl_container_ref)));
+  }
+  checkPoolTlsSupported(pool);
 }
 
 export const poolHandler: KindHandler<'pool'> = {

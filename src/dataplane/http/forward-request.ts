@@ -25,7 +25,7 @@ import { PassThrough } from 'node:stream';
 import type { Client, Dispatcher } from 'undici';
 import type { ClientAddress, MemberRuntime, PoolRuntime } from '../listener-runtime.js';
 import { chooseMember } from './choose-member.js';
-import { sendAnswer } from './error-responses.js';
+import { sendAnswer, type ElbowAnswer } from './error-responses.js';
 import { clientResponseHeaderList, clientResponseHeaders, toFlat } from './forwarded-headers.js';
 import type { ConnectionSet, ConnectionWaiter } from './member-connections.js';
 import { persistFromResponse, type AppCookieTable } from './session-cookies.js';
@@ -69,6 +69,8 @@ export interface ForwardJob {
   readonly upstreams: UpstreamPools;
   readonly timeouts: { readonly memberConnect: number; readonly memberData: number };
   readonly observer: ForwardObserver;
+  /** Strict-Transport-Security value for every answer (HSTS on HTTPS listeners); null: none. */
+  readonly hsts: string | null;
 }
 
 /** What the request's owner learns of the forwarding. */
@@ -80,6 +82,20 @@ export interface ForwardObserver {
   onUpstreamResponse(): void;
   /** elbow answered itself with a 5xx. */
   onFailure(): void;
+}
+
+/** elbow's own answer to a forwarded request, with the listener's HSTS header. */
+function answer(job: ForwardJob, kind: ElbowAnswer, detail: string, close = false): void {
+  if (job.hsts !== null && !job.res.headersSent) job.res.setHeader('strict-transport-security', job.hsts);
+  sendAnswer(job.res, kind, detail, close);
+}
+
+/** Sets a header in a flat [name, value, …] list, replacing the member's (HSTS is elbow's to say). */
+function setFlatHeader(flat: string[], lowerName: string, name: string, value: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) if ((flat[i] ?? '').toLowerCase() !== lowerName) out.push(flat[i] ?? '', flat[i + 1] ?? '');
+  out.push(name, value);
+  return out;
 }
 
 /** True when the request carries no body, so it can be sent again. */
@@ -115,7 +131,7 @@ function attempt(job: ForwardJob, noBody: boolean, retryable: boolean, number: n
   if (!member && fallback !== undefined) member = chooseMember(job.pool, job.client, job.boundMemberId, fallback);
   if (!member) {
     job.observer.onFailure();
-    sendAnswer(job.res, 'no-member', `no member of pool ${job.pool.config.name || job.pool.config.id} is available`);
+    answer(job, 'no-member', `no member of pool ${job.pool.config.name || job.pool.config.id} is available`);
     return;
   }
   if (member.id !== job.boundMemberId && job.upstreams.isFull(member.config)) member = notFull(job, exclude) ?? member;
@@ -164,7 +180,7 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
   start(): void {
     const { job, member } = this;
     const { pool, timeouts } = job;
-    const tls = pool.config.protocol === 'HTTPS' ? (pool.config.tls ?? { caPem: null, clientCertificate: null, sni: true }) : null;
+    const tls = pool.config.tls;
     const connections = tls === null
       ? job.upstreams.plainConnections(member.config, timeouts.memberConnect)
       : job.upstreams.tlsConnections(member.config, tls, job.host, timeouts.memberConnect);
@@ -188,7 +204,7 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
     const { job } = this;
     job.observer.onFailure();
     const where = `${this.member.config.address}:${this.member.config.port}`;
-    sendAnswer(job.res, 'member-busy', `member ${where} has no connection to spare (all in use) and none freed up within timeout_member_connect (${job.timeouts.memberConnect} ms)`, !job.req.complete);
+    answer(job, 'member-busy', `member ${where} has no connection to spare (all in use) and none freed up within timeout_member_connect (${job.timeouts.memberConnect} ms)`, !job.req.complete);
   }
 
   private send(client: Client): void {
@@ -252,6 +268,7 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
       persistFromResponse(persistence, this.member.id, job.boundMemberId, list, job.appCookies);
       out = toFlat(list);
     }
+    if (job.hsts !== null) out = setFlatHeader(out, 'strict-transport-security', 'Strict-Transport-Security', job.hsts);
     if (req.httpVersionMajor < 2 && statusMessage) res.writeHead(statusCode, statusMessage, out);
     else res.writeHead(statusCode, out);
     return true;
@@ -290,7 +307,7 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
     const where = `${this.member.config.address}:${this.member.config.port}`;
     if (!this.started && REFUSED_BY_CLIENT_CODES.has(code)) {
       job.observer.onFailure();
-      sendAnswer(res, 'member-failed', `request to member ${where} not sent: ${error.message}`, !req.complete);
+      answer(job, 'member-failed', `request to member ${where} not sent: ${error.message}`, !req.complete);
       return;
     }
     if (!this.started && isConnectFailure(error)) {
@@ -304,8 +321,8 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
       return;
     }
     job.observer.onFailure();
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') sendAnswer(res, 'member-timeout', `member ${where} sent no answer within timeout_member_data (${job.timeouts.memberData} ms)`);
-    else sendAnswer(res, 'member-failed', `member ${where} failed: ${error.message}`, !req.complete);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') answer(job, 'member-timeout', `member ${where} sent no answer within timeout_member_data (${job.timeouts.memberData} ms)`);
+    else answer(job, 'member-failed', `member ${where} failed: ${error.message}`, !req.complete);
   }
 
   /** The member never saw the request: try another member once when that is safe, else 502. */
@@ -319,7 +336,7 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
     }
     job.observer.onFailure();
     const where = `${this.member.config.address}:${this.member.config.port}`;
-    sendAnswer(job.res, 'connect-failed', `could not connect to member ${where}: ${error.message}`);
+    answer(job, 'connect-failed', `could not connect to member ${where}: ${error.message}`);
   }
 
   /**

@@ -51,6 +51,23 @@ export function httpServerOptions(limits: HttpLimits): ServerOptions {
   };
 }
 
+/**
+ * node:http2's server serves HTTP/1 clients (allowHTTP1) with node:http's connection handler, which
+ * reads these settings from the server object; node:http2 does not take them as options.
+ */
+export function applyHttp1Options(server: NetServer, limits: HttpLimits): void {
+  const options = httpServerOptions(limits);
+  Object.assign(server, {
+    maxHeaderSize: options.maxHeaderSize,
+    insecureHTTPParser: false,
+    requireHostHeader: true,
+    noDelay: true,
+    joinDuplicateHeaders: false,
+    // How often the headers timeout is checked (node:http2 would check every 30 s).
+    connectionsCheckingInterval: options.connectionsCheckingInterval,
+  });
+}
+
 type ServerTimeouts = { headersTimeout: number; keepAliveTimeout: number; requestTimeout: number; timeout: number };
 
 function applyTimeouts(server: NetServer, config: SnapshotListener, limits: HttpLimits): void {

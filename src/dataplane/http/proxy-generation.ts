@@ -20,6 +20,14 @@ export interface ProxyGeneration {
   readonly insertHeaders: InsertedHeaders;
   /** Clients may present certificates (mTLS): requests carry their facts. */
   readonly clientCertificates: boolean;
+  /** The Strict-Transport-Security value every answer carries (HTTPS listeners with HSTS); null: none. */
+  readonly hsts: string | null;
+}
+
+/** Octavia's HSTS header: max-age, then includeSubDomains and preload when asked for. */
+export function hstsHeader(hsts: SnapshotListener['hsts']): string | null {
+  if (hsts === null) return null;
+  return `max-age=${hsts.maxAge}${hsts.includeSubdomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
 }
 
 export function compileGeneration(config: SnapshotListener, context: ListenerContext): ProxyGeneration {
@@ -32,6 +40,7 @@ export function compileGeneration(config: SnapshotListener, context: ListenerCon
     admit: createAccessFilter(config.accessControl),
     insertHeaders: compileInsertHeaders(config.insertHeaders),
     clientCertificates: config.tls !== null && config.tls.clientAuthentication !== 'NONE',
+    hsts: hstsHeader(config.hsts),
   };
 }
 

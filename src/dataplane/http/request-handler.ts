@@ -180,10 +180,17 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
   const { context, config } = generation;
   const exchange = new RequestExchange(state, generation, req, res);
 
+  const hsts = generation.hsts;
+  // elbow's own answers get the listener's HSTS header here; member answers get it from the
+  // forwarder, so that their header list stays untouched until then (no setHeader merge per answer).
+  const own = (): ServerResponse => {
+    if (hsts !== null) res.setHeader('strict-transport-security', hsts);
+    return res;
+  };
   const problem = (req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null) ?? normalizeRequest(req);
   if (problem !== null) {
     context.stats.requestError();
-    sendAnswer(res, 'malformed', `request refused: ${problem}`, true);
+    sendAnswer(own(), 'malformed', `request refused: ${problem}`, true);
     return;
   }
 
@@ -195,14 +202,14 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
   const decision = generation.route(facts);
   switch (decision.kind) {
     case 'reject':
-      sendAnswer(res, 'forbidden', 'request rejected by a forwarding policy');
+      sendAnswer(own(), 'forbidden', 'request rejected by a forwarding policy');
       return;
     case 'redirect':
-      res.writeHead(decision.status, { location: decision.location, 'content-length': 0 });
+      own().writeHead(decision.status, { location: decision.location, 'content-length': 0 });
       res.end();
       return;
     case 'fixed':
-      res.writeHead(decision.status, { 'content-type': decision.contentType, 'content-length': Buffer.byteLength(decision.body) });
+      own().writeHead(decision.status, { 'content-type': decision.contentType, 'content-length': Buffer.byteLength(decision.body) });
       res.end(decision.body);
       return;
     case 'pool':
@@ -212,7 +219,7 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
   const pool = decision.poolId === null ? undefined : context.pool(decision.poolId);
   if (!pool || !pool.config.enabled) {
     context.stats.requestError();
-    sendAnswer(res, 'no-pool', decision.poolId === null ? 'the listener has no default pool' : `pool ${decision.poolId} is not serving`);
+    sendAnswer(own(), 'no-pool', decision.poolId === null ? 'the listener has no default pool' : `pool ${decision.poolId} is not serving`);
     return;
   }
   const persistence = pool.config.sessionPersistence;
@@ -233,6 +240,7 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
     upstreams: state.upstreams,
     timeouts: config.timeouts,
     observer: exchange,
+    hsts,
   };
   forwardRequest(job);
 }

@@ -84,7 +84,7 @@ async function openTunnel(
     return;
   }
   const runtime = connection.member;
-  const tlsOptions = pool.config.protocol === 'HTTPS' ? upstreamTlsOptions(pool.config.tls ?? { caPem: null, clientCertificate: null, sni: true }, host) : null;
+  const tlsOptions = pool.config.tls === null ? null : upstreamTlsOptions(pool.config.tls, host);
   const member: Socket = tlsOptions ? tlsConnect({ ...tlsOptions, socket: connection.socket }) : connection.socket;
   let released = false;
   const release = (): void => {
@@ -175,7 +175,9 @@ function relayDeclined(generation: ProxyGeneration, answer: IncomingMessage, cli
     return;
   }
   client.setTimeout(config.timeouts.clientData, () => client.destroy());
-  client.write(responseHead(answer, (name) => !HOP_BY_HOP_ANSWER.has(name) && !name.startsWith('proxy-'), 'connection: close\r\n'));
+  const hsts = generation.hsts === null ? '' : `strict-transport-security: ${generation.hsts}\r\n`;
+  const keep = (name: string): boolean => !HOP_BY_HOP_ANSWER.has(name) && !name.startsWith('proxy-') && (hsts === '' || name !== 'strict-transport-security');
+  client.write(responseHead(answer, keep, `${hsts}connection: close\r\n`));
   answer.on('data', (chunk: Buffer) => {
     context.stats.bytesOut(chunk.length);
     if (!client.write(chunk)) answer.pause();

@@ -134,7 +134,12 @@ function addressOf(key: string): string {
 }
 
 function sameTls(a: PoolTls, b: PoolTls): boolean {
-  return a.caPem === b.caPem && a.sni === b.sni
+  return a.caPem === b.caPem && a.sni === b.sni && a.ciphers === b.ciphers
+    && sameList(a.crls, b.crls) && sameList(a.versions ?? [], b.versions ?? []) && sameList(a.alpnProtocols, b.alpnProtocols)
     && a.clientCertificate?.certificatePem === b.clientCertificate?.certificatePem
     && a.clientCertificate?.privateKeyPem === b.clientCertificate?.privateKeyPem;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

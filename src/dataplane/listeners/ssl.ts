@@ -21,7 +21,7 @@ export function createSslListener(initial: SnapshotListener, initialContext: Lis
   let generation: Generation = { config: initial, context: initialContext, admit: createAccessFilter(initial.accessControl) };
   const binding = new TlsServerBinding(initial);
   const server = createServer({ ...binding.serverOptions(), allowHalfOpen: true }, (client) => forward(client));
-  binding.attach(server);
+  binding.attach(server, initial);
   const tracked = new TrackedServer(server, initial.address, initial.port);
 
   // Admission on the raw TCP connection, before the handshake: nothing is read from a refused client.

@@ -27,6 +27,8 @@ function contextOptions(certificate: SnapshotTlsCertificate, tls: SnapshotListen
     cert: certificate.certificatePem,
     key: certificate.privateKeyPem,
     ...(tls.clientCaPem !== null && tls.clientAuthentication !== 'NONE' ? { ca: tls.clientCaPem } : {}),
+    // OpenSSL then checks every certificate of a client's chain against the CRLs (crl_check_all).
+    ...(tls.clientCaPem !== null && tls.clientAuthentication !== 'NONE' && tls.clientCrls.length > 0 ? { crl: [...tls.clientCrls] } : {}),
     minVersion: protocol.minVersion,
     maxVersion: protocol.maxVersion,
     ...(protocol.ciphers !== undefined ? { ciphers: protocol.ciphers } : {}),

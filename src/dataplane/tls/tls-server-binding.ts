@@ -1,8 +1,9 @@
-// Binds a TLS-terminating server (node:tls, node:https or node:http2) to a listener's compiled TLS:
-// the server is created with options that read the current compilation at each handshake, and an
-// update swaps it (new certificates serve the next connection, no rebinding). OPTIONAL client
-// authentication refuses a presented certificate that did not verify. A handshake gets
-// timeout_client_data to finish, as HAProxy's `timeout client` bounds it.
+// Binds a TLS-terminating server (node:tls or node:http2) to a listener's compiled TLS: the server
+// is created with options that read the current compilation at each handshake, and an update
+// swaps it (new certificates, versions, ciphers, client CA and CRL, ALPN list serve the next
+// connection; no rebinding, established connections untouched). OPTIONAL client authentication
+// refuses a presented certificate that did not verify. A handshake gets timeout_client_data to
+// finish, as HAProxy's `timeout client` bounds it.
 
 import type { Server as TlsServer, TLSSocket, TlsOptions } from 'node:tls';
 import type { ListenerContext } from '../listener-runtime.js';
@@ -26,9 +27,10 @@ export class TlsServerBinding {
     return { ...tlsServerOptions(() => this.compiled), handshakeTimeout: this.handshakeTimeoutMs };
   }
 
-  /** Call once the server exists: enforces OPTIONAL client authentication. */
-  attach(server: TlsServer): void {
+  /** Call once the server exists: enforces OPTIONAL client authentication, sets the ALPN list. */
+  attach(server: TlsServer, config: SnapshotListener): void {
     useTicketKeysOnServer(server);
+    applyAlpn(server, config);
     server.on('secureConnection', (socket: TLSSocket) => {
       if (refusesPresentedCertificate(this.compiled, socket)) socket.destroy();
     });
@@ -46,6 +48,7 @@ export class TlsServerBinding {
     try {
       const compiled = compileListenerTls(requireTls(config));
       applyListenerTls(server, compiled);
+      applyAlpn(server, config);
       this.compiled = compiled;
     } catch (error) {
       context.log('error', 'TLS configuration not applied; the previous certificates stay in use', { listener: config.id, error: (error as Error).message });
@@ -58,10 +61,30 @@ function requireTls(config: SnapshotListener): NonNullable<SnapshotListener['tls
   return config.tls;
 }
 
-/** HTTP/2 is offered unless the listener's alpn_protocols leave it out. */
-export function offersHttp2(config: SnapshotListener): boolean {
-  const alpn = config.tls?.alpnProtocols ?? [];
-  return alpn.length === 0 || alpn.includes('h2');
+/** ALPN names HTTP listeners can serve on their HTTP/2-capable server (others fall back to HTTP/1). */
+const HTTP_ALPN = new Set(['h2', 'http/1.1']);
+
+/**
+ * The protocols a listener offers by ALPN, in its order of preference. HTTP listeners leave out
+ * http/1.0: a client that offers only that negotiates nothing and is served HTTP/1 all the same.
+ */
+export function offeredAlpn(config: SnapshotListener): string[] {
+  const configured = config.tls?.alpnProtocols ?? [];
+  return config.protocol === 'SSL' ? [...configured] : configured.filter((name) => HTTP_ALPN.has(name));
+}
+
+/** ALPN's wire format: each name prefixed with its length. */
+function alpnWire(names: readonly string[]): Buffer {
+  return Buffer.concat(names.map((name) => Buffer.concat([Buffer.from([name.length]), Buffer.from(name, 'latin1')])));
+}
+
+/**
+ * tls.Server hands its ALPNProtocols (wire format) to each connection it accepts, so replacing
+ * them changes what the next handshake offers: HTTP/2 turns on or off on a running listener.
+ */
+function applyAlpn(server: TlsServer, config: SnapshotListener): void {
+  const offered = offeredAlpn(config);
+  (server as unknown as { ALPNProtocols: Buffer | undefined }).ALPNProtocols = offered.length === 0 ? undefined : alpnWire(offered);
 }
 
 /**

@@ -28,7 +28,9 @@ import {
   tagsField,
 } from './field.js';
 
-const HSTS_NOT_APPLIED = 'stored and checked, not applied: HTTPS answers carry no Strict-Transport-Security header yet';
+/** HSTS is an HTTP answer header: HTTPS listeners only (Octavia: TERMINATED_HTTPS). */
+const HSTS_APPLIES = { field: 'protocol', values: ['HTTPS', 'TERMINATED_HTTPS'] } as const;
+const HSTS_SNAPSHOT = { path: 'hsts', via: 'with hsts_max_age: max-age and the two flags; null otherwise' };
 
 const ListenerIpGroup = Type.Object({ ipgroup_id: Id, enable_ipgroup: Type.Boolean(), type: Enum(['white', 'black'] as const) });
 const ListenerIpGroupBody = Type.Object(
@@ -105,15 +107,16 @@ export const LISTENER = defineResource({
       schema: Ref,
       default: null,
       ref: 'certificate',
-      doc: 'Revocation list for client certificates',
-      ignored: 'stored and checked, not applied: client certificates are not checked against a revocation list yet',
+      doc: 'Revocation list for client certificates: a client certificate (CA bundle) holding X509 CRL blocks',
+      snapshot: { path: 'tls.clientCrls', via: 'the X509 CRL blocks of the referenced certificate, with a client CA only' },
     },
     insert_headers: {
       schema: Type.Record(Type.String(), Type.String({ maxLength: 255 })),
       default: {},
       nullResets: true,
-      doc: 'Headers added to requests towards members, e.g. {"X-Forwarded-For": "true"}',
+      doc: 'Headers added to requests towards members, e.g. {"X-Forwarded-For": "true"} (names in model/rules/listener-http.ts)',
       example: { 'X-Forwarded-For': 'true' },
+      appliesWhen: { field: 'protocol', values: HTTP_LISTENER_PROTOCOLS },
       snapshot: 'insertHeaders',
     },
     timeout_client_data: {
@@ -135,9 +138,8 @@ export const LISTENER = defineResource({
       schema: TimeoutMs,
       default: 0,
       nullResets: true,
-      doc: 'Milliseconds to wait for more data to inspect (L7); 0 = do not wait',
-      snapshot: 'timeouts.tcpInspect',
-      ignored: 'carried in the snapshot, not applied: no data plane waits for content to inspect yet',
+      doc: 'Milliseconds to wait for more data to inspect; elbow inspects no TCP content, so only 0 is accepted',
+      ignored: 'refused: anything but 0 is a 400 FIELD_NOT_SUPPORTED (model/rules/listener-http.ts)',
     },
     timeout_http_keep_alive: {
       schema: Nullable(Type.Integer({ minimum: 1, maximum: TIMEOUT_MAX_MS })),
@@ -171,13 +173,20 @@ export const LISTENER = defineResource({
     alpn_protocols: {
       schema: AlpnProtocols,
       default: null,
-      doc: 'ALPN protocols offered, e.g. ["h2", "http/1.1"]; null = http/1.1 only',
+      doc: 'ALPN protocols offered, in order, e.g. ["h2", "http/1.1"]; null = http/1.1 only (SSL listeners: none); changes apply live',
       example: ['h2', 'http/1.1'],
-      snapshot: { path: 'tls.alpnProtocols', via: 'null → ["http/1.1"]' },
+      snapshot: { path: 'tls.alpnProtocols', via: 'null → ["http/1.1"] (SSL listeners: [])' },
     },
-    hsts_max_age: { schema: Nullable(Type.Integer({ minimum: 0 })), default: null, doc: 'HSTS max-age in seconds', ignored: HSTS_NOT_APPLIED },
-    hsts_include_subdomains: { schema: Type.Boolean(), default: false, doc: 'HSTS includeSubDomains', ignored: HSTS_NOT_APPLIED },
-    hsts_preload: { schema: Type.Boolean(), default: false, doc: 'HSTS preload', ignored: HSTS_NOT_APPLIED },
+    hsts_max_age: {
+      schema: Nullable(Type.Integer({ minimum: 0 })),
+      default: null,
+      doc: 'Seconds of max-age in the Strict-Transport-Security header every answer carries; null = no header',
+      example: 31536000,
+      appliesWhen: HSTS_APPLIES,
+      snapshot: HSTS_SNAPSHOT,
+    },
+    hsts_include_subdomains: { schema: Type.Boolean(), default: false, doc: 'Add includeSubDomains to the HSTS header (with hsts_max_age)', appliesWhen: HSTS_APPLIES, snapshot: HSTS_SNAPSHOT },
+    hsts_preload: { schema: Type.Boolean(), default: false, doc: 'Add preload to the HSTS header (with hsts_max_age)', appliesWhen: HSTS_APPLIES, snapshot: HSTS_SNAPSHOT },
     tags: tagsField,
     ipgroup: {
       schema: Nullable(ListenerIpGroup),

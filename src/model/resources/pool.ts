@@ -21,7 +21,6 @@ import {
   tagsField,
 } from './field.js';
 
-const MEMBER_TLS_DEFAULTS = "stored and checked, not applied: connections to members use Node's TLS defaults";
 
 const persistenceFields = {
   type: Enum(SESSION_PERSISTENCE_TYPES),
@@ -67,14 +66,14 @@ export const POOL = defineResource({
       schema: Nullable(SessionPersistence),
       input: Nullable(SessionPersistenceBody),
       default: null,
-      doc: 'Sticky sessions, e.g. {"type": "HTTP_COOKIE"} or {"type": "APP_COOKIE", "cookie_name": "JSESSIONID"}',
+      doc: 'Sticky sessions, e.g. {"type": "HTTP_COOKIE"}, {"type": "APP_COOKIE", "cookie_name": "JSESSIONID"}, {"type": "SOURCE_IP", "persistence_timeout": 360, "persistence_granularity": "255.255.255.0"}',
       example: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID', persistence_timeout: null, persistence_granularity: null },
-      snapshot: { path: 'sessionPersistence', via: 'persistence_timeout null → 360 s' },
+      snapshot: { path: 'sessionPersistence', via: 'persistence_timeout null → 360 s; persistence_granularity (SOURCE_IP) is a netmask' },
     },
     tls_enabled: {
       schema: Type.Boolean(),
       default: false,
-      doc: 'Re-encrypt to members (always on for HTTPS pools)',
+      doc: 'Re-encrypt to members (always on for HTTPS pools; HTTP pools only otherwise)',
       snapshot: { path: 'tls', via: 'TLS settings towards members, or null' },
     },
     tls_container_ref: {
@@ -95,12 +94,24 @@ export const POOL = defineResource({
       schema: Ref,
       default: null,
       ref: 'certificate',
-      doc: "Revocation list for members' certificates",
-      ignored: "stored and checked, not applied: members' certificates are not checked against a revocation list yet",
+      doc: "Revocation list for members' certificates: a client certificate (CA bundle) holding X509 CRL blocks; needs ca_tls_container_ref",
+      snapshot: { path: 'tls.crls', via: 'the X509 CRL blocks of the referenced certificate, with a CA only' },
     },
-    tls_ciphers: { schema: TlsCiphers, default: null, doc: 'OpenSSL cipher string towards members', ignored: MEMBER_TLS_DEFAULTS },
-    tls_versions: { schema: TlsVersions, default: null, doc: 'TLS versions towards members', ignored: MEMBER_TLS_DEFAULTS },
-    alpn_protocols: { schema: AlpnProtocols, default: null, doc: 'ALPN protocols towards members', ignored: MEMBER_TLS_DEFAULTS },
+    tls_ciphers: {
+      schema: TlsCiphers,
+      default: null,
+      doc: "OpenSSL cipher string towards members; null = Node's default",
+      example: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+      snapshot: { path: 'tls.ciphers', via: 'TLS pools only' },
+    },
+    tls_versions: { schema: TlsVersions, default: null, doc: 'TLS versions towards members; null = TLSv1.2 and up', example: ['TLSv1.3'], snapshot: { path: 'tls.versions', via: 'TLS pools only' } },
+    alpn_protocols: {
+      schema: AlpnProtocols,
+      default: null,
+      doc: 'ALPN protocols offered to members (http/1.1, http/1.0: elbow speaks HTTP/1.1 to members); null = none',
+      example: ['http/1.1'],
+      snapshot: { path: 'tls.alpnProtocols', via: 'null → [] (TLS pools only)' },
+    },
     tags: tagsField,
     loadbalancer_id: {
       schema: Id,

@@ -224,7 +224,7 @@ test('bad traffic is released by the timeouts and nothing leaks', async (t) => {
   t.after(() => plane.close(0));
   const [quietPort, mutePort] = [await freePort(), await freePort()];
   const pools = [makePool({ id: 'echo', members: [makeMember({ id: 'e', port: echo.port })] }), makePool({ id: 'mute', members: [makeMember({ id: 'x', port: mute.port })] })];
-  const timeouts = (clientData: number, memberData: number) => ({ clientData, memberConnect: 1000, memberData, tcpInspect: 0 });
+  const timeouts = (clientData: number, memberData: number) => ({ clientData, memberConnect: 1000, memberData });
   await plane.apply(
     makeSnapshot(1, [makeListener({ id: 'quiet', port: quietPort, defaultPoolId: 'echo', timeouts: timeouts(200, 60_000) }), makeListener({ id: 'mute', port: mutePort, defaultPoolId: 'mute', timeouts: timeouts(60_000, 200) })], pools),
   );
@@ -275,7 +275,7 @@ test('a member that does not complete the connect within timeout_member_connect:
   const good = await startNameServer('good');
   closeAfter(t, good);
   const pool = makePool({ id: 'p', members: [makeMember({ id: 'stuck', port: stuckPort }), makeMember({ id: 'good', port: good.port })] });
-  const { plane, port } = await serve(t, pool, { timeouts: { clientData: 5000, memberConnect: 200, memberData: 5000, tcpInspect: 0 } });
+  const { plane, port } = await serve(t, pool, { timeouts: { clientData: 5000, memberConnect: 200, memberData: 5000 } });
   for (let i = 0; i < 4; i++) {
     const { reply, error } = await exchange(port);
     assert.equal(error, null);

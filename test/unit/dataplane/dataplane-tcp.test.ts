@@ -157,7 +157,7 @@ test('SOURCE_IP session persistence on a TCP pool: one client address, one membe
   });
   const port = await freePort();
   const members = [makeMember({ id: 'm-a', port: a.port }), makeMember({ id: 'm-b', port: b.port })];
-  const pool = makePool({ id: 'p1', algorithm: 'LEAST_CONNECTIONS', members, sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60 } });
+  const pool = makePool({ id: 'p1', algorithm: 'LEAST_CONNECTIONS', members, sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60, granularity: null } });
   await plane.apply(makeSnapshot(1, [makeListener({ id: 'l1', port, defaultPoolId: 'p1' })], [pool]));
   const replies = new Set<string>();
   for (let i = 0; i < 10; i++) replies.add((await exchange(port)).reply);

@@ -102,7 +102,7 @@ test('an ICMP error from one member ends only that flow; idle flows expire', asy
   const alive = await startUdpMember(t, 'alive');
   const gone = await freePort('udp');
   const pool = makePool({ id: 'p', protocol: 'UDP', members: [makeMember({ id: 'alive', port: alive }), makeMember({ id: 'gone', port: gone })] });
-  const timeouts = { clientData: 300, memberConnect: 1000, memberData: 1000, tcpInspect: 0 };
+  const timeouts = { clientData: 300, memberConnect: 1000, memberData: 1000 };
   const { plane, port } = await serveUdp(t, pool, { timeouts });
   const first = await udpClient(t, port);
   assert.equal((await first.request('one')).toString(), 'alive:one');
@@ -128,7 +128,7 @@ test('every member down: datagrams are dropped, no flow is opened', async (t) =>
 
 test('SOURCE_IP session persistence: every flow from one client address goes to the same member', async (t) => {
   const [a, b] = [await startUdpMember(t, 'a'), await startUdpMember(t, 'b')];
-  const pool = makePool({ id: 'p', protocol: 'UDP', members: [makeMember({ id: 'a', port: a }), makeMember({ id: 'b', port: b })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60 } });
+  const pool = makePool({ id: 'p', protocol: 'UDP', members: [makeMember({ id: 'a', port: a }), makeMember({ id: 'b', port: b })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60, granularity: null } });
   const { port } = await serveUdp(t, pool);
   const members = new Set<string>();
   for (let i = 0; i < 10; i++) {

@@ -87,7 +87,7 @@ test('SOURCE_IP persistence keeps a client on its member until the binding expir
 test('a pool with SOURCE_IP persistence sends a client back to its member, unless it went down', () => {
   const members = ['a', 'b', 'c'].map((id) => makeMember({ id, port: 1 }));
   const states = members.map((m) => new MemberState(m.id, m, 'p'));
-  const pool = new PoolState(makePool({ id: 'p', members, sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60 } }), states);
+  const pool = new PoolState(makePool({ id: 'p', members, sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60, granularity: null } }), states);
   const first = pool.pick({ address: '192.0.2.7', port: 1 });
   assert.ok(first);
   for (let port = 2; port < 20; port++) assert.equal(pool.pick({ address: '192.0.2.7', port }), first);

@@ -12,7 +12,7 @@ test('listeners get their load balancer VIP, resolved access control and the ena
   assert.equal(tcp.address, '127.0.1.5');
   assert.equal(tcp.transport, 'tcp');
   assert.equal(tcp.enabled, true);
-  assert.deepEqual(tcp.timeouts, { clientData: 50000, memberConnect: 5000, memberData: 50000, tcpInspect: 0 });
+  assert.deepEqual(tcp.timeouts, { clientData: 50000, memberConnect: 5000, memberData: 50000 });
   assert.deepEqual(tcp.accessControl, { allowedCidrs: ['10.0.0.0/8'], ipGroup: { type: 'black', cidrs: ['10.1.0.0/16', '10.2.3.4'] } });
   const off = snapshot.listeners.find((l) => l.id === 'off1');
   assert.equal(off?.enabled, false);
@@ -58,7 +58,7 @@ test('pools: only referenced ones, members with monitor defaults, monitor in ms'
   assert.ok(pool);
   assert.equal(pool.protocol, 'PROXYV2');
   assert.equal(pool.algorithm, 'SOURCE_IP');
-  assert.deepEqual(pool.sessionPersistence, { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360 });
+  assert.deepEqual(pool.sessionPersistence, { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360, granularity: null });
   assert.deepEqual(pool.members[0], { id: 'm1', name: 'one', address: '192.0.2.10', port: 5000, weight: 3, backup: false, enabled: true, monitorAddress: '192.0.2.10', monitorPort: 5000 });
   assert.deepEqual(pool.members[1], { id: 'm2', name: 'two', address: '2001:db8::2', port: 5001, weight: 1, backup: true, enabled: false, monitorAddress: '2001:db8::99', monitorPort: 9000 });
   assert.deepEqual(pool.healthMonitor, {

@@ -1,6 +1,8 @@
 // Every field a client can set either reaches the snapshot or says why not (the catalog's
 // `snapshot` / `ignored`, src/model/resources/<kind>.ts). A field declared as taken must change
 // the snapshot, at the path it names, when it changes; and the data plane must read what it lands in.
+// A field no data plane reads must be a label, a control-plane rule, a relation, an instruction,
+// or refused away from its default: never stored and silently ignored (issue #10).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,8 +36,10 @@ const make = (kind: ResourceKind, id: string, fields: Record<string, unknown>): 
  * monitored member, a policy with a rule. The first resource of each kind is the one changed.
  */
 function fixture(): StoreContents['resources'] {
+  // c2 is a CA bundle with a revocation list appended (what CRL references name).
+  const crl = '\n-----BEGIN X509 CRL-----\nCRL\n-----END X509 CRL-----\n';
   const cert = (id: string, type: 'server' | 'client') =>
-    make('certificate', id, { type, name: id, certificate: `PEM-${id}`, private_key: type === 'server' ? `KEY-${id}` : null, subject: `CN=${id}.example`, subject_alt_names: [], not_before: '', expires_at: '', fingerprint: id });
+    make('certificate', id, { type, name: id, certificate: `PEM-${id}${id === 'c2' ? crl : ''}`, private_key: type === 'server' ? `KEY-${id}` : null, subject: `CN=${id}.example`, subject_alt_names: [], not_before: '', expires_at: '', fingerprint: id });
   const r = {
     loadbalancer: [
       make('loadbalancer', 'lb1', { vip_address: '127.0.1.1', flavor_id: 'fl1', listeners: [], pools: [] }),
@@ -52,6 +56,8 @@ function fixture(): StoreContents['resources'] {
         sni_container_refs: ['s2'],
         client_ca_tls_container_ref: 'c1',
         client_authentication: 'OPTIONAL',
+        client_crl_container_ref: 'c2',
+        hsts_max_age: 300,
         allowed_cidrs: ['10.0.0.0/8'],
         tls_ciphers: 'HIGH',
         tls_versions: ['TLSv1.2'],
@@ -72,6 +78,7 @@ function fixture(): StoreContents['resources'] {
         tls_enabled: true,
         tls_container_ref: 's1',
         ca_tls_container_ref: 'c1',
+        crl_container_ref: 'c2',
         healthmonitor_id: 'h1',
         loadbalancers: [],
         listeners: [],
@@ -206,6 +213,18 @@ describe('every field a client can set is consumed by the snapshot or declared i
       assert.notDeepEqual(valuesAt(after, path), valuesAt(before, path), `${kind}.${name} = ${JSON.stringify(changed)} left ${path} as it was`);
     });
   }
+
+  it('a field no data plane reads says why it needs none: never stored and ignored', () => {
+    // A label, a rule or setting the control plane applies, a relation, an instruction, a key, an
+    // alias, or refused away from its default; "not applied (yet)" is a setting the API accepts and
+    // elbow ignores.
+    const reason = /\b(label|control-plane|relation|instruction|its key|alias|checked|refused)\b/;
+    const excuse = /not applied|\byet\b/;
+    for (const { kind, name, field } of inputs.filter(({ field }) => (field.ignored ?? '') !== '')) {
+      const why = field.ignored ?? '';
+      assert.ok(reason.test(why) && !excuse.test(why), `${kind}.${name} is stored and ignored ("${why}"): apply it, or refuse it with a 400`);
+    }
+  });
 
   it('what a field lands in is read by a data plane, unless the field says it is not applied yet', () => {
     const sources = engineSources();

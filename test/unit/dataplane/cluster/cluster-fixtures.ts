@@ -9,9 +9,9 @@ export function tcpListener(id: string, port: number, poolId: string | null, pro
   return {
     ...copiedDefaults('listener'), id, loadBalancerId: 'lb-1', name: id, protocol, transport: protocol === 'UDP' ? 'udp' : 'tcp',
     address: '127.0.0.1', port, enabled: true, connectionLimit: -1,
-    timeouts: { clientData: 50_000, memberConnect: 5_000, memberData: 50_000, tcpInspect: 0 },
+    timeouts: { clientData: 50_000, memberConnect: 5_000, memberData: 50_000 },
     insertHeaders: {}, accessControl: { allowedCidrs: [], ipGroup: null },
-    defaultPoolId: poolId, tls: null, policies: [], accessLog: false,
+    defaultPoolId: poolId, tls: null, hsts: null, policies: [], accessLog: false,
   };
 }
 

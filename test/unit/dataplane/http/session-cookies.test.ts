@@ -3,8 +3,8 @@ import { it } from 'node:test';
 import type { HeaderList } from '../../../../src/dataplane/http/forwarded-headers.js';
 import { AppCookieTable, cookieBoundMember, persistFromResponse, stripInsertedCookie } from '../../../../src/dataplane/http/session-cookies.js';
 
-const httpCookie = { type: 'HTTP_COOKIE' as const, cookieName: null, timeoutSeconds: 0 };
-const appCookie = { type: 'APP_COOKIE' as const, cookieName: 'JSESSIONID', timeoutSeconds: 0 };
+const httpCookie = { type: 'HTTP_COOKIE' as const, cookieName: null, timeoutSeconds: 0, granularity: null };
+const appCookie = { type: 'APP_COOKIE' as const, cookieName: 'JSESSIONID', timeoutSeconds: 0, granularity: null };
 
 it('HTTP_COOKIE: inserts SRV=<member> when the request was not bound to it, and reads it back', () => {
   const headers: HeaderList = new Map([['set-cookie', ['app=1']]]);

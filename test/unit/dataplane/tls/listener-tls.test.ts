@@ -16,7 +16,7 @@ const wildCert = ca.issueServer(['*.apps.test']).snapshot('wild');
 
 function listenerTls(overrides: Partial<SnapshotListenerTls> = {}): SnapshotListenerTls {
   return {
-    defaultCertificate: defaultCert, sniCertificates: [apiCert, wildCert], clientCaPem: null,
+    defaultCertificate: defaultCert, sniCertificates: [apiCert, wildCert], clientCaPem: null, clientCrls: [],
     clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['http/1.1'], ...overrides,
   };
 }

@@ -14,7 +14,7 @@ after(() => ca.close());
 const listenerTls: SnapshotListenerTls = {
   defaultCertificate: ca.issueServer(['default.test']).snapshot('default'),
   sniCertificates: [ca.issueServer(['api.test']).snapshot('api')],
-  clientCaPem: null, clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['http/1.1'],
+  clientCaPem: null, clientCrls: [], clientAuthentication: 'NONE', versions: null, ciphers: null, alpnProtocols: ['http/1.1'],
 };
 
 describe('ticket key ring', () => {

@@ -25,12 +25,12 @@ export function l4Snapshot(certificates: FixtureCertificates): Snapshot {
   const pools = [
     makePool({ id: 'rr', members, healthMonitor: makeMonitor({ id: 'hm-tcp', type: 'TCP', intervalMs: 2000, timeoutMs: 1000, riseCount: 2, fallCount: 3 }) }),
     makePool({ id: 'lc', algorithm: 'LEAST_CONNECTIONS', protocol: 'PROXY', members: [makeMember({ id: 'm-5', port: 9005 })] }),
-    makePool({ id: 'sip', algorithm: 'SOURCE_IP', protocol: 'PROXYV2', members: [makeMember({ id: 'm-6', port: 9006 })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360 } }),
+    makePool({ id: 'sip', algorithm: 'SOURCE_IP', protocol: 'PROXYV2', members: [makeMember({ id: 'm-6', port: 9006 })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360, granularity: null } }),
     makePool({ id: 'sipp', algorithm: 'SOURCE_IP_PORT', members: [makeMember({ id: 'm-7', port: 9007 })], healthMonitor: makeMonitor({ id: 'hm-hello', type: 'TLS-HELLO' }) }),
     makePool({ id: 'off', enabled: false, members: [makeMember({ id: 'm-8', port: 9008 })] }),
     makePool({ id: 'udp', protocol: 'UDP', members: [makeMember({ id: 'm-9', port: 9009 })] }),
   ];
-  const timeouts = { clientData: 30_000, memberConnect: 2_000, memberData: 40_000, tcpInspect: 0 };
+  const timeouts = { clientData: 30_000, memberConnect: 2_000, memberData: 40_000 };
   return makeSnapshot(7, [
     makeListener({ id: 'tcp-rr', port: 8001, address: '127.0.1.1', defaultPoolId: 'rr', connectionLimit: 100, timeouts, accessControl: { allowedCidrs: ['10.0.0.0/8', '2001:db8::/32'], ipGroup: null } }),
     makeListener({ id: 'tcp-lc', port: 8002, address: '127.0.1.1', defaultPoolId: 'lc', accessControl: { allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['192.0.2.0/24'] } } }),
@@ -46,17 +46,17 @@ export function l4Snapshot(certificates: FixtureCertificates): Snapshot {
       address: '127.0.1.1',
       protocol: 'SSL',
       defaultPoolId: 'lc',
-      tls: { defaultCertificate: certificates.web, sniCertificates: [certificates.api], clientCaPem: certificates.caPem, clientAuthentication: 'MANDATORY', versions: ['TLSv1.2'], ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256', alpnProtocols: [] },
+      tls: { defaultCertificate: certificates.web, sniCertificates: [certificates.api], clientCaPem: certificates.caPem, clientCrls: [], clientAuthentication: 'MANDATORY', versions: ['TLSv1.2'], ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256', alpnProtocols: [] },
     }),
   ], pools);
 }
 
 /** HTTP and HTTPS listeners: every rule type and action, header insertion, persistence, monitors, re-encryption, access logs. */
 export function l7Snapshot(certificates: FixtureCertificates): Snapshot {
-  const web = makePool({ id: 'web', protocol: 'HTTP', members: [makeMember({ id: 'w-1', port: 9101 }), makeMember({ id: 'w-2', port: 9102, weight: 2 })], sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0 }, healthMonitor: makeMonitor({ id: 'hm-http', type: 'HTTP', httpMethod: 'HEAD', urlPath: '/health?full=1', expectedCodes: [[200, 204]], httpVersion: 1.1, domainName: 'web.test' }) });
-  const api = makePool({ id: 'api', protocol: 'HTTP', algorithm: 'LEAST_CONNECTIONS', members: [makeMember({ id: 'a-1', port: 9201 })], sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID', timeoutSeconds: 0 }, healthMonitor: makeMonitor({ id: 'hm-https', type: 'HTTPS', expectedCodes: [[200, 200]] }) });
-  const secure = makePool({ id: 'secure', protocol: 'HTTPS', members: [makeMember({ id: 's-1', port: 9301 })], tls: { caPem: certificates.caPem, clientCertificate: certificates.api, sni: true }, healthMonitor: makeMonitor({ id: 'hm-tcp2', type: 'TCP' }) });
-  const insecure = makePool({ id: 'insecure', protocol: 'HTTPS', members: [makeMember({ id: 'i-1', port: 9302 })], tls: { caPem: null, clientCertificate: null, sni: true } });
+  const web = makePool({ id: 'web', protocol: 'HTTP', members: [makeMember({ id: 'w-1', port: 9101 }), makeMember({ id: 'w-2', port: 9102, weight: 2 })], sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0, granularity: null }, healthMonitor: makeMonitor({ id: 'hm-http', type: 'HTTP', httpMethod: 'HEAD', urlPath: '/health?full=1', expectedCodes: [[200, 204]], httpVersion: 1.1, domainName: 'web.test' }) });
+  const api = makePool({ id: 'api', protocol: 'HTTP', algorithm: 'LEAST_CONNECTIONS', members: [makeMember({ id: 'a-1', port: 9201 })], sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID', timeoutSeconds: 0, granularity: null }, healthMonitor: makeMonitor({ id: 'hm-https', type: 'HTTPS', expectedCodes: [[200, 200]] }) });
+  const secure = makePool({ id: 'secure', protocol: 'HTTPS', members: [makeMember({ id: 's-1', port: 9301 })], tls: { caPem: certificates.caPem, clientCertificate: certificates.api, sni: true, crls: [], versions: null, ciphers: null, alpnProtocols: [] }, healthMonitor: makeMonitor({ id: 'hm-tcp2', type: 'TCP' }) });
+  const insecure = makePool({ id: 'insecure', protocol: 'HTTPS', members: [makeMember({ id: 'i-1', port: 9302 })], tls: { caPem: null, clientCertificate: null, sni: true, crls: [], versions: null, ciphers: null, alpnProtocols: [] } });
   const policies: SnapshotPolicy[] = [
     policy('p-reject', 1, 'REJECT', [rule('r-path', 'PATH', 'STARTS_WITH', '/admin'), rule('r-src', 'SOURCE_IP', 'EQUAL_TO', '10.0.0.0/8, 2001:db8::/32', null, true)]),
     policy('p-api', 2, 'REDIRECT_TO_POOL', [rule('r-host', 'HOST_NAME', 'EQUAL_TO', '*.API.test')]),
@@ -77,7 +77,7 @@ export function l7Snapshot(certificates: FixtureCertificates): Snapshot {
   const every = { 'X-Forwarded-For': 'true', 'X-Forwarded-Port': 'true', 'X-Forwarded-Proto': 'TRUE', 'X-Real-IP': 'true', 'X-Forwarded-Host': 'true', 'X-Forwarded-ELB-IP': 'true', 'X-Unknown': 'true', 'X-Forwarded-Nothing': 'false' };
   const ssl = { 'X-SSL-Client-Has-Cert': 'true', 'X-SSL-Client-Verify': 'true', 'X-SSL-Client-DN': 'true', 'X-SSL-Client-CN': 'true', 'X-SSL-Issuer': 'true', 'X-SSL-Client-SHA1': 'true', 'X-SSL-Client-Not-Before': 'true', 'X-SSL-Client-Not-After': 'true', 'X-Forwarded-Proto': 'true' };
   return makeSnapshot(9, [
-    makeListener({ id: 'http', protocol: 'HTTP', port: 8080, address: '127.0.1.1', defaultPoolId: 'web', insertHeaders: every, policies, accessLog: true, timeouts: { clientData: 60_000, memberConnect: 3_000, memberData: 45_000, tcpInspect: 0 } }),
+    makeListener({ id: 'http', protocol: 'HTTP', port: 8080, address: '127.0.1.1', defaultPoolId: 'web', insertHeaders: every, policies, accessLog: true, timeouts: { clientData: 60_000, memberConnect: 3_000, memberData: 45_000 } }),
     makeListener({
       id: 'https',
       protocol: 'TERMINATED_HTTPS',
@@ -86,7 +86,7 @@ export function l7Snapshot(certificates: FixtureCertificates): Snapshot {
       defaultPoolId: 'secure',
       insertHeaders: ssl,
       policies: tlsPolicies,
-      tls: { defaultCertificate: certificates.web, sniCertificates: [certificates.api], clientCaPem: certificates.caPem, clientAuthentication: 'OPTIONAL', versions: null, ciphers: 'tls-1-2-fs-with-1-3', alpnProtocols: ['h2', 'http/1.1'] },
+      tls: { defaultCertificate: certificates.web, sniCertificates: [certificates.api], clientCaPem: certificates.caPem, clientCrls: [], clientAuthentication: 'OPTIONAL', versions: null, ciphers: 'tls-1-2-fs-with-1-3', alpnProtocols: ['h2', 'http/1.1'] },
     }),
     makeListener({ id: 'http-nopool', protocol: 'HTTP', port: 8081, address: '127.0.1.1', policies: [policy('p-dead', 1, 'REDIRECT_TO_POOL', [rule('r-dead', 'PATH', 'EQUAL_TO', '/gone')])] }),
   ], [web, api, secure, insecure]);

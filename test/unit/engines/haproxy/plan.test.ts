@@ -32,10 +32,10 @@ const ROWS: { name: string; change: Change; reload: boolean; commands?: string[]
   { name: 'member added', change: (s) => withMembers(s, (m) => [...m, makeMember({ id: 'm3', address: '::1', port: 9003 })]), reload: false, commands: ['@1 add server p:l/m3 [::1]:9003 weight 1 maxconn 1000', '@1 enable server p:l/m3'] },
   { name: 'member removed', change: (s) => withMembers(s, (m) => m.filter((x) => x.id !== 'm1')), reload: false, commands: ['@1 set server p:l/m1 state maint', '@1 del server p:l/m1'] },
   { name: 'member made backup', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm1' ? { ...x, backup: true } : x))), reload: true },
-  { name: 'session persistence set', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0 } }; }, reload: true },
+  { name: 'session persistence set', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0, granularity: null } }; }, reload: true },
   { name: 'allowed_cidrs', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), accessControl: { allowedCidrs: ['10.0.0.0/8'], ipGroup: null } }; }, reload: false, commands: ['acl /d/haproxy/lists/l.allowed.lst 10.0.0.0/8'] },
   { name: 'black list', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), accessControl: { allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['192.0.2.1'] } } }; }, reload: false, commands: ['acl /d/haproxy/lists/l.black.lst 192.0.2.1'] },
-  { name: 'listener timeout', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), timeouts: { clientData: 1000, memberConnect: 1000, memberData: 1000, tcpInspect: 0 } }; }, reload: true },
+  { name: 'listener timeout', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), timeouts: { clientData: 1000, memberConnect: 1000, memberData: 1000 } }; }, reload: true },
   { name: 'listener added', change: (s) => { s.listeners.push(makeListener({ id: 'l2', port: 8081 })); }, reload: true },
   { name: 'pool algorithm', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), algorithm: 'LEAST_CONNECTIONS' }; }, reload: true },
   { name: 'health monitor', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), healthMonitor: makeMonitor() }; }, reload: true },
@@ -120,7 +120,7 @@ describe('HAProxy planner', () => {
 
 describe('HTTP_COOKIE pools', () => {
   it('a member added needs a reload: HAProxy refuses `add server` with a cookie', () => {
-    const pool = makePool({ id: 'p', protocol: 'HTTP', members: [makeMember({ id: 'm1', port: 9001 })], sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0 } });
+    const pool = makePool({ id: 'p', protocol: 'HTTP', members: [makeMember({ id: 'm1', port: 9001 })], sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0, granularity: null } });
     const listener = makeListener({ id: 'l', protocol: 'HTTP', port: 8080, defaultPoolId: 'p' });
     const grown = { ...pool, members: [...pool.members, makeMember({ id: 'm2', port: 9002 })] };
     const p = plan(DIR, renderConfig(makeSnapshot(1, [listener], [pool]), OPTIONS), renderConfig(makeSnapshot(2, [listener], [grown]), OPTIONS));
