@@ -47,6 +47,7 @@ export const ERRORS = {
   VIP_IN_USE: { status: 409, message: 'vip_address {address} is already used by load balancer {id}', field: 'vip_address' },
   VIP_RANGE_EXHAUSTED: { status: 409, message: 'No free address left in the VIP range {range}' },
   IN_USE: { status: 409, message: '{kind} {id} is in use by {user_kind} {user_id}' },
+  NODE_NOT_DOWN: { status: 409, message: 'Node {name} is not down (last heartbeat {age} s ago): stop it before removing it' },
   HEALTH_MONITOR_EXISTS: { status: 409, message: 'Pool {pool_id} already has health monitor {id}', field: 'pool_id' },
   LISTENER_HAS_DEFAULT_POOL: { status: 409, message: 'Listener {listener_id} already has default pool {pool_id}', field: 'listener_id' },
   ALREADY_EXISTS: { status: 409, message: 'A {kind} named {name} already exists', field: 'name' },
@@ -55,6 +56,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
   // 5xx
   INTERNAL: { status: 500, message: 'Internal error: {detail}' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The configuration store is unreachable ({detail}); this node keeps serving the configuration it has, and takes changes again once the store is back' },
   APPLY_FAILED: { status: 500, message: 'The change was stored (revision {revision}) but the data plane could not apply it: {detail}' },
 } as const satisfies Record<string, { status: number; message: string; field?: string }>;
 

@@ -7,6 +7,7 @@
 // Reads see the revision of the last sync(); call sync() first for the store's latest. Resources
 // handed out are shared: callers must not modify them.
 
+import { ElbowError } from '../errors.js';
 import { RESOURCE_KINDS } from '../model/types.js';
 import type { AnyResource, ResourceByKind, ResourceKind } from '../model/types.js';
 import type { Store, StoreChanges, StoreContents, StoreRow } from './store.js';
@@ -163,6 +164,19 @@ export class ConfigMirror implements ConfigView {
       return this.start();
     });
     return this.queued;
+  }
+
+  /**
+   * sync() for a read: when the store cannot be reached (STORE_UNAVAILABLE) and the mirror has
+   * synced before, it keeps what it has, so that reads during a store outage answer from the
+   * configuration this node serves instead of failing.
+   */
+  async refresh(): Promise<void> {
+    try {
+      await this.sync();
+    } catch (error) {
+      if (this.#revision === null || !(error instanceof ElbowError && error.code === 'STORE_UNAVAILABLE')) throw error;
+    }
   }
 
   /** Called after every sync that changed something, with what it changed. */

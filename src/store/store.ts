@@ -12,6 +12,7 @@
 // business: the control layer fills them in when it renders a resource.
 
 import type { AnyResource, ResourceByKind, ResourceKind } from '../model/types.js';
+import type { NodeRegistry } from './node-registry.js';
 
 export interface ListQuery {
   /** Equality on top-level scalar fields (strings, numbers, booleans). */
@@ -89,6 +90,8 @@ export interface Store {
   readChanges(since: number | null): Promise<StoreChanges>;
   /** Called with the new revision after any commit, also one made by another node sharing the store. */
   onChange(listener: (revision: number) => void): () => void;
+  /** The elbow nodes sharing this store and their heartbeats (not configuration: no revision). */
+  readonly nodes: NodeRegistry;
   close(): Promise<void>;
 }
 

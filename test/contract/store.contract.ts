@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test';
 import { ElbowError } from '../../src/errors.js';
 import { RESOURCE_KINDS } from '../../src/model/types.js';
 import type { Listener } from '../../src/model/types.js';
+import { isDown, NodeNameTaken, type NodeReport } from '../../src/store/node-registry.js';
 import { UniqueViolation } from '../../src/store/store.js';
 import type { Store, UniqueIndex } from '../../src/store/store.js';
 import { certificate, listener, loadBalancer, member, oneOfEach, pool } from './resource-fixtures.js';
@@ -418,7 +419,76 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
       await store.close();
       await assert.rejects(store.transaction((tx) => tx.list('loadbalancer')));
       await assert.rejects(store.get('loadbalancer', 'x'));
+      await assert.rejects(store.nodes.list());
       await store.close();
+    });
+
+    describe('node registry', () => {
+      const report = (overrides: Partial<NodeReport> = {}): NodeReport => ({
+        name: 'n1',
+        nodeId: 'id-1',
+        availabilityZone: 'az1',
+        apiUrl: 'http://127.0.0.1:9876',
+        version: '0.1.0',
+        appliedRevision: 3,
+        health: 'ok',
+        healthDetail: null,
+        heartbeatIntervalMs: 60_000,
+        details: { vrrp: { elbow_all: 'MASTER' } },
+        ...overrides,
+      });
+
+      test('a registered node is listed with what it reported, stamped by the store, and heartbeats replace it', async (t) => {
+        const { store } = await openFresh(t, createStorage);
+        const revision = await store.revision();
+        await store.nodes.register(report());
+        await store.nodes.register(report({ name: 'n0', nodeId: 'id-0', availabilityZone: null, apiUrl: null, appliedRevision: null }));
+        const [n0, n1] = await store.nodes.list();
+        assert.equal(n0?.name, 'n0', 'listed by name');
+        assert.equal(n0?.availabilityZone, null);
+        assert.equal(n0?.appliedRevision, null);
+        const { startedAt, lastHeartbeat, heartbeatAgeMs, ...reported } = n1!;
+        assert.deepStrictEqual(reported, report());
+        assert.ok(!Number.isNaN(Date.parse(startedAt)) && !Number.isNaN(Date.parse(lastHeartbeat)), `${startedAt} ${lastHeartbeat}`);
+        assert.ok(heartbeatAgeMs >= 0 && heartbeatAgeMs < 60_000, String(heartbeatAgeMs));
+        assert.equal(isDown(n1!), false);
+
+        assert.equal(await store.nodes.heartbeat(report({ appliedRevision: 4, health: 'degraded', healthDetail: 'store unreachable', details: {} })), true);
+        const beaten = (await store.nodes.list()).find((node) => node.name === 'n1');
+        assert.equal(beaten?.appliedRevision, 4);
+        assert.equal(beaten?.health, 'degraded');
+        assert.equal(beaten?.healthDetail, 'store unreachable');
+        assert.deepStrictEqual(beaten?.details, {});
+        assert.equal(beaten?.startedAt, startedAt, 'a heartbeat keeps the start time');
+        assert.ok(beaten!.lastHeartbeat >= lastHeartbeat);
+        assert.equal(await store.revision(), revision, 'heartbeats are not configuration');
+      });
+
+      test('a name held by a live node is refused to another node id, taken back by its own, free once it stopped', async (t) => {
+        const { store } = await openFresh(t, createStorage);
+        await store.nodes.register(report());
+        await assert.rejects(store.nodes.register(report({ nodeId: 'id-2' })), (error) => error instanceof NodeNameTaken && error.nodeName === 'n1');
+        assert.equal(await store.nodes.heartbeat(report({ nodeId: 'id-2' })), false, 'a heartbeat of another node id does not land');
+        await store.nodes.register(report({ appliedRevision: 9 }));
+        assert.equal((await store.nodes.list())[0]?.appliedRevision, 9, 'a restart of the same node takes its row back');
+        await store.nodes.heartbeat(report({ health: 'stopped' }));
+        await store.nodes.register(report({ nodeId: 'id-2' }));
+        assert.equal((await store.nodes.list())[0]?.nodeId, 'id-2');
+        assert.equal(await store.nodes.heartbeat(report()), false, 'the old node id lost the name');
+      });
+
+      test('a node silent for three heartbeat intervals is down; remove forgets it', async (t) => {
+        const { store } = await openFresh(t, createStorage);
+        await store.nodes.register(report({ heartbeatIntervalMs: 20 }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const [silent] = await store.nodes.list();
+        assert.ok(silent!.heartbeatAgeMs >= 150, String(silent!.heartbeatAgeMs));
+        assert.equal(isDown(silent!), true);
+        await store.nodes.register(report({ nodeId: 'id-2' }));
+        assert.equal(await store.nodes.remove('n1'), true);
+        assert.equal(await store.nodes.remove('n1'), false);
+        assert.deepStrictEqual(await store.nodes.list(), []);
+      });
     });
   });
 }

@@ -68,6 +68,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ${resourceTable(s, 'availabilityzoneprofile')}
       ${resourceTable(s, 'availabilityzone')}`,
   },
+  {
+    version: 4,
+    name: 'nodes: the elbow nodes sharing the store and their heartbeats',
+    // Not configuration: heartbeats never move the revision (store/node-registry.ts).
+    sql: (s) => `
+      CREATE TABLE "${s}".node (
+        name TEXT PRIMARY KEY,
+        node_id TEXT NOT NULL,
+        availability_zone TEXT,
+        api_url TEXT,
+        version TEXT NOT NULL,
+        applied_revision BIGINT,
+        health TEXT NOT NULL,
+        health_detail TEXT,
+        heartbeat_interval_ms INTEGER NOT NULL,
+        details JSONB NOT NULL DEFAULT '{}',
+        started_at TIMESTAMPTZ NOT NULL,
+        last_heartbeat TIMESTAMPTZ NOT NULL
+      );`,
+  },
 ];
 
 /**

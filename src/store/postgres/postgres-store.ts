@@ -11,7 +11,9 @@ import { ChangeNotifier } from '../change-notifier.js';
 import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
 import { RecordingTx, runTransaction, type TransactionSteps } from '../transaction.js';
 import { migrate } from './migrations.js';
+import { PostgresNodeRegistry } from './postgres-nodes.js';
 import { PostgresQueries } from './postgres-queries.js';
+import { asStoreError } from './unavailable.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -24,11 +26,25 @@ export interface PostgresStoreOptions {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
 const UNIQUE_INDEXES: ReadonlySet<string> = new Set<UniqueIndex>(['listener_port', 'listener_bind', 'member_address']);
 const RECONNECT_DELAY_MS = 1000;
+/**
+ * Bounds that turn an unreachable server into a prompt STORE_UNAVAILABLE (503) instead of a
+ * request that hangs: connecting, and any one statement (a lock wait behind other nodes' short
+ * transactions included). TCP keep-alive finds a dead peer on idle pooled connections.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+const QUERY_TIMEOUT_MS = 15_000;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = options.schema ?? 'elbow';
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: 10, application_name: 'elbow' });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: 10,
+    application_name: 'elbow',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL pool: ${error.message}`, 'ElbowStoreWarning'));
   try {
@@ -50,6 +66,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
 class PostgresStore implements Store {
   readonly kind = 'postgres';
+  readonly nodes: PostgresNodeRegistry;
   /** One local transaction at a time: waiting ones queue here instead of holding pooled clients. */
   private readonly mutex = new SerialQueue();
   private readonly channel: string;
@@ -66,51 +83,54 @@ class PostgresStore implements Store {
     private readonly notifier: ChangeNotifier,
   ) {
     this.channel = `${schema}_revision`;
+    this.nodes = new PostgresNodeRegistry(pool, schema);
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {
-    return this.mutex.run(async () => {
-      this.assertOpen();
-      const client = await this.pool.connect();
-      const queries = new PostgresQueries(client, this.schema);
-      let connectionBroken = false;
-      const steps: TransactionSteps = {
-        begin: async () => {
-          await queries.command('BEGIN');
-          return queries.lockRevision();
-        },
-        bumpRevision: () => queries.bumpRevision(this.channel),
-        logChanges: (revision, changes) => queries.logChanges(revision, changes),
-        commit: async () => {
-          // COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK instead of failing.
-          if ((await queries.command('COMMIT')) !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back');
-        },
-        rollback: () => queries.command('ROLLBACK').then(
-          () => undefined,
-          () => void (connectionBroken = true),
-        ),
-      };
-      try {
-        return await runTransaction(steps, new PostgresTx(queries), fn, (revision) => this.notifier.publish(revision));
-      } finally {
-        client.release(connectionBroken);
-      }
-    });
+    return this.mutex.run(() => this.runTransaction(fn)).catch(rethrowAsStoreError);
+  }
+
+  private async runTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {
+    this.assertOpen();
+    const client = await this.pool.connect();
+    const queries = new PostgresQueries(client, this.schema);
+    let connectionBroken = false;
+    const steps: TransactionSteps = {
+      begin: async () => {
+        await queries.command('BEGIN');
+        return queries.lockRevision();
+      },
+      bumpRevision: () => queries.bumpRevision(this.channel),
+      logChanges: (revision, changes) => queries.logChanges(revision, changes),
+      commit: async () => {
+        // COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK instead of failing.
+        if ((await queries.command('COMMIT')) !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back');
+      },
+      rollback: () => queries.command('ROLLBACK').then(
+        () => undefined,
+        () => void (connectionBroken = true),
+      ),
+    };
+    try {
+      return await runTransaction(steps, new PostgresTx(queries), fn, (revision) => this.notifier.publish(revision));
+    } finally {
+      client.release(connectionBroken);
+    }
   }
 
   async get<K extends ResourceKind>(kind: K, id: string): Promise<ResourceByKind[K] | undefined> {
     this.assertOpen();
-    return this.queries.get(kind, id);
+    return this.queries.get(kind, id).catch(rethrowAsStoreError);
   }
 
   async list<K extends ResourceKind>(kind: K, query?: ListQuery): Promise<ResourceByKind[K][]> {
     this.assertOpen();
-    return this.queries.list(kind, query);
+    return this.queries.list(kind, query).catch(rethrowAsStoreError);
   }
 
   async revision(): Promise<number> {
     this.assertOpen();
-    return this.queries.revision();
+    return this.queries.revision().catch(rethrowAsStoreError);
   }
 
   readAll(): Promise<StoreContents> {
@@ -124,7 +144,7 @@ class PostgresStore implements Store {
   /** Several statements in one REPEATABLE READ transaction: one revision's view. */
   private async readConsistently<T>(read: (queries: PostgresQueries) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(rethrowAsStoreError);
     let connectionBroken = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -133,7 +153,7 @@ class PostgresStore implements Store {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => (connectionBroken = true));
-      throw error;
+      throw asStoreError(error);
     } finally {
       client.release(connectionBroken);
     }
@@ -255,6 +275,10 @@ class PostgresTx extends RecordingTx {
     }
     await this.queries.command('RELEASE SAVEPOINT elbow_write');
   }
+}
+
+function rethrowAsStoreError(error: unknown): never {
+  throw asStoreError(error);
 }
 
 /** 23505 is unique_violation; the constraint is the index name, which migrations.ts sets to the UniqueIndex name. */

@@ -83,6 +83,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ${resourceTable('availabilityzoneprofile')}
       ${resourceTable('availabilityzone')}`,
   },
+  {
+    version: 5,
+    name: 'nodes: the elbow nodes sharing the store and their heartbeats',
+    // Not configuration: heartbeats never move the revision (store/node-registry.ts). Times are
+    // ISO strings by SQLite's clock.
+    sql: `
+      CREATE TABLE node (
+        name TEXT PRIMARY KEY,
+        node_id TEXT NOT NULL,
+        availability_zone TEXT,
+        api_url TEXT,
+        version TEXT NOT NULL,
+        applied_revision INTEGER,
+        health TEXT NOT NULL,
+        health_detail TEXT,
+        heartbeat_interval_ms INTEGER NOT NULL,
+        details TEXT NOT NULL DEFAULT '{}',
+        started_at TEXT NOT NULL,
+        last_heartbeat TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Applies the missing migrations in one write transaction, so two processes opening the file at once cannot both apply one. */

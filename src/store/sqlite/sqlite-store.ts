@@ -19,6 +19,7 @@ import { UNIQUE_INDEX_COLUMNS } from '../indexed-columns.js';
 import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
 import { RecordingTx, runTransaction, type TransactionSteps } from '../transaction.js';
 import { migrate } from './migrations.js';
+import { SqliteNodeRegistry } from './sqlite-nodes.js';
 import { SqliteStatements } from './sqlite-statements.js';
 
 export interface SqliteStoreOptions {
@@ -63,6 +64,7 @@ class SqliteStore implements Store {
   private readonly writes: SqliteStatements;
   private readonly reads: SqliteStatements;
   private readonly notifier: ChangeNotifier;
+  readonly nodes: SqliteNodeRegistry;
   private closed = false;
 
   constructor(
@@ -72,6 +74,7 @@ class SqliteStore implements Store {
     this.writes = new SqliteStatements(db);
     this.reads = reader === undefined ? this.writes : new SqliteStatements(reader);
     this.notifier = new ChangeNotifier(this.writes.revision());
+    this.nodes = new SqliteNodeRegistry(db, reader, this.mutex, () => this.assertOpen());
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {

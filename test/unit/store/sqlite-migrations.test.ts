@@ -25,10 +25,10 @@ test('migrations are recorded once, and a database missing the latest one is upg
   const db = new Database(path);
   const versions = () => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
   assert.deepStrictEqual(versions(), MIGRATIONS.map((migration) => migration.version));
-  // Roll the file back to before the two latest migrations (version 3 added the change log,
-  // version 4 the tables of quotas, flavors and availability zones).
-  assert.equal(latest, 4);
-  db.exec(`DROP TABLE quota; DROP TABLE flavorprofile; DROP TABLE flavor; DROP TABLE availabilityzoneprofile; DROP TABLE availabilityzone;
+  // Roll the file back to before the three latest migrations (version 3 added the change log,
+  // version 4 the tables of quotas, flavors and availability zones, version 5 the nodes).
+  assert.equal(latest, 5);
+  db.exec(`DROP TABLE quota; DROP TABLE flavorprofile; DROP TABLE flavor; DROP TABLE availabilityzoneprofile; DROP TABLE availabilityzone; DROP TABLE node;
     DROP TABLE change_log; ALTER TABLE revision DROP COLUMN log_floor; DELETE FROM schema_migrations WHERE version >= 3`);
   db.close();
 
@@ -37,7 +37,7 @@ test('migrations are recorded once, and a database missing the latest one is upg
   assert.deepStrictEqual(await upgraded.get('loadbalancer', lb.id), lb);
   const check = new Database(path, { readonly: true });
   t.after(() => check.close());
-  assert.deepStrictEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [1, 2, 3, 4]);
+  assert.deepStrictEqual(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [1, 2, 3, 4, 5]);
   assert.deepStrictEqual(await upgraded.list('flavor'), []);
   // The log starts at the upgrade: a reader from an earlier revision reads everything.
   const changes = await upgraded.readChanges(0);
