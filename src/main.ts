@@ -17,6 +17,9 @@ interface ServeFlags {
   drainTimeout: number;
   logLevel: LogLevel;
   demo: boolean;
+  nodeName?: string;
+  availabilityZone?: string;
+  heartbeatInterval: number;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -33,6 +36,9 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--drain-timeout <seconds>', 'on shutdown, how long open connections may take to finish').env('ELBOW_DRAIN_TIMEOUT').default(10).argParser(nonNegativeInteger))
     .addOption(new Option('--log-level <level>', 'log level').env('ELBOW_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--demo', 'create a demo load balancer with two built-in backends').env('ELBOW_DEMO'))
+    .addOption(new Option('--node-name <name>', 'this node\'s name among the nodes sharing the store (default: the host name)').env('ELBOW_NODE_NAME'))
+    .addOption(new Option('--availability-zone <az>', 'serve the load balancers of this availability zone (and those without one)').env('ELBOW_AVAILABILITY_ZONE'))
+    .addOption(new Option('--heartbeat-interval <seconds>', 'seconds between heartbeats; a node is shown down after three missed').env('ELBOW_HEARTBEAT_INTERVAL').default(2).argParser(positiveSeconds))
     .addHelpText('after', '\nThe API token comes from ELBOW_API_TOKEN, else <data-dir>/api-token (created on first start).')
     .action(async (flags: ServeFlags) => {
       const level = isLogLevel(flags.logLevel) ? flags.logLevel : 'info';
@@ -50,6 +56,7 @@ export async function main(argv: string[]): Promise<void> {
         logger,
         tokenFromEnvironment: process.env.ELBOW_API_TOKEN,
         announce: (line) => process.stdout.write(`${line}\n`),
+        node: { name: flags.nodeName, zone: flags.availabilityZone ?? null, heartbeatIntervalMs: flags.heartbeatInterval * 1000 },
       });
       handleProcessEvents(server, logger);
       await server;
@@ -76,6 +83,12 @@ function packageVersion(): string {
 function nonNegativeInteger(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new InvalidArgumentError('expected a whole number (0, 1, 2, …)');
+  return value;
+}
+
+function positiveSeconds(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0.1) throw new InvalidArgumentError('expected a number of seconds, at least 0.1');
   return value;
 }
 

@@ -266,6 +266,17 @@ function statusPaths(prefix: string): JsonObject {
     [`${prefix}/loadbalancers/{id}/statuses`]: get('Status tree of a load balancer (alias of …/status)', envelope('statuses', { type: 'object' })),
     [`${prefix}/loadbalancers/{id}/stats`]: get('Statistics of a load balancer', stats),
     [`${prefix}/listeners/{id}/stats`]: get('Statistics of a listener', stats),
+    [`${prefix}/nodes`]: {
+      get: {
+        summary: 'elbow extension: the elbow nodes sharing the store (zone, applied revision, last heartbeat, health, VRRP state, load balancers placed)',
+        responses: { '200': { description: 'The nodes', ...json(envelope('nodes', { type: 'array', items: { type: 'object' } })) }, ...CLIENT_ERRORS },
+      },
+    },
+    [`${prefix}/nodes/{name}`]: {
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { summary: 'One elbow node', responses: { '200': { description: 'The node', ...json(envelope('node', { type: 'object' })) }, ...CLIENT_ERRORS } },
+      delete: { summary: 'Forget a node that is down (NODE_NOT_DOWN while it heartbeats)', responses: { '204': { description: 'Forgotten' }, ...CLIENT_ERRORS } },
+    },
     [`${prefix}/loadbalancers/{id}/stream`]: {
       parameters: id,
       get: {
@@ -281,7 +292,13 @@ function servicePaths(): JsonObject {
   const open = { security: [] };
   return {
     '/': { get: { ...open, summary: 'API versions (client discovery)', responses: { '200': { description: 'Versions', ...json({ type: 'object' }) } } } },
-    '/healthz': { get: { ...open, summary: 'Health of the API process', responses: { '200': { description: 'Up', ...json({ type: 'object' }) } } } },
+    '/healthz': {
+      get: {
+        ...open,
+        summary: "This node's health: ok, degraded (serving, e.g. with the store unreachable) or failing (its data plane does not answer)",
+        responses: { '200': { description: 'ok or degraded', ...json({ type: 'object' }) }, '503': { description: 'failing: give up its VIPs', ...json({ type: 'object' }) } },
+      },
+    },
     '/metrics': {
       get: { ...open, summary: 'Prometheus metrics', responses: { '200': { description: 'Exposition text', content: { 'text/plain': { schema: { type: 'string' } } } } } },
     },

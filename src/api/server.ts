@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlPlane } from '../control/control-plane.js';
 import type { MemberTimeline } from '../control/member-timeline.js';
+import type { NodeList } from '../control/node-list.js';
 import { ElbowError } from '../errors.js';
 import { presentedToken, tokenChecker } from './auth.js';
 import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
@@ -13,6 +14,7 @@ import { OCTAVIA_PREFIXES, registerAmphoraRoutes, registerLoadBalancerFailover }
 import { registerMemberBatch } from './routes/member-batch.js';
 import { registerIdentityLookups } from './routes/identity-lookups.js';
 import { registerNetworkLookups } from './routes/network-lookups.js';
+import { registerNodeRoutes } from './routes/node-routes.js';
 import { registerProviderAndQuotaRoutes } from './routes/providers-and-quotas.js';
 import { registerResourceRoutes } from './routes/resource-crud.js';
 import { registerServiceRoutes } from './routes/service-routes.js';
@@ -32,6 +34,10 @@ export interface ApiServerOptions {
   consoleDir?: string | false;
   /** A pino-compatible logger; silent when omitted. */
   logger?: FastifyBaseLogger;
+  /** The elbow nodes sharing the store (GET /v2/lbaas/nodes); no route without it. */
+  nodeList?: NodeList;
+  /** The node's health for /healthz (503 when failing); `{"status": "ok"}` without it. */
+  health?: () => Promise<{ readonly status: string }>;
 }
 
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
@@ -71,7 +77,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return reply.code(error.status).send(error.toJSON());
   });
 
-  registerServiceRoutes(app, options.metrics, options.version ?? 'dev');
+  registerServiceRoutes(app, options.metrics, options.version ?? 'dev', options.health);
   registerNetworkLookups(app);
   registerIdentityLookups(app);
   if (options.consoleDir !== false) registerConsoleRoutes(app, options.consoleDir);
@@ -83,6 +89,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         registerProviderAndQuotaRoutes(api, options.control);
         registerLoadBalancerFailover(api, options.control);
         registerStatusRoutes(api, options.control);
+        if (options.nodeList !== undefined) registerNodeRoutes(api, options.nodeList);
         registerLiveStream(api, { control: options.control, metrics: options.metrics, timeline: options.timeline });
       },
       { prefix },

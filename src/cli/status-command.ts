@@ -1,11 +1,12 @@
 // `elbow status [LB]`: each load balancer's listeners, pools and members with their
-// provisioning and operating status, as a tree.
+// provisioning and operating status, as a tree; without LB, the elbow nodes first.
 import type { Command } from 'commander';
-import type { ApiClient, ApiObject } from './api-client.js';
+import { ApiError, type ApiClient, type ApiObject } from './api-client.js';
 import type { CliIo } from './cli-io.js';
 import { CliError } from './cli-error.js';
 import { addClientOptions, clientFromFlags, type ClientFlags } from './client-options.js';
 import { resolveId } from './name-resolver.js';
+import { formatNodes, listNodes } from './node-commands.js';
 import { collectionPath, RESOURCES } from './resources.js';
 import { configureCommand, runAction } from './run-action.js';
 import { renderStatusTree } from './status-tree.js';
@@ -59,9 +60,20 @@ async function renderStatus(client: ApiClient, nameOrId: string | undefined, fla
   const ids = nameOrId === undefined ? loadbalancers.map((lb) => lb.id) : [await resolveId(client, 'loadbalancer', nameOrId)];
   const trees = await Promise.all(ids.map((id) => client.get(`${collectionPath(RESOURCES.loadbalancer)}/${encodeURIComponent(id)}/status`)));
   if (flags.json === true) return `${JSON.stringify(nameOrId === undefined ? trees : trees[0], null, 2)}\n`;
-  if (trees.length === 0) return 'no load balancers\n';
+  const nodes = nameOrId === undefined ? await nodesSection(client, io.colour) : '';
+  if (trees.length === 0) return `${nodes}no load balancers\n`;
   const details = await fetchDetails(client, loadbalancers);
-  return trees.map((tree) => renderStatusTree(withIdlePools(tree, details), details.byId, io.colour)).join('\n');
+  return nodes + trees.map((tree) => renderStatusTree(withIdlePools(tree, details), details.byId, io.colour)).join('\n');
+}
+
+/** The nodes table and a blank line; nothing from an API without nodes, a line saying why when they cannot be listed. */
+async function nodesSection(client: ApiClient, colour: boolean): Promise<string> {
+  try {
+    return `${formatNodes(await listNodes(client), colour)}\n`;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return '';
+    return `nodes: ${err instanceof Error ? err.message : String(err)}\n\n`;
+  }
 }
 
 /** Every load balancer, listener, pool, member and monitor, for the labels of the tree. */

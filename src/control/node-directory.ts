@@ -1,8 +1,8 @@
 // Which elbow nodes serve which load balancer: the one question behind Octavia's amphora API
 // (elbow has no amphorae; each node serving a load balancer is shown as one) and behind failover.
-// Today every node sharing a store serves every load balancer and the directory knows one node,
-// this one. Nodes registering in the store with heartbeats, and load balancers placed on the nodes
-// of their availability zone, fill the same interface.
+// A control plane on its own knows one node, this one (localNodeDirectory); `elbow serve` gives it
+// the nodes registered in the store, each serving the load balancers placed on it
+// (store-node-directory.ts).
 
 import { hostname } from 'node:os';
 import type { LoadBalancer } from '../model/types.js';

@@ -75,7 +75,7 @@ export class ViewsReader {
 
   /** Stats are always asked afresh. */
   async stats(kind: 'loadbalancer' | 'listener', id: string): Promise<Record<string, unknown>> {
-    const [live] = await Promise.all([this.live.ask(), this.mirror.sync()]);
+    const [live] = await Promise.all([this.live.ask(), this.mirror.refresh()]);
     if (this.mirror.get(kind, id) === undefined) throw new ElbowError('NOT_FOUND', { kind, id });
     const listenerIds = kind === 'listener' ? [id] : this.mirror.children('listenersByLb', id).map((l) => l.id);
     return { stats: sumStats(listenerIds, live?.listeners) };
@@ -94,7 +94,7 @@ export class ViewsReader {
   private async rendered<T>(render: (relations: Relations, statuses: StatusRollup) => T, revision?: number): Promise<T> {
     const started = performance.now();
     const live = this.live.recent(-Infinity);
-    if (revision === undefined || this.mirror.revision < revision) await this.mirror.sync();
+    if (revision === undefined || this.mirror.revision < revision) await this.mirror.refresh();
     const relations = new Relations(this.mirror);
     let statuses = await this.rollup(live);
     let result = render(relations, statuses);

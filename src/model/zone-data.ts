@@ -1,8 +1,8 @@
 // What an availability zone means in elbow: its profile's availability_zone_data (a JSON object,
 // as Octavia stores it: a string) may give `vip_range`, the addresses VIPs of the zone's load
 // balancers are allocated from ("first-last", IPv4) instead of elbow's configured range.
-// Placing load balancers on the nodes of a zone comes with several nodes; no key is honoured yet
-// that the data plane would read.
+// Which elbow nodes serve a zone's load balancers is no key of it: a node says its zone at start
+// (elbow serve --availability-zone, model/placement.ts).
 
 import { ElbowError } from '../errors.js';
 import { parseVipRange, type VipRange } from './vip.js';

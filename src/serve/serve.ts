@@ -4,7 +4,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createApiServer } from '../api/server.js';
 import { createControlPlane } from '../control/create-control-plane.js';
 import { MemberTimeline, sampleMemberStates } from '../control/member-timeline.js';
-import { localNodeDirectory, thisNode } from '../control/node-directory.js';
 import { createClusteredDataPlane } from '../dataplane/cluster/clustered-dataplane.js';
 import { createDataPlane } from '../dataplane/dataplane.js';
 import { IncrementalSnapshotBuilder } from '../snapshot/incremental-snapshot.js';
@@ -15,7 +14,7 @@ import { prepareDataDir } from './data-dir.js';
 import { startDemo, type Demo } from './demo.js';
 import type { ListenAddress } from './listen-address.js';
 import { urlOf } from './listen-address.js';
-import { loadOrCreateNodeId } from './node-id.js';
+import { NodeRuntime, type NodeSettings } from './node/node-runtime.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
 /** Statuses in API answers may use the data plane's live state this old (see ControlPlaneOptions). */
@@ -39,6 +38,8 @@ export interface ServeOptions {
   tokenFromEnvironment: string | undefined;
   /** Where the one startup line (and the demo's hint) go; stdout. */
   announce: (line: string) => void;
+  /** This node among the nodes sharing the store: name, availability zone, heartbeat (docs/operations.md). */
+  node?: NodeSettings;
 }
 
 export interface RunningServer {
@@ -55,6 +56,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Shared by the control plane and the snapshot publisher: the configuration in memory, kept up
   // to date by the store's change log.
   const mirror = new ConfigMirror(store);
+  const node = await NodeRuntime.create({ settings: options.node ?? {}, dataDir, version: options.version, store, mirror, logger });
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -68,13 +70,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         : createClusteredDataPlane({ workers: options.workers, drainMs: options.drainTimeoutMs, logger, logLevel: logger.level });
     // The data plane bounds its own drain; the extra second covers a worker that hangs on exit.
     cleanups.push(() => withinBound(applier.close(options.drainTimeoutMs), options.drainTimeoutMs + 1000, logger));
-    const publisher = new SnapshotPublisher(mirror, applier, new IncrementalSnapshotBuilder(mirror));
-    // This process is the one node serving every load balancer (the amphorae of the API).
-    const node = thisNode({ id: await loadOrCreateNodeId(dataDir), address: options.api.host });
+    const publisher = new SnapshotPublisher(mirror, node.place(applier), new IncrementalSnapshotBuilder(mirror));
+    node.watch(applier, () => publisher.last);
     const control = createControlPlane({
       store,
       mirror,
-      nodes: localNodeDirectory(node, (loadBalancerId) => publisher.reapply(loadBalancerId)),
+      nodes: node.directory((loadBalancerId) => publisher.reapply(loadBalancerId), token),
       publish: () => publisher.publish(),
       liveStatus: () => applier.status(),
       liveStatusMaxAgeMs: LIVE_STATUS_MAX_AGE_MS,
@@ -90,12 +91,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const timeline = new MemberTimeline();
     const stopSampling = sampleMemberStates(() => applier.status(), timeline, MEMBER_SAMPLE_MS);
     cleanups.push(async () => stopSampling());
-    const app = createApiServer({ control, token, metrics: () => applier.metrics(), timeline, logger, version: options.version });
+    const app = createApiServer({ control, token, metrics: () => applier.metrics(), timeline, logger, version: options.version, nodeList: node.list, health: () => node.report() });
+    // On shutdown the node says it stopped (and hands its VIPs over) before the data plane drains.
+    cleanups.push(() => node.stop());
     cleanups.push(() => app.close());
     await app.listen({ host: options.api.host, port: options.api.port });
     const address = app.server.address();
     const url = urlOf({ host: options.api.host, port: typeof address === 'object' && address !== null ? address.port : options.api.port });
     const tokenSource = options.tokenFromEnvironment?.trim() ? 'token from ELBOW_API_TOKEN' : `token in ${tokenFilePath(dataDir)}`;
+    await node.start({ apiUrl: url, catchUp: () => publisher.publish(), appliedRevision: () => publisher.last?.revision ?? null });
     options.announce(`elbow API listening on ${url} (${tokenSource})`);
 
     if (options.demo) {

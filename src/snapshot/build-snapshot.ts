@@ -174,6 +174,7 @@ export function snapshotListener(stored: Listener, sources: SnapshotSources): Sn
     id: listener.id,
     transport: transportOf(listener.protocol),
     address: lb.vip_address,
+    availabilityZone: lb.availability_zone,
     // A TLS listener whose certificate is gone cannot serve; the API prevents that, this is a guard.
     enabled: lb.admin_state_up && listener.admin_state_up && (tls !== null || !TLS_LISTENER_PROTOCOLS[listener.protocol]),
     accessControl: accessControl(listener, sources),

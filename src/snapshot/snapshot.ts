@@ -56,6 +56,11 @@ export interface SnapshotListener extends Copied<'listener'> {
   readonly transport: Transport;
   /** The load balancer's VIP. */
   readonly address: string;
+  /**
+   * The load balancer's availability zone: which nodes serve it (placement.ts filters the snapshot
+   * per node before an engine sees it). Absent (snapshots built by hand) is null: every node.
+   */
+  readonly availabilityZone?: string | null;
   /** False when the listener or its load balancer is admin down: the socket stays closed. */
   readonly enabled: boolean;
   readonly accessControl: SnapshotAccessControl;

@@ -1,11 +1,18 @@
 // The routes outside /v2/lbaas: the versions document (client discovery), the health endpoint
 // Prometheus metrics and the OpenAPI document. All but the OpenAPI document are public (no token).
+// /healthz is what keepalived's check and an anycast router's health probe ask: 200 while the
+// node serves (status ok or degraded), 503 when it is failing and should give up its VIPs.
 import type { FastifyInstance } from 'fastify';
 import { buildOpenApiDocument } from '../openapi.js';
 
 export const PUBLIC_ROUTE = { public: true } as const;
 
-export function registerServiceRoutes(app: FastifyInstance, metrics: (() => Promise<string>) | undefined, version: string): void {
+export function registerServiceRoutes(
+  app: FastifyInstance,
+  metrics: (() => Promise<string>) | undefined,
+  version: string,
+  health: () => Promise<{ readonly status: string }> = async () => ({ status: 'ok' }),
+): void {
   // Octavia's root document; both /v2 and /v2.0 serve the same API.
   app.get('/', { config: PUBLIC_ROUTE }, (request) => {
     const base = `${request.protocol}://${request.host}`;
@@ -16,7 +23,10 @@ export function registerServiceRoutes(app: FastifyInstance, metrics: (() => Prom
     };
   });
 
-  app.get('/healthz', { config: PUBLIC_ROUTE }, () => ({ status: 'ok' }));
+  app.get('/healthz', { config: PUBLIC_ROUTE }, async (_request, reply) => {
+    const report = await health();
+    return reply.code(report.status === 'failing' ? 503 : 200).send(report);
+  });
 
   app.get('/metrics', { config: PUBLIC_ROUTE }, async (_request, reply) => {
     const text = metrics ? await metrics() : '';

@@ -64,6 +64,8 @@ export const loadbalancerHandler: KindHandler<'loadbalancer'> = {
     const changes = meaningful('loadbalancer', body);
     if (changes.vip_address !== undefined) changes.vip_address = checkVipAddress(changes.vip_address);
     checkImmutableFields('loadbalancer', current, changes);
+    // elbow extension: a load balancer may move to another zone (its nodes serve it from then on).
+    if (changes.availability_zone !== undefined && changes.availability_zone !== current.availability_zone) await zoneVipRange(tx, changes.availability_zone);
     const updated: LoadBalancer = { ...current, ...changes, updated_at: ctx.now };
     await tx.update('loadbalancer', updated);
     return updated;

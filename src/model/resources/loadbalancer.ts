@@ -51,10 +51,12 @@ export const LOADBALANCER = defineResource({
     availability_zone: {
       schema: Ref,
       default: null,
-      update: 'fixed',
       ref: 'availabilityzone',
-      doc: "Availability zone (its name): the VIP is allocated from the zone profile's vip_range when it has one (an unknown or disabled zone is a 400)",
-      ignored: "a control-plane setting: where the VIP is allocated; the data plane binds the VIP it is given",
+      doc:
+        "Availability zone (its name; an unknown or disabled zone is a 400): the elbow nodes started with that --availability-zone serve it, null: every node does; " +
+        "its VIP is allocated from the zone profile's vip_range when it has one. elbow extension: it may change, and the load balancer moves live (its VIP stays)",
+      snapshot: { path: 'availabilityZone', via: "the load balancer's zone on each of its listeners" },
+      ignored: 'placement, not an engine setting: each node serves only the load balancers of its zone (and those without one); the snapshot is filtered per node before an engine sees it',
     },
     type: {
       schema: Enum(['standard', 'classic'] as const),
