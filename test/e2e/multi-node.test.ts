@@ -64,6 +64,11 @@ describe('several elbow nodes on one PostgreSQL', { skip: unavailable, timeout: 
   before(async () => {
     db = await createTestDatabase('elbow_nodes');
     [first, second] = await Promise.all([startNode(db, 'node-a', 'zone-a'), startNode(db, 'node-b', 'zone-b')]);
+    // A load balancer names a zone the API knows (Octavia's availability zones and their profiles).
+    const profile = await created(first, '/v2/lbaas/availabilityzoneprofiles', 'availability_zone_profile', { name: 'plain', provider_name: 'elbow', availability_zone_data: '{}' });
+    for (const name of ['zone-a', 'zone-b', 'zone-c', 'nowhere']) {
+      await created(first, '/v2/lbaas/availabilityzones', 'availability_zone', { name, availability_zone_profile_id: profile.id });
+    }
   });
   after(async () => {
     await Promise.all([first?.stop(), second?.stop()]);
@@ -148,6 +153,8 @@ describe('several elbow nodes on one PostgreSQL', { skip: unavailable, timeout: 
     const placed = Object.fromEntries((await nodesSeenBy(second)).map((node) => [node.name, node.loadbalancers]));
     assert.ok(placed['node-a'].includes(lb.id) && !placed['node-b'].includes(lb.id), JSON.stringify(placed));
 
+    const unknown = await second.api('PUT', `/v2/lbaas/loadbalancers/${lb.id}`, { loadbalancer: { availability_zone: 'no-such-zone' } });
+    assert.equal(unknown.status, 400, 'a zone the API does not know is refused on update as on create');
     // A zone no node serves first: both nodes share this host's ports, and node-b must not try
     // to bind before node-a let go (on separate hosts the move is one step).
     const away = await second.api('PUT', `/v2/lbaas/loadbalancers/${lb.id}`, { loadbalancer: { availability_zone: 'zone-c' } });
