@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--log-level <level>', 'log level').env('ELBOW_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--demo', 'create a demo load balancer with two built-in backends').env('ELBOW_DEMO'))
     .addOption(new Option('--node-name <name>', 'this node\'s name among the nodes sharing the store (default: the host name)').env('ELBOW_NODE_NAME'))
-    .addOption(new Option('--availability-zone <az>', 'serve the load balancers of this availability zone (and those without one)').env('ELBOW_AVAILABILITY_ZONE'))
+    .addOption(new Option('--availability-zone <az>', 'serve only the load balancers of this availability zone (and those without one); default: every load balancer').env('ELBOW_AVAILABILITY_ZONE'))
     .addOption(new Option('--heartbeat-interval <seconds>', 'seconds between heartbeats; a node is shown down after three missed').env('ELBOW_HEARTBEAT_INTERVAL').default(2).argParser(positiveSeconds))
     .addHelpText('after', '\nThe API token comes from ELBOW_API_TOKEN, else <data-dir>/api-token (created on first start).')
     .action(async (flags: ServeFlags) => {

@@ -170,7 +170,7 @@ describe('several elbow nodes on one PostgreSQL', { skip: unavailable, timeout: 
   });
 
   it('a node killed with SIGKILL is shown down within three heartbeats; one stopped with SIGTERM at once', async (t) => {
-    const third = await startNode(db, 'node-c', null);
+    const third = await startNode(db, 'node-c', 'zone-c');
     await eventually('node-c listed as ok', async () => (await nodesSeenBy(first)).some((node) => node.name === 'node-c' && node.health === 'ok'));
     const killedAt = Date.now();
     await third.kill9();

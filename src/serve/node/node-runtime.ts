@@ -20,7 +20,7 @@ import { PlacedApplier } from './placed-applier.js';
 export interface NodeSettings {
   /** Default: the host name. */
   readonly name?: string;
-  /** null: this node serves only load balancers without an availability zone. */
+  /** null: the node is bound to no zone and serves every load balancer. */
   readonly zone?: string | null;
   /** Default DEFAULT_HEARTBEAT_INTERVAL_MS. */
   readonly heartbeatIntervalMs?: number;

@@ -10,7 +10,7 @@ export class PlacedApplier implements SnapshotApplier {
 
   constructor(
     private readonly engine: SnapshotApplier,
-    /** This node's availability zone; null: it serves only load balancers without one. */
+    /** This node's availability zone; null: bound to none, it serves every load balancer. */
     readonly zone: string | null,
   ) {}
 

@@ -43,7 +43,8 @@ describe('nodes', () => {
     assert.equal(view.heartbeat_interval, 2);
     assert.deepStrictEqual(view.loadbalancers, ['lb-any', 'lb-a']);
     assert.deepStrictEqual(view.vrrp, { states: { elbow_all: 'MASTER' } });
-    assert.deepStrictEqual(nodeView(record('n2'), config, 'n1').loadbalancers, ['lb-any']);
+    assert.deepStrictEqual(nodeView(record('n2', { availabilityZone: 'b' }), config, 'n1').loadbalancers, ['lb-any', 'lb-b']);
+    assert.deepStrictEqual(nodeView(record('n3'), config, 'n1').loadbalancers, ['lb-any', 'lb-a', 'lb-b'], 'a node without a zone serves all');
   });
 
   it('a node silent for three intervals, or stopped, is down, and serves nothing', () => {
