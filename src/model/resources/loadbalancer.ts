@@ -55,8 +55,8 @@ export const LOADBALANCER = defineResource({
       doc:
         "Availability zone (its name; an unknown or disabled zone is a 400): the elbow nodes started with that --availability-zone (or none) serve it, null: every node does; " +
         "its VIP is allocated from the zone profile's vip_range when it has one. elbow extension: it may change, and the load balancer moves live (its VIP stays)",
-      snapshot: { path: 'availabilityZone', via: "the load balancer's zone on each of its listeners" },
-      ignored: 'placement, not an engine setting: a node started with a zone serves only the load balancers of that zone (and those without one); the snapshot is filtered per node before an engine sees it',
+      // Applied by placement (snapshot/placement.ts): each node's snapshot holds only what it serves.
+      snapshot: { path: 'availabilityZone', via: "the load balancer's zone on each of its listeners, which places them on the nodes of the zone" },
     },
     type: {
       schema: Enum(['standard', 'classic'] as const),

@@ -182,6 +182,8 @@ function engineSources(): string {
       // src/engines may not exist (yet).
     }
   }
+  // Placement cuts the snapshot per node before any engine sees it (a load balancer's zone).
+  texts.push(readFileSync(join(root, 'snapshot/placement.ts'), 'utf8'));
   return texts.join('\n');
 }
 
