@@ -16,6 +16,11 @@ function overlaps(a: SnapshotListener, b: SnapshotListener): boolean {
 
 /** Every inconsistency found, as a sentence; empty when the snapshot is consistent. */
 export function checkSnapshot(snapshot: Snapshot): string[] {
+  return [...listenerProblems(snapshot), ...poolProblems(snapshot)];
+}
+
+/** Listeners: unique ids, pools that exist, TLS where it terminates, no two binding one socket. */
+function listenerProblems(snapshot: Snapshot): string[] {
   const problems: string[] = [];
   const listenerIds = new Set<string>();
   // Enabled listeners by transport and port: only those can clash, so each is compared with a few.
@@ -42,6 +47,12 @@ export function checkSnapshot(snapshot: Snapshot): string[] {
     sharing.push(listener);
     enabled.set(key, sharing);
   }
+  return problems;
+}
+
+/** Pools: filed under their id, members once, monitors with positive timing. */
+function poolProblems(snapshot: Snapshot): string[] {
+  const problems: string[] = [];
   const memberIds = new Set<string>();
   for (const [id, pool] of Object.entries(snapshot.pools)) {
     if (pool.id !== id) problems.push(`pool ${pool.id} is filed under ${id}`);

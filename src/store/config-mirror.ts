@@ -281,11 +281,18 @@ export class ConfigMirror implements ConfigView {
     return previous;
   }
 
+  /** emptyIndexes() made one per name. */
+  private indexNamed(name: IndexName): Map<string, Set<string>> {
+    const index = this.indexes.get(name);
+    if (index === undefined) throw new Error(`no index ${name}`);
+    return index;
+  }
+
   private index(kind: ResourceKind, resource: AnyResource): void {
     for (const name of INDEXES_OF_KIND.get(kind) ?? []) {
       const key = keyOf(name, resource);
       if (key === null) continue;
-      const index = this.indexes.get(name)!;
+      const index = this.indexNamed(name);
       let ids = index.get(key);
       if (ids === undefined) index.set(key, (ids = new Set()));
       ids.add(resource.id);
@@ -296,7 +303,7 @@ export class ConfigMirror implements ConfigView {
     for (const name of INDEXES_OF_KIND.get(kind) ?? []) {
       const key = keyOf(name, resource);
       if (key === null) continue;
-      const index = this.indexes.get(name)!;
+      const index = this.indexNamed(name);
       const ids = index.get(key);
       ids?.delete(resource.id);
       if (ids?.size === 0) index.delete(key);

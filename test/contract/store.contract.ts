@@ -11,6 +11,7 @@ import { isDown, NodeNameTaken, type NodeReport } from '../../src/store/node-reg
 import { UniqueViolation } from '../../src/store/store.js';
 import type { Store, UniqueIndex } from '../../src/store/store.js';
 import { certificate, listener, loadBalancer, member, oneOfEach, pool } from './resource-fixtures.js';
+import { defined } from '../helpers/defined.js';
 
 export interface StorageUnderTest {
   /** Opens a store on this storage; called again after close() to check durability. */
@@ -114,7 +115,7 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
       await store.transaction(async (tx) => {
         for (const m of members) await tx.insert('member', m);
       });
-      assert.deepStrictEqual((await store.list('member', { filters: { pool_id: 'p1', protocol_port: 81 } })).map((m) => m.id), [members[1]!.id]);
+      assert.deepStrictEqual((await store.list('member', { filters: { pool_id: 'p1', protocol_port: 81 } })).map((m) => m.id), [defined(members[1]).id]);
       assert.deepStrictEqual(await store.list('member', { filters: { protocol_port: '81' } }), [], 'a string never equals a number');
       await assert.rejects(store.list('loadbalancer', { marker: 'no-such-id' }), isElbowError('INVALID_QUERY'));
       await assert.rejects(store.list('loadbalancer', { filters: { "name') OR 1=1 --": 'x' } }), isElbowError('INVALID_QUERY'));
@@ -133,7 +134,7 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
       const readOnly = await store.transaction((tx) => tx.list('loadbalancer'));
       assert.equal(readOnly.revision, 1);
       assert.equal(readOnly.value.length, 2);
-      const second = await store.transaction(async (tx) => tx.remove('loadbalancer', readOnly.value[0]!.id));
+      const second = await store.transaction(async (tx) => tx.remove('loadbalancer', defined(readOnly.value[0]).id));
       assert.equal(second.revision, 2);
       assert.equal(await store.revision(), 2);
     });
@@ -322,7 +323,7 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
         assert.equal(view.resources.loadbalancer.length, view.revision, `revision ${view.revision}`);
         assert.equal(view.resources.pool.length, view.revision, `revision ${view.revision}`);
       }
-      assert.equal(views.at(-1)!.revision, 16);
+      assert.equal(defined(views.at(-1)).revision, 16);
     });
 
     test('readChanges: everything from no revision, then the rows each later revision wrote or removed', async (t) => {
@@ -353,7 +354,7 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
       assert.equal(byId.size, 2);
       assert.deepStrictEqual(byId.get(renamed.id)?.resource, renamed);
       assert.deepStrictEqual(byId.get(added.id)?.resource, added);
-      assert.ok(byId.get(added.id)!.seq > byId.get(renamed.id)!.seq, 'seq follows insertion');
+      assert.ok(defined(byId.get(added.id)).seq > defined(byId.get(renamed.id)).seq, 'seq follows insertion');
       assert.deepStrictEqual(since1.removed, [{ kind: 'l7rule', id: resources.l7rule.id }]);
       const since2 = await store.readChanges(2);
       assert.deepStrictEqual(since2.rows.map((row) => row.resource), [added]);

@@ -70,20 +70,25 @@ export function readListenerCounters(metricsText: string, wanted: ReadonlySet<st
     const entry = labels.listener === undefined ? undefined : counters.get(labels.listener);
     const value = Number(valueText);
     if (entry === undefined || !Number.isFinite(value)) continue;
-    const field = FIELD_OF_METRIC[name];
-    if (field !== undefined) entry[field] += value;
-    else if (name === RESPONSES) {
-      const statusClass = `${(labels.code ?? '')[0] ?? ''}xx` as StatusClass;
-      if (statusClass in entry.responses) entry.responses[statusClass] += value;
-    } else if (name === LATENCY_BUCKET && labels.le !== undefined) {
-      const bound = labels.le === '+Inf' ? Infinity : Number(labels.le);
-      const bucket = entry.latency_buckets.find(([le]) => le === bound);
-      if (bucket) bucket[1] += value;
-      else entry.latency_buckets.push([bound, value]);
-    }
+    addSample(entry, name, labels, value);
   }
   for (const entry of counters.values()) entry.latency_buckets.sort((a, b) => a[0] - b[0]);
   return counters;
+}
+
+/** Adds one sample of a listener's metric family to its counters. */
+function addSample(entry: ListenerCounters, name: string, labels: Record<string, string | undefined>, value: number): void {
+  const field = FIELD_OF_METRIC[name];
+  if (field !== undefined) entry[field] += value;
+  else if (name === RESPONSES) {
+    const statusClass = `${(labels.code ?? '')[0] ?? ''}xx` as StatusClass;
+    if (statusClass in entry.responses) entry.responses[statusClass] += value;
+  } else if (name === LATENCY_BUCKET && labels.le !== undefined) {
+    const bound = labels.le === '+Inf' ? Infinity : Number(labels.le);
+    const bucket = entry.latency_buckets.find(([le]) => le === bound);
+    if (bucket) bucket[1] += value;
+    else entry.latency_buckets.push([bound, value]);
+  }
 }
 
 /** A counter that went down was reset (a listener re-created, a worker restarted): count from zero. */

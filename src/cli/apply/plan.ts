@@ -93,99 +93,125 @@ export function indexActual(actual: ActualState): Map<RefKey, Located[]> {
 }
 
 export function plan(desired: DesiredState, actual: ActualState, options: PlanOptions): Action[] {
-  const index = indexActual(actual);
-  const refOfId = new Map<string, RefKey>();
-  for (const [ref, located] of index) for (const l of located) refOfId.set(l.resource.id, ref);
+  return new Planner(indexActual(actual)).plan(desired, options);
+}
 
-  const problems: string[] = [];
-  const creates: Action[] = [];
+type Kept = { node: DesiredNode; current: Located; diff: NodeDiff };
+
+/** One planning run: what the file wants, matched against what exists. */
+class Planner {
+  private readonly refOfId = new Map<string, RefKey>();
+  private readonly problems: string[] = [];
+  private readonly creates: Action[] = [];
   /** Resources that stay, with what differs; they become updates once the deletes are known. */
-  const kept: { node: DesiredNode; current: Located; diff: NodeDiff }[] = [];
-  const wanted = new Set<RefKey>();
-  const nodes: DesiredNode[] = [];
+  private readonly kept: Kept[] = [];
+  private readonly wanted = new Set<RefKey>();
+  private readonly nodes: DesiredNode[] = [];
+
+  constructor(private readonly index: Map<RefKey, Located[]>) {
+    for (const [ref, located] of index) for (const l of located) this.refOfId.set(l.resource.id, ref);
+  }
+
+  plan(desired: DesiredState, options: PlanOptions): Action[] {
+    this.walk(desired);
+    this.checkReferences();
+    if (this.problems.length > 0) throw new CliError(`cannot plan:\n  ${this.problems.join('\n  ')}`);
+    const deletes = this.deletes(desired, options);
+    unsetDefaultPoolsBeingDeleted(this.kept, new Set(deletes.map((d) => d.id)), this.refOfId);
+    const updates: Action[] = this.kept
+      .filter(({ diff }) => diff.changes.length > 0)
+      .map(({ node, current, diff }) => ({ op: 'update', kind: node.kind, key: node.key, id: current.resource.id, parentId: current.parentId, body: diff.body, refs: diff.refs, changes: diff.changes }));
+    const inOrder = (order: readonly ResourceKind[]): Action[] => order.flatMap((kind) => deletes.filter((d) => d.kind === kind));
+    return [...inOrder(EARLY_DELETE_ORDER), ...this.creates, ...updates, ...inOrder(LATE_DELETE_ORDER)];
+  }
+
+  /** Every node of the file, parents before children. */
+  private walk(desired: DesiredState): void {
+    for (const c of desired.certificates) this.converge(c, true);
+    for (const g of desired.ipgroups) this.converge(g, true);
+    for (const lb of desired.loadbalancers) {
+      const lbExists = this.converge(lb, true);
+      for (const pool of lb.pools) {
+        const poolExists = this.converge(pool, lbExists);
+        for (const m of pool.members) this.converge(m, poolExists);
+        if (pool.healthmonitor !== undefined) this.converge(pool.healthmonitor, poolExists);
+      }
+      for (const listener of lb.listeners) {
+        const listenerExists = this.converge(listener, lbExists);
+        for (const policy of listener.l7policies) {
+          const policyExists = this.converge(policy, listenerExists);
+          for (const rule of policy.rules) this.converge(rule, policyExists);
+        }
+      }
+    }
+  }
 
   /** Converges one node; false when it is (re)created, so its children are all created too. */
-  const converge = (node: DesiredNode, parentExists: boolean): boolean => {
+  private converge(node: DesiredNode, parentExists: boolean): boolean {
     const ref = refKey(node.kind, node.key);
-    wanted.add(ref);
-    nodes.push(node);
-    const found = parentExists ? (index.get(ref) ?? []) : [];
+    this.wanted.add(ref);
+    this.nodes.push(node);
+    const found = parentExists ? (this.index.get(ref) ?? []) : [];
     const [current, ...others] = found;
     if (current === undefined) {
-      creates.push({ op: 'create', node });
+      this.creates.push({ op: 'create', node });
       return false;
     }
     if (others.length > 0) {
-      problems.push(`${node.kind} ${node.key} matches ${found.length} resources (${found.map((f) => f.resource.id).join(', ')}); rename or delete the extra ones`);
+      this.problems.push(`${node.kind} ${node.key} matches ${found.length} resources (${found.map((f) => f.resource.id).join(', ')}); rename or delete the extra ones`);
       return true;
     }
-    const diff = diffNode(node, current.resource, refOfId);
+    const diff = diffNode(node, current.resource, this.refOfId);
     const fixed = createOnlyFields(node.kind);
     const immutable = diff.changes.filter((c) => fixed.has(c.field.split('.')[0] ?? c.field));
-    if (immutable.length > 0) {
-      const what = immutable.map(describeChange).join(', ');
-      if (!REPLACEABLE.has(node.kind)) {
-        problems.push(`${node.kind} ${node.key}: ${what} cannot change after creation; delete it first (or remove it from the file and apply)`);
-        return true;
-      }
-      creates.push({ op: 'delete', kind: node.kind, key: node.key, id: current.resource.id, parentId: current.parentId, reason: `replaced: ${what}` });
-      creates.push({ op: 'create', node });
-      return false;
+    if (immutable.length === 0) {
+      this.kept.push({ node, current, diff });
+      return true;
     }
-    kept.push({ node, current, diff });
-    return true;
-  };
+    const what = immutable.map(describeChange).join(', ');
+    if (!REPLACEABLE.has(node.kind)) {
+      this.problems.push(`${node.kind} ${node.key}: ${what} cannot change after creation; delete it first (or remove it from the file and apply)`);
+      return true;
+    }
+    this.creates.push({ op: 'delete', kind: node.kind, key: node.key, id: current.resource.id, parentId: current.parentId, reason: `replaced: ${what}` });
+    this.creates.push({ op: 'create', node });
+    return false;
+  }
 
-  for (const c of desired.certificates) converge(c, true);
-  for (const g of desired.ipgroups) converge(g, true);
-  for (const lb of desired.loadbalancers) {
-    const lbExists = converge(lb, true);
-    for (const pool of lb.pools) {
-      const poolExists = converge(pool, lbExists);
-      for (const m of pool.members) converge(m, poolExists);
-      if (pool.healthmonitor !== undefined) converge(pool.healthmonitor, poolExists);
-    }
-    for (const listener of lb.listeners) {
-      const listenerExists = converge(listener, lbExists);
-      for (const policy of listener.l7policies) {
-        const policyExists = converge(policy, listenerExists);
-        for (const rule of policy.rules) converge(rule, policyExists);
+  /** A reference must name something the file or the API has. */
+  private checkReferences(): void {
+    for (const node of this.nodes) {
+      for (const [path, target] of Object.entries(node.refs)) {
+        for (const ref of Array.isArray(target) ? target : [target]) {
+          if (!this.wanted.has(ref) && !this.index.has(ref)) this.problems.push(`${node.kind} ${node.key}: ${path} names ${ref.replace(':', ' ')}, which is neither in the file nor in the API`);
+        }
       }
     }
   }
-  for (const node of nodes) {
-    for (const [path, target] of Object.entries(node.refs)) {
-      for (const ref of Array.isArray(target) ? target : [target]) {
-        if (!wanted.has(ref) && !index.has(ref)) problems.push(`${node.kind} ${node.key}: ${path} names ${ref.replace(':', ' ')}, which is neither in the file nor in the API`);
-      }
-    }
-  }
-  if (problems.length > 0) throw new CliError(`cannot plan:\n  ${problems.join('\n  ')}`);
 
-  // What exists but the file does not want: under the file's load balancers always; load
-  // balancers, certificates and IP groups outside the file only with --prune.
-  const named = new Set(desired.loadbalancers.map((lb) => refKey('loadbalancer', lb.key)));
-  const deletes: Extract<Action, { op: 'delete' }>[] = [];
-  for (const [ref, located] of index) {
-    if (wanted.has(ref)) continue;
-    for (const l of located) {
-      if (l.root === undefined ? !options.prune : !named.has(refKey('loadbalancer', l.root))) continue;
-      deletes.push({ op: 'delete', kind: l.kind, key: l.key, id: l.resource.id, parentId: l.parentId, cascade: l.kind === 'loadbalancer' ? true : undefined });
+  /**
+   * What exists but the file does not want: under the file's load balancers always; load
+   * balancers, certificates and IP groups outside the file only with --prune.
+   */
+  private deletes(desired: DesiredState, options: PlanOptions): Extract<Action, { op: 'delete' }>[] {
+    const named = new Set(desired.loadbalancers.map((lb) => refKey('loadbalancer', lb.key)));
+    const deletes: Extract<Action, { op: 'delete' }>[] = [];
+    for (const [ref, located] of this.index) {
+      if (this.wanted.has(ref)) continue;
+      for (const l of located) {
+        if (l.root === undefined ? !options.prune : !named.has(refKey('loadbalancer', l.root))) continue;
+        deletes.push({ op: 'delete', kind: l.kind, key: l.key, id: l.resource.id, parentId: l.parentId, cascade: l.kind === 'loadbalancer' ? true : undefined });
+      }
     }
+    return deletes;
   }
-  unsetDefaultPoolsBeingDeleted(kept, new Set(deletes.map((d) => d.id)), refOfId);
-  const updates: Action[] = kept
-    .filter(({ diff }) => diff.changes.length > 0)
-    .map(({ node, current, diff }) => ({ op: 'update', kind: node.kind, key: node.key, id: current.resource.id, parentId: current.parentId, body: diff.body, refs: diff.refs, changes: diff.changes }));
-  const inOrder = (order: readonly ResourceKind[]): Action[] => order.flatMap((kind) => deletes.filter((d) => d.kind === kind));
-  return [...inOrder(EARLY_DELETE_ORDER), ...creates, ...updates, ...inOrder(LATE_DELETE_ORDER)];
 }
 
 /**
  * A listener the file keeps without naming a default pool still points at its old one; when that
  * pool is being deleted the API would refuse (in use), so the listener lets go of it first.
  */
-function unsetDefaultPoolsBeingDeleted(kept: { node: DesiredNode; current: Located; diff: NodeDiff }[], deletedIds: ReadonlySet<string>, refOfId: ReadonlyMap<string, RefKey>): void {
+function unsetDefaultPoolsBeingDeleted(kept: Kept[], deletedIds: ReadonlySet<string>, refOfId: ReadonlyMap<string, RefKey>): void {
   for (const { node, current, diff } of kept) {
     const poolId = current.resource.default_pool_id;
     if (node.kind !== 'listener' || 'default_pool_id' in node.refs || typeof poolId !== 'string' || !deletedIds.has(poolId)) continue;

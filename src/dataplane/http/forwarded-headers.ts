@@ -26,17 +26,22 @@ function namesNoHeader(connection: string | readonly string[]): boolean {
   return value === 'keep-alive' || value === 'close';
 }
 
-/**
- * Copies raw headers (name, value, name, value…) without hop-by-hop ones. HTTP/2 pseudo-headers
- * are dropped too; `keepUpgrade` keeps Connection/Upgrade for an upgrade request.
- */
-export function endToEndHeaders(rawHeaders: readonly string[], keepUpgrade = false): HeaderList {
+/** The header names the Connection headers of raw headers list (hop-by-hop too); null when there are none. */
+function namedByConnection(rawHeaders: readonly string[]): Set<string> | null {
   const connection: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] ?? '';
     if (name.length === 10 && name.toLowerCase() === 'connection') connection.push(rawHeaders[i + 1] ?? '');
   }
-  const named = connection.length === 0 ? null : connectionTokens(connection);
+  return connection.length === 0 ? null : connectionTokens(connection);
+}
+
+/**
+ * Copies raw headers (name, value, name, value…) without hop-by-hop ones. HTTP/2 pseudo-headers
+ * are dropped too; `keepUpgrade` keeps Connection/Upgrade for an upgrade request.
+ */
+export function endToEndHeaders(rawHeaders: readonly string[], keepUpgrade = false): HeaderList {
+  const named = namedByConnection(rawHeaders);
   const headers: HeaderList = new Map();
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
@@ -137,18 +142,23 @@ export function toFlat(headers: HeaderList): string[] {
   return out;
 }
 
+/** The header names a member's raw Connection headers list; null when they name none (keep-alive, close). */
+function namedByRawConnection(raw: readonly Buffer[]): Set<string> | null {
+  let connection: string[] | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name !== undefined && name.length === 10 && name.toString('latin1').toLowerCase() === 'connection') (connection ??= []).push(raw[i + 1]?.toString('latin1') ?? '');
+  }
+  return connection === null || (connection.length === 1 && namesNoHeader(connection[0] ?? '')) ? null : connectionTokens(connection);
+}
+
 /**
  * A member's response headers for the client, without hop-by-hop ones, as a flat list: from the
  * raw [name, value, …] buffers undici hands over (names keep the member's case; values are
  * latin1, so every byte the member sent reaches the client unchanged).
  */
 export function clientResponseHeaders(raw: readonly Buffer[]): string[] {
-  let connection: string[] | null = null;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name !== undefined && name.length === 10 && name.toString('latin1').toLowerCase() === 'connection') (connection ??= []).push(raw[i + 1]?.toString('latin1') ?? '');
-  }
-  const named = connection === null || (connection.length === 1 && namesNoHeader(connection[0] ?? '')) ? null : connectionTokens(connection);
+  const named = namedByRawConnection(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]?.toString('latin1') ?? '';

@@ -47,15 +47,10 @@ export function normalizeTarget(method: string, target: string, http2 = false): 
   let authority: string | undefined;
   let rest = target;
   if (!target.startsWith('/')) {
-    const absolute = http2 ? null : ABSOLUTE_FORM.exec(target);
-    if (!absolute) return refuse('the request target is not a path');
-    const scheme = (absolute[1] ?? '').toLowerCase();
-    if (scheme !== 'http' && scheme !== 'https') return refuse(`absolute-form target with scheme "${scheme}"`);
-    authority = absolute[2] ?? '';
-    if (authority.includes('@')) return refuse('user information in the request target');
-    if (authority === '' || !isValidHost(authority)) return refuse('invalid authority in the request target');
-    rest = absolute[3] ?? '';
-    if (rest === '' || rest.startsWith('?')) rest = `/${rest}`;
+    const absolute = http2 ? undefined : splitAbsoluteForm(target);
+    if (absolute === undefined) return refuse('the request target is not a path');
+    if ('problem' in absolute) return refuse(absolute.problem);
+    ({ authority, rest } = absolute);
   }
   const mark = rest.indexOf('?');
   let path = mark === -1 ? rest : rest.slice(0, mark);
@@ -72,6 +67,19 @@ export function normalizeTarget(method: string, target: string, http2 = false): 
     path = normalized.path;
   }
   return { ok: true, target: { originForm: query === null ? path : `${path}?${query}`, authority } };
+}
+
+/** An absolute-form target (HTTP/1 only) as its authority and the origin-form rest; undefined when it is not one. */
+function splitAbsoluteForm(target: string): { authority: string; rest: string } | { problem: string } | undefined {
+  const absolute = ABSOLUTE_FORM.exec(target);
+  if (!absolute) return undefined;
+  const scheme = (absolute[1] ?? '').toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return { problem: `absolute-form target with scheme "${scheme}"` };
+  const authority = absolute[2] ?? '';
+  if (authority.includes('@')) return { problem: 'user information in the request target' };
+  if (authority === '' || !isValidHost(authority)) return { problem: 'invalid authority in the request target' };
+  const rest = absolute[3] ?? '';
+  return { authority, rest: rest === '' || rest.startsWith('?') ? `/${rest}` : rest };
 }
 
 /** Percent-decodes unreserved characters, upper-cases other escapes; refuses bad ones and %00. */

@@ -161,30 +161,36 @@ function policyAction(listener: SnapshotListener, policy: SnapshotPolicy, contex
       const prefix = (policy.redirectPrefix ?? '').replace(/\/$/, '');
       return final(`redirect code ${code} location ${quoted(`${logFormatLiteral(prefix)}%[pathq]`)}`);
     }
-    case 'REDIRECT_TO_LISTENER': {
-      const target = policy.redirectListener;
-      if (target === null) return final(REJECTED);
-      const scheme = target.protocol === 'HTTP' || target.protocol === 'TCP' || target.protocol === 'UDP' ? 'http' : 'https';
-      // Same host as the client asked for, port removed; a request without Host goes to the VIP (compile-policies.ts).
-      return {
-        kind: 'final',
-        rules: [
-          { action: `redirect code ${code} location ${quoted(`${scheme}://%[var(txn.elbow_host)]:${target.port}%[pathq]`)}`, when: HOST_KNOWN },
-          { action: `redirect code ${code} location ${quoted(`${scheme}://${logFormatLiteral(urlHost(listener.address))}:${target.port}%[pathq]`)}`, when: `!${HOST_KNOWN}` },
-        ],
-      };
-    }
+    case 'REDIRECT_TO_LISTENER':
+      return redirectToListener(listener, policy, code);
     case 'REJECT':
       return final(REJECTED);
-    case 'FIXED_RESPONSE': {
-      const config = policy.fixedResponse;
-      const status = Number(config?.status_code ?? 200);
-      const type = config?.content_type ?? 'text/plain';
-      const body = config?.message_body ?? '';
-      const file = files.add(`bodies/${safeName(policy.id)}.body`, body, 'static');
-      return final(body === '' ? `return status ${status}` : `return status ${status} content-type ${quoted(type)} file ${quoted(file)}`);
-    }
+    case 'FIXED_RESPONSE':
+      return fixedResponse(policy, files);
   }
+}
+
+function redirectToListener(listener: SnapshotListener, policy: SnapshotPolicy, code: number): PolicyAction {
+  const target = policy.redirectListener;
+  if (target === null) return final(REJECTED);
+  const scheme = target.protocol === 'HTTP' || target.protocol === 'TCP' || target.protocol === 'UDP' ? 'http' : 'https';
+  // Same host as the client asked for, port removed; a request without Host goes to the VIP (compile-policies.ts).
+  return {
+    kind: 'final',
+    rules: [
+      { action: `redirect code ${code} location ${quoted(`${scheme}://%[var(txn.elbow_host)]:${target.port}%[pathq]`)}`, when: HOST_KNOWN },
+      { action: `redirect code ${code} location ${quoted(`${scheme}://${logFormatLiteral(urlHost(listener.address))}:${target.port}%[pathq]`)}`, when: `!${HOST_KNOWN}` },
+    ],
+  };
+}
+
+function fixedResponse(policy: SnapshotPolicy, files: FileSet): PolicyAction {
+  const config = policy.fixedResponse;
+  const status = Number(config?.status_code ?? 200);
+  const type = config?.content_type ?? 'text/plain';
+  const body = config?.message_body ?? '';
+  const file = files.add(`bodies/${safeName(policy.id)}.body`, body, 'static');
+  return final(body === '' ? `return status ${status}` : `return status ${status} content-type ${quoted(type)} file ${quoted(file)}`);
 }
 
 /**

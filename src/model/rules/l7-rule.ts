@@ -59,11 +59,19 @@ export function regexCompiles(source: string): boolean {
   }
 }
 
-export function checkL7Rule(rule: Pick<L7Rule, 'type' | 'compare_type' | 'key' | 'value'>): void {
+type CheckedRule = Pick<L7Rule, 'type' | 'compare_type' | 'key' | 'value'>;
+
+export function checkL7Rule(rule: CheckedRule): void {
   const compareTypes: readonly L7CompareType[] = RULE_COMPARE_TYPES[rule.type];
   if (!compareTypes.includes(rule.compare_type)) {
     throw invalid(`compare_type ${rule.compare_type} is not valid for ${rule.type} rules; allowed: ${compareTypes.join(', ')}`);
   }
+  checkKey(rule);
+  checkValue(rule);
+}
+
+/** key: required by HEADER, COOKIE and SSL_DN_FIELD rules, a header/cookie name or a DN field; refused elsewhere. */
+function checkKey(rule: CheckedRule): void {
   if (RULE_NEEDS_KEY[rule.type] && !rule.key) throw invalid(`${rule.type} rules require key`);
   if (!RULE_NEEDS_KEY[rule.type] && rule.key) throw invalid(`key applies only to HEADER, COOKIE and SSL_DN_FIELD rules, not ${rule.type}`);
   if ((rule.type === 'HEADER' || rule.type === 'COOKIE') && rule.key && !HTTP_TOKEN.test(rule.key)) {
@@ -72,6 +80,10 @@ export function checkL7Rule(rule: Pick<L7Rule, 'type' | 'compare_type' | 'key' |
   if (rule.type === 'SSL_DN_FIELD' && rule.key && !DN_FIELDS.includes(rule.key.toUpperCase())) {
     throw invalid(`key ${JSON.stringify(rule.key)} must be a DN field: ${DN_FIELDS.join(', ')}`);
   }
+}
+
+/** value: no control characters, a regular expression that compiles, and what the rule type compares. */
+function checkValue(rule: CheckedRule): void {
   if (hasControlCharacter(rule.value)) throw invalid('value must not contain control characters');
   if (rule.compare_type === 'REGEX' && !regexCompiles(rule.value)) throw invalid(`value ${JSON.stringify(rule.value)} is not a valid regular expression`);
   switch (rule.type) {

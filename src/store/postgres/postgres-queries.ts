@@ -12,6 +12,13 @@ import type { ListQuery, StoreChanges, StoreContents, StoreRow } from '../store.
 
 type AnyResource = ResourceByKind[ResourceKind];
 
+/** The one row of the revision table (migrations insert it; nothing deletes it). */
+function theRow<T>(rows: readonly T[]): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error('the revision row is missing');
+  return row;
+}
+
 export class PostgresQueries {
   constructor(
     private readonly db: Pool | PoolClient,
@@ -49,21 +56,19 @@ export class PostgresQueries {
   }
 
   async revision(): Promise<number> {
-    const [row] = await this.query<{ value: string }>(`SELECT value FROM "${this.schema}".revision WHERE id = 1`);
-    return Number(row!.value);
+    return Number(theRow(await this.query<{ value: string }>(`SELECT value FROM "${this.schema}".revision WHERE id = 1`)).value);
   }
 
   /** Takes the revision row's lock: transactions of every node sharing the schema run one at a time. */
   async lockRevision(): Promise<number> {
-    const [row] = await this.query<{ value: string }>(`SELECT value FROM "${this.schema}".revision WHERE id = 1 FOR UPDATE`);
-    return Number(row!.value);
+    return Number(theRow(await this.query<{ value: string }>(`SELECT value FROM "${this.schema}".revision WHERE id = 1 FOR UPDATE`)).value);
   }
 
   /** Adds one to the revision and tells every node listening on channel. */
   async bumpRevision(channel: string): Promise<number> {
-    const [row] = await this.query<{ value: string }>(`UPDATE "${this.schema}".revision SET value = value + 1 WHERE id = 1 RETURNING value`);
-    await this.query('SELECT pg_notify($1, $2)', [channel, row!.value]);
-    return Number(row!.value);
+    const row = theRow(await this.query<{ value: string }>(`UPDATE "${this.schema}".revision SET value = value + 1 WHERE id = 1 RETURNING value`));
+    await this.query('SELECT pg_notify($1, $2)', [channel, row.value]);
+    return Number(row.value);
   }
 
   /** Reads every table; the caller runs it in one REPEATABLE READ transaction for a consistent view. */
@@ -78,9 +83,9 @@ export class PostgresQueries {
 
   /** Reads the changes after `since`; the caller runs it in one REPEATABLE READ transaction. */
   async readChanges(since: number | null): Promise<StoreChanges> {
-    const [head] = await this.query<{ value: string; log_floor: string }>(`SELECT value, log_floor FROM "${this.schema}".revision WHERE id = 1`);
-    const revision = Number(head!.value);
-    const floor = Number(head!.log_floor);
+    const head = theRow(await this.query<{ value: string; log_floor: string }>(`SELECT value, log_floor FROM "${this.schema}".revision WHERE id = 1`));
+    const revision = Number(head.value);
+    const floor = Number(head.log_floor);
     const rows: StoreRow[] = [];
     if (since === null || since < floor || since > revision) {
       for (const kind of RESOURCE_KINDS) {

@@ -9,6 +9,7 @@ import type { ApplyReport, LiveStatus } from '../../../src/snapshot/snapshot.js'
 import { conflictError } from '../../../src/control/unique-conflicts.js';
 import { UniqueViolation } from '../../../src/store/store.js';
 import type { Listener } from '../../../src/model/types.js';
+import { defined } from '../../helpers/defined.js';
 
 test('lists filter by scalar fields and tags, page with limit and marker', async (t) => {
   const { control } = await controlPlaneFor(t);
@@ -186,7 +187,7 @@ test('a unique-index violation becomes the 409 naming the listener or member tha
   assert.equal((crossLb as { code?: string }).code, 'LISTENER_BIND_CONFLICT');
   const p = await pool(control, { loadbalancer_id: lb.id });
   const member = await control.create('member', { address: '10.0.0.1' }, { pool_id: p.id });
-  const memberClash = await conflictError(new UniqueViolation('member_address'), { kind: 'member', resource: { ...(await store.get('member', member.id))!, id: 'x' } }, store);
+  const memberClash = await conflictError(new UniqueViolation('member_address'), { kind: 'member', resource: { ...defined(await store.get('member', member.id)), id: 'x' } }, store);
   assert.equal((memberClash as { code?: string }).code, 'MEMBER_ADDRESS_CONFLICT');
   const violation = new UniqueViolation('listener_port');
   assert.equal(await conflictError(violation, undefined, store), violation, 'nothing to name: the violation itself');

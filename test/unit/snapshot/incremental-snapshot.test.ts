@@ -12,6 +12,7 @@ import { ConfigMirror } from '../../../src/store/config-mirror.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { StoreTx } from '../../../src/store/store.js';
 import { certificate, flavor, flavorProfile, healthMonitor, ipGroup, l7Policy, l7Rule, listener, loadBalancer, member, pool } from '../../contract/resource-fixtures.js';
+import { defined } from '../../helpers/defined.js';
 
 const OPS = ['lb', 'listener', 'pool', 'member', 'monitor', 'policy', 'rule', 'certificate', 'ipgroup', 'flavor', 'toggle', 'rename', 'repoint', 'retire', 'remove'] as const;
 type Op = { op: (typeof OPS)[number]; a: number; b: number; flag: boolean };
@@ -93,7 +94,7 @@ async function run(tx: StoreTx, { op, a, b, flag }: Op): Promise<void> {
     case 'toggle':
     case 'rename':
     case 'retire': {
-      const kind = RESOURCE_KINDS[a % RESOURCE_KINDS.length]!;
+      const kind = defined(RESOURCE_KINDS[a % RESOURCE_KINDS.length]);
       const found = (await pick(tx, kind, b)) as Record<string, unknown> | undefined;
       if (!found) return;
       const changed = { ...found };
@@ -110,7 +111,7 @@ async function run(tx: StoreTx, { op, a, b, flag }: Op): Promise<void> {
       return l ? tx.update('listener', { ...l, default_pool_id: p?.id ?? null } as never) : undefined;
     }
     case 'remove': {
-      const kind = RESOURCE_KINDS[a % RESOURCE_KINDS.length]!;
+      const kind = defined(RESOURCE_KINDS[a % RESOURCE_KINDS.length]);
       const found = await pick(tx, kind, b);
       return found ? tx.remove(kind, found.id) : undefined;
     }
@@ -212,7 +213,7 @@ test('one listener changed: only its part is new, every other part is the very s
   const builder = new IncrementalSnapshotBuilder(mirror);
   await mirror.sync();
   const first = builder.build();
-  await store.transaction((tx) => tx.update('listener', { ...listeners[1]!, connection_limit: 5 }));
+  await store.transaction((tx) => tx.update('listener', { ...defined(listeners[1]), connection_limit: 5 }));
   await mirror.sync();
   const second = builder.build();
   assert.equal(second.listeners[0], first.listeners[0]);

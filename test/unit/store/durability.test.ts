@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { openStore } from '../../../src/store/open-store.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { defined } from '../../helpers/defined.js';
 
 const CHILD = new URL('./durability-child.ts', import.meta.url).pathname;
 const ACKNOWLEDGEMENTS_BEFORE_KILL = 50;
@@ -30,7 +31,7 @@ test('every commit acknowledged before SIGKILL is there after reopening', async 
   for await (const line of createInterface({ input: child.stdout })) {
     const match = /^committed (\d+) (\S+)$/.exec(line);
     assert.ok(match, `unexpected child output: ${line}`);
-    acknowledged.push({ revision: Number(match[1]), id: match[2]! });
+    acknowledged.push({ revision: Number(match[1]), id: defined(match[2]) });
     if (acknowledged.length === ACKNOWLEDGEMENTS_BEFORE_KILL) child.kill('SIGKILL');
   }
   assert.equal(await exited, 'SIGKILL');
@@ -41,7 +42,7 @@ test('every commit acknowledged before SIGKILL is there after reopening', async 
   const stored = new Set((await store.list('loadbalancer')).map((lb) => lb.id));
   const missing = acknowledged.filter(({ id }) => !stored.has(id));
   assert.deepStrictEqual(missing, []);
-  assert.ok((await store.revision()) >= acknowledged.at(-1)!.revision);
+  assert.ok((await store.revision()) >= defined(acknowledged.at(-1)).revision);
 });
 
 test('the data directory is 0700 and the database with its -wal and -shm files are 0600', async (t) => {

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { loadBalancer } from '../../contract/resource-fixtures.js';
+import { defined } from '../../helpers/defined.js';
 
 test('migrations are recorded once, and a database missing the latest one is upgraded at open', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'elbow-migrations-'));
@@ -21,7 +22,7 @@ test('migrations are recorded once, and a database missing the latest one is upg
   await store.close();
   await (await openSqliteStore({ path })).close();
 
-  const latest = MIGRATIONS.at(-1)!.version;
+  const latest = defined(MIGRATIONS.at(-1)).version;
   const db = new Database(path);
   const versions = () => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
   assert.deepStrictEqual(versions(), MIGRATIONS.map((migration) => migration.version));
