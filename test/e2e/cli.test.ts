@@ -11,7 +11,7 @@ import { reservePorts } from '../helpers/ports.js';
 const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
 const COMMAND_TIMEOUT_MS = 120_000;
 // Each CLI run is a fresh Node process compiling TypeScript: generous bounds for a loaded machine.
-const TEST_TIMEOUT_MS = 600_000;
+const TEST_TIMEOUT_MS = 180_000;
 // Addresses and ports of our own, away from other suites' defaults.
 const VIP = '127.0.77.';
 const PORT = await reservePorts(5);

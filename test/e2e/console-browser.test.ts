@@ -38,7 +38,7 @@ function backend(name: string): Promise<Server> {
 
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
-describe('web console in chromium', { skip, timeout: 240_000 }, () => {
+describe('web console in chromium', { skip, timeout: 180_000 }, () => {
   let elbow: ElbowProcess;
   let browser: Browser;
   let page: Page;

@@ -52,7 +52,7 @@ async function rssGrowth(work: () => Promise<void>): Promise<number> {
   return Math.max(peak, process.memoryUsage.rss()) - start;
 }
 
-describe('streaming through an HTTP listener', { timeout: 300_000 }, () => {
+describe('streaming through an HTTP listener', { timeout: 180_000 }, () => {
   it('uploads 1 GB with bounded memory', async (t) => {
     let received = 0;
     const backend = await startBackend(t, 'sink', (req, res) => {

@@ -21,7 +21,7 @@ const EXIT_GRACE_MS = 2_000;
  * V8 flags for data plane workers. --no-incremental-marking: a worker's heap is small and barely
  * grows, but every socket read allocates a 64 KB buffer outside it; with incremental marking on,
  * V8 then ran a major GC every 50-90 ms under bulk TCP, a fifth of the worker's CPU. Without it a
- * major GC runs only when the old generation reaches its limit (docs/benchmark.md has the A/B).
+ * major GC runs only when the old generation reaches its limit (docs/benchmark.md, "History", has the A/B).
  */
 const WORKER_V8_FLAGS = ['--no-incremental-marking'];
 

@@ -3,8 +3,8 @@
 // object per attempt (no streams or promises per request). The handler uses dispatch's direct
 // callbacks (onConnect, onHeaders with the raw header buffers, onData, onComplete, onError): the
 // controller form (onRequestStart, onResponseStart…) makes undici wrap each handler and parse
-// every answer's headers into an object, which cost a third of the proxy's requests/s (wrk -c50
-// through one worker, 2026-12-06).
+// every answer's headers into an object, which cost a third of the proxy's requests/s
+// (docs/benchmark.md, "History").
 // Bodies flow both ways with backpressure (never buffered whole),
 // timeout_member_connect and timeout_member_data enforced, and a request that is safe to repeat
 // (idempotent, no body) retried once on another member when the connect failed or a kept-alive

@@ -3,10 +3,9 @@
 // per member, SNI name and TLS settings, with the pool's CA and client certificate. Every set of
 // one member address counts against that member's one connection limit.
 //
-// Upstream client choice, measured 2026-11-29 on the 2-CPU build machine (wrk -t2 -c50, nginx
-// member, a Node proxy on one core): node:http ClientRequest + keep-alive Agent 13-15k req/s;
-// undici Pool.dispatch() with a handler 25.5-26.9k req/s (/tmp/exp experiments, see the commit).
-// Since then one undici Client per connection (member-connections.ts says why), dispatched the same way.
+// The client is undici's dispatch() with a handler, one undici Client per connection
+// (member-connections.ts says why): node:http's ClientRequest and Agent did about half the
+// requests/s (docs/benchmark.md, "History").
 
 import type { Client } from 'undici';
 import { MEMBER_CONNECTION_LIMIT } from '../../model/data-plane-limits.js';

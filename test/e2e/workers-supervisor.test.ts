@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { createClusteredDataPlane } from '../../../../src/dataplane/cluster/clustered-dataplane.js';
-import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from './cluster-fixtures.js';
+import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
+import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
 
-const standIn = fileURLToPath(new URL('./stand-in-worker.ts', import.meta.url));
+const standIn = fileURLToPath(new URL('../helpers/stand-in-worker.ts', import.meta.url));
 
 test('two workers share a TCP listener, survive a crash and report one truth', async (t) => {
   const echo = await echoServer();

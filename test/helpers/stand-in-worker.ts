@@ -1,11 +1,11 @@
 // A tiny stand-in for the in-process data plane, so the supervisor and its IPC are tested on their
 // own: TCP listeners that pipe to the first member, counted per worker; member health ONLINE from
 // the probing worker; a metrics text with one counter; a listener named `hang-once:<file>` makes
-// the one worker that creates <file> hang in apply. Forked by supervisor.test.ts.
+// the one worker that creates <file> hang in apply. Forked by test/e2e/workers-supervisor.test.ts.
 import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
-import { serveDataPlaneOverIpc } from '../../../../src/dataplane/cluster/worker-ipc.js';
-import type { ListenerStats, LiveStatus, Snapshot } from '../../../../src/snapshot/snapshot.js';
+import { serveDataPlaneOverIpc } from '../../src/dataplane/cluster/worker-ipc.js';
+import type { ListenerStats, LiveStatus, Snapshot } from '../../src/snapshot/snapshot.js';
 
 await serveDataPlaneOverIpc((role, reportMemberHealth) => {
   const servers = new Map<string, net.Server>();

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { openStore } from '../../../src/store/open-store.js';
-import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { defined } from '../../helpers/defined.js';
+import { openStore } from '../../src/store/open-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { defined } from '../helpers/defined.js';
 
-const CHILD = new URL('./durability-child.ts', import.meta.url).pathname;
+const CHILD = new URL('../helpers/durability-child.ts', import.meta.url).pathname;
 const ACKNOWLEDGEMENTS_BEFORE_KILL = 50;
 
 test('every commit acknowledged before SIGKILL is there after reopening', async (t) => {

@@ -2,7 +2,7 @@
 // and acknowledges each commit on stdout only after transaction() resolved, until it is killed.
 
 import { randomUUID } from 'node:crypto';
-import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: durability-child.ts DB_PATH');
