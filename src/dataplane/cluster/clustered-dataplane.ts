@@ -5,19 +5,9 @@
 // member health and sticky bindings between workers (worker-relay.ts), and the cluster status
 // merges their status and metrics into one truth (cluster-status.ts).
 //
-// Listening sockets: a worker's listen()/bind() goes through the primary, which opens the socket
-// once and shares the handle. With SCHED_NONE (the default) every worker accepts on that socket
-// and the kernel spreads connections; docs/design/worker-relay.md says why not SCHED_RR.
-// A UDP listener is bound by one worker only (udp-ownership.ts).
-//
-// Sticky tables (SOURCE_IP persistence, learned APP_COOKIE values): a binding one worker makes is
-// relayed to the others (sessions/sticky-sync.ts), so a client's next connection, on whichever
-// worker, reaches the same member. A restarted worker starts with empty tables and learns anew.
-//
-// Least connections: each worker balances by its own connection counts. The kernel spreads
-// connections over workers with no regard to members, so each worker sees a like sample of the
-// traffic and its least-loaded member is, on average, the globally least-loaded one; sharing counts
-// over IPC would cost messages per connection and still be stale by the time they arrive.
+// Listening sockets are opened once by the primary and shared (SCHED_NONE: the kernel spreads
+// accepts); a UDP listener is bound by one worker only (udp-ownership.ts). Why, and how sticky
+// bindings, health and least connections work across workers: docs/design/worker-relay.md.
 
 import cluster from 'node:cluster';
 import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
