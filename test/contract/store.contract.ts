@@ -448,11 +448,11 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
         assert.equal(n0?.name, 'n0', 'listed by name');
         assert.equal(n0?.availabilityZone, null);
         assert.equal(n0?.appliedRevision, null);
-        const { startedAt, lastHeartbeat, heartbeatAgeMs, ...reported } = n1!;
+        const { startedAt, lastHeartbeat, heartbeatAgeMs, ...reported } = defined(n1);
         assert.deepStrictEqual(reported, report());
         assert.ok(!Number.isNaN(Date.parse(startedAt)) && !Number.isNaN(Date.parse(lastHeartbeat)), `${startedAt} ${lastHeartbeat}`);
         assert.ok(heartbeatAgeMs >= 0 && heartbeatAgeMs < 60_000, String(heartbeatAgeMs));
-        assert.equal(isDown(n1!), false);
+        assert.equal(isDown(defined(n1)), false);
 
         assert.equal(await store.nodes.heartbeat(report({ appliedRevision: 4, health: 'degraded', healthDetail: 'store unreachable', details: {} })), true);
         const beaten = (await store.nodes.list()).find((node) => node.name === 'n1');
@@ -461,7 +461,7 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
         assert.equal(beaten?.healthDetail, 'store unreachable');
         assert.deepStrictEqual(beaten?.details, {});
         assert.equal(beaten?.startedAt, startedAt, 'a heartbeat keeps the start time');
-        assert.ok(beaten!.lastHeartbeat >= lastHeartbeat);
+        assert.ok(defined(beaten).lastHeartbeat >= lastHeartbeat);
         assert.equal(await store.revision(), revision, 'heartbeats are not configuration');
       });
 
@@ -483,8 +483,8 @@ export function runStoreContract(name: string, createStorage: () => Promise<Stor
         await store.nodes.register(report({ heartbeatIntervalMs: 20 }));
         await new Promise((resolve) => setTimeout(resolve, 200));
         const [silent] = await store.nodes.list();
-        assert.ok(silent!.heartbeatAgeMs >= 150, String(silent!.heartbeatAgeMs));
-        assert.equal(isDown(silent!), true);
+        assert.ok(defined(silent).heartbeatAgeMs >= 150, String(silent?.heartbeatAgeMs));
+        assert.equal(isDown(defined(silent)), true);
         await store.nodes.register(report({ nodeId: 'id-2' }));
         assert.equal(await store.nodes.remove('n1'), true);
         assert.equal(await store.nodes.remove('n1'), false);
