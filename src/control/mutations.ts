@@ -100,6 +100,11 @@ export class Mutations {
     try {
       live.applied(await publish(revision));
     } catch (error) {
+      // Stored, then the store went away before this node could read the change back: a 503 too,
+      // saying so (the node applies it once the store is back).
+      if (error instanceof ElbowError && error.code === 'STORE_UNAVAILABLE') {
+        throw new ElbowError('STORE_UNAVAILABLE', { detail: `${error.params.detail}; the change was stored as revision ${revision} and applies here once the store is back` });
+      }
       throw new ElbowError('APPLY_FAILED', { revision, detail: error instanceof Error ? error.message : String(error) });
     }
   }

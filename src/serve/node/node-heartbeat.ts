@@ -4,6 +4,7 @@
 // silent intervals (store/node-registry.ts). Store trouble is logged once per outage, not per beat.
 
 import type { FastifyBaseLogger } from 'fastify';
+import { ElbowError } from '../../errors.js';
 import type { ApplyReport } from '../../snapshot/snapshot.js';
 import { NodeNameTaken, type NodeRegistry, type NodeReport } from '../../store/node-registry.js';
 import { isStoreUnreachable } from '../../store/postgres/unavailable.js';
@@ -118,7 +119,8 @@ export class NodeHeartbeat {
   }
 
   private failed(what: string, error: unknown): void {
-    const detail = error instanceof Error ? error.message : String(error);
+    // STORE_UNAVAILABLE's own detail ("PostgreSQL: connect ECONNREFUSED …"), not its whole sentence.
+    const detail = error instanceof ElbowError && typeof error.params.detail === 'string' ? error.params.detail : error instanceof Error ? error.message : String(error);
     if (isStoreUnreachable(error)) {
       if (this.options.health.storeUnreachable(detail)) {
         this.options.logger.error({ revision: this.options.appliedRevision(), detail }, 'the store is unreachable: serving the last applied configuration, refusing changes (503) until it is back');

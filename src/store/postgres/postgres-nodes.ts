@@ -2,6 +2,7 @@
 // database's now(), so every node judges heartbeats by one clock.
 
 import type pg from 'pg';
+import { checkout } from './checkout.js';
 import { asStoreError } from './unavailable.js';
 import { isDown, NodeNameTaken, type NodeRecord, type NodeRegistry, type NodeReport, type ReportedHealth } from '../node-registry.js';
 
@@ -67,7 +68,8 @@ export class PostgresNodeRegistry implements NodeRegistry {
   }
 
   async register(report: NodeReport): Promise<void> {
-    const client = await this.pool.connect().catch(rethrow);
+    const held = await checkout(this.pool).catch(rethrow);
+    const { client } = held;
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -86,7 +88,7 @@ export class PostgresNodeRegistry implements NodeRegistry {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw asStoreError(error);
     } finally {
-      client.release(broken);
+      held.release(broken);
     }
   }
 

@@ -10,6 +10,7 @@ import { SerialQueue } from '../../util/serial-queue.js';
 import { ChangeNotifier } from '../change-notifier.js';
 import type { ListQuery, Store, StoreChanges, StoreContents, StoreTx, UniqueIndex } from '../store.js';
 import { RecordingTx, runTransaction, type TransactionSteps } from '../transaction.js';
+import { checkout } from './checkout.js';
 import { migrate } from './migrations.js';
 import { PostgresNodeRegistry } from './postgres-nodes.js';
 import { PostgresQueries } from './postgres-queries.js';
@@ -48,11 +49,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL pool: ${error.message}`, 'ElbowStoreWarning'));
   try {
-    const client = await pool.connect();
+    const held = await checkout(pool);
     try {
-      await migrate(client, schema);
+      await migrate(held.client, schema);
     } finally {
-      client.release();
+      held.release();
     }
     const queries = new PostgresQueries(pool, schema);
     const store = new PostgresStore(pool, schema, queries, new ChangeNotifier(await queries.revision()));
@@ -92,8 +93,8 @@ class PostgresStore implements Store {
 
   private async runTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ value: T; revision: number }> {
     this.assertOpen();
-    const client = await this.pool.connect();
-    const queries = new PostgresQueries(client, this.schema);
+    const held = await checkout(this.pool);
+    const queries = new PostgresQueries(held.client, this.schema);
     let connectionBroken = false;
     const steps: TransactionSteps = {
       begin: async () => {
@@ -114,7 +115,7 @@ class PostgresStore implements Store {
     try {
       return await runTransaction(steps, new PostgresTx(queries), fn, (revision) => this.notifier.publish(revision));
     } finally {
-      client.release(connectionBroken);
+      held.release(connectionBroken);
     }
   }
 
@@ -144,7 +145,8 @@ class PostgresStore implements Store {
   /** Several statements in one REPEATABLE READ transaction: one revision's view. */
   private async readConsistently<T>(read: (queries: PostgresQueries) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const client = await this.pool.connect().catch(rethrowAsStoreError);
+    const held = await checkout(this.pool).catch(rethrowAsStoreError);
+    const { client } = held;
     let connectionBroken = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -155,7 +157,7 @@ class PostgresStore implements Store {
       await client.query('ROLLBACK').catch(() => (connectionBroken = true));
       throw asStoreError(error);
     } finally {
-      client.release(connectionBroken);
+      held.release(connectionBroken);
     }
   }
 
