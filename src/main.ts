@@ -1,6 +1,7 @@
 // The `elbow` command: `elbow serve` wired here, every client command from src/cli.
 // Every flag can also come from an ELBOW_* environment variable (design.md §6).
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -20,6 +21,13 @@ interface ServeFlags {
   nodeName?: string;
   availabilityZone?: string;
   heartbeatInterval: number;
+  vrrpInterface?: string;
+  vrrpPriority: number;
+  vrrpRouterId: number;
+  vrrpAdvertInterval: number;
+  vrrpPeers?: string[];
+  vrrpNopreempt?: boolean;
+  keepalivedBin: string;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -39,6 +47,13 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--node-name <name>', 'this node\'s name among the nodes sharing the store (default: the host name)').env('ELBOW_NODE_NAME'))
     .addOption(new Option('--availability-zone <az>', 'serve only the load balancers of this availability zone (and those without one); default: every load balancer').env('ELBOW_AVAILABILITY_ZONE'))
     .addOption(new Option('--heartbeat-interval <seconds>', 'seconds between heartbeats; a node is shown down after three missed').env('ELBOW_HEARTBEAT_INTERVAL').default(2).argParser(positiveSeconds))
+    .addOption(new Option('--vrrp-interface <interface>', 'move VIPs between nodes: run keepalived (VRRP) on this interface').env('ELBOW_VRRP_INTERFACE'))
+    .addOption(new Option('--vrrp-priority <1-254>', "this node's VRRP priority: the healthy node with the highest holds the VIPs").env('ELBOW_VRRP_PRIORITY').default(100).argParser(integerFrom(1, 254)))
+    .addOption(new Option('--vrrp-router-id <1-255>', "virtual_router_id of the VIPs without a zone (a zone's is derived from it)").env('ELBOW_VRRP_ROUTER_ID').default(51).argParser(integerFrom(1, 255)))
+    .addOption(new Option('--vrrp-advert-interval <seconds>', 'seconds between VRRP adverts; backups take over after three missed').env('ELBOW_VRRP_ADVERT_INTERVAL').default(1).argParser(positiveSeconds))
+    .addOption(new Option('--vrrp-peers <addresses>', 'the other nodes\' addresses, comma-separated: unicast VRRP instead of multicast').env('ELBOW_VRRP_PEERS').argParser(addressList))
+    .addOption(new Option('--vrrp-nopreempt', 'a returning node of higher priority leaves the VIPs where they are').env('ELBOW_VRRP_NOPREEMPT'))
+    .addOption(new Option('--keepalived-bin <path>', 'the keepalived executable').env('ELBOW_KEEPALIVED_BIN').default('keepalived'))
     .addHelpText('after', '\nThe API token comes from ELBOW_API_TOKEN, else <data-dir>/api-token (created on first start).')
     .action(async (flags: ServeFlags) => {
       const level = isLogLevel(flags.logLevel) ? flags.logLevel : 'info';
@@ -56,7 +71,23 @@ export async function main(argv: string[]): Promise<void> {
         logger,
         tokenFromEnvironment: process.env.ELBOW_API_TOKEN,
         announce: (line) => process.stdout.write(`${line}\n`),
-        node: { name: flags.nodeName, zone: flags.availabilityZone ?? null, heartbeatIntervalMs: flags.heartbeatInterval * 1000 },
+        node: {
+          name: flags.nodeName,
+          zone: flags.availabilityZone ?? null,
+          heartbeatIntervalMs: flags.heartbeatInterval * 1000,
+          vrrp:
+            flags.vrrpInterface === undefined
+              ? undefined
+              : {
+                  interface: flags.vrrpInterface,
+                  priority: flags.vrrpPriority,
+                  routerId: flags.vrrpRouterId,
+                  advertIntervalSeconds: flags.vrrpAdvertInterval,
+                  peers: flags.vrrpPeers ?? [],
+                  nopreempt: flags.vrrpNopreempt === true,
+                  keepalivedBinary: flags.keepalivedBin,
+                },
+        },
       });
       handleProcessEvents(server, logger);
       await server;
@@ -90,6 +121,21 @@ function positiveSeconds(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < 0.1) throw new InvalidArgumentError('expected a number of seconds, at least 0.1');
   return value;
+}
+
+function integerFrom(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return value;
+  };
+}
+
+function addressList(text: string): string[] {
+  const addresses = text.split(',').map((each) => each.trim()).filter((each) => each !== '');
+  const bad = addresses.find((address) => isIP(address) === 0);
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not an IP address`);
+  return addresses;
 }
 
 function asCliError<T>(parse: (text: string) => T): (text: string) => T {

@@ -3,6 +3,7 @@
 // heartbeat in the node registry and, with --vrrp-interface, keepalived moving its VIPs.
 // serve.ts creates it, wraps the engine with place(), and starts it once the API listens.
 
+import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { amphoraId } from '../../control/amphorae.js';
 import type { ElbowNode, NodeDirectory } from '../../control/node-directory.js';
@@ -11,6 +12,8 @@ import { storeNodeDirectory } from '../../control/store-node-directory.js';
 import type { ApplyReport, SnapshotApplier } from '../../snapshot/snapshot.js';
 import type { ConfigMirror } from '../../store/config-mirror.js';
 import type { Store } from '../../store/store.js';
+import type { VrrpSettings } from '../keepalived/keepalived-config.js';
+import { VipFailover } from '../keepalived/vip-failover.js';
 import { NodeHealth, probeDataPlane, type HealthReport } from './node-health.js';
 import { NodeHeartbeat, type NodeIdentity } from './node-heartbeat.js';
 import { loadOrCreateNodeId } from '../node-id.js';
@@ -24,6 +27,8 @@ export interface NodeSettings {
   readonly zone?: string | null;
   /** Default DEFAULT_HEARTBEAT_INTERVAL_MS. */
   readonly heartbeatIntervalMs?: number;
+  /** VIP failover: keepalived with these VRRP settings; none without. */
+  readonly vrrp?: VrrpSettings & { readonly keepalivedBinary: string };
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
@@ -38,12 +43,15 @@ export class NodeRuntime {
   readonly list: NodeList;
   private health: NodeHealth | undefined;
   private heartbeat: NodeHeartbeat | undefined;
+  private placed: PlacedApplier | undefined;
+  private failover: VipFailover | undefined;
 
   private constructor(
     readonly identity: NodeIdentity,
     private readonly settings: NodeSettings,
     private readonly store: Store,
     private readonly logger: FastifyBaseLogger,
+    private readonly dataDir: string,
     mirror: ConfigMirror,
   ) {
     this.list = createNodeList({ registry: store.nodes, config: mirror, localName: identity.name });
@@ -71,12 +79,13 @@ export class NodeRuntime {
       zone: settings.zone === undefined || settings.zone === null || settings.zone === '' ? null : settings.zone,
       version: options.version,
     };
-    return new NodeRuntime(identity, settings, options.store, options.logger, options.mirror);
+    return new NodeRuntime(identity, settings, options.store, options.logger, options.dataDir, options.mirror);
   }
 
   /** The engine behind placement: it sees only the load balancers placed on this node. */
   place(engine: SnapshotApplier): PlacedApplier {
-    return new PlacedApplier(engine, this.identity.zone);
+    this.placed = new PlacedApplier(engine, this.identity.zone);
+    return this.placed;
   }
 
   /** Health from the engine's answers and the publisher's last apply; needed before the API serves /healthz. */
@@ -94,7 +103,11 @@ export class NodeRuntime {
     return this.health.report();
   }
 
-  /** Registers the node (failing when a live node holds its name) and starts heartbeating. */
+  /**
+   * Registers the node (failing when a live node holds its name), starts heartbeating, then
+   * keepalived: the data plane serves the stored configuration and the API answers by now, so the
+   * node never takes a VIP with nothing behind it.
+   */
   async start(options: { apiUrl: string; catchUp: () => Promise<ApplyReport>; appliedRevision: () => number | null }): Promise<void> {
     if (this.health === undefined) throw new Error('NodeRuntime.watch() must come first');
     this.heartbeat = new NodeHeartbeat({
@@ -105,16 +118,40 @@ export class NodeRuntime {
       health: this.health,
       catchUp: options.catchUp,
       appliedRevision: options.appliedRevision,
+      details: () => (this.failover === undefined ? {} : { vrrp: this.failover.details() }),
       logger: this.logger,
     });
     await this.heartbeat.start();
     this.logger.info({ node: this.identity.name, availabilityZone: this.identity.zone }, 'registered this node in the store');
+    const { vrrp } = this.settings;
+    if (vrrp === undefined) return;
+    if (this.placed === undefined) throw new Error('NodeRuntime.place() must come first');
+    const { keepalivedBinary, ...settings } = vrrp;
+    this.failover = await VipFailover.start({
+      settings,
+      keepalivedBinary,
+      dir: join(this.dataDir, 'keepalived'),
+      node: this.identity.name,
+      zone: this.identity.zone,
+      healthUrl: healthUrlOf(options.apiUrl),
+      placed: this.placed,
+      logger: this.logger,
+    });
   }
 
-  /** Stops heartbeating and marks the node stopped. */
+  /** Hands the VIPs over (keepalived leaves), stops heartbeating and marks the node stopped. */
   async stop(): Promise<void> {
+    await this.failover?.stop();
     await this.heartbeat?.stop();
   }
+}
+
+/** The API's /healthz as this host reaches it: a wildcard listen address is asked on loopback. */
+export function healthUrlOf(apiUrl: string): string {
+  const url = new URL('/healthz', apiUrl);
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  if (url.hostname === '[::]') url.hostname = '[::1]';
+  return url.toString();
 }
 
 /** Another node's failover of one load balancer, through its API (Octavia's amphora failover: 202 once applied). */

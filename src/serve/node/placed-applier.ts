@@ -7,6 +7,7 @@ import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier } from '../../s
 
 export class PlacedApplier implements SnapshotApplier {
   private readonly appliedListeners = new Set<(placed: Snapshot) => void>();
+  #lastPlaced: Snapshot | undefined;
 
   constructor(
     private readonly engine: SnapshotApplier,
@@ -17,8 +18,14 @@ export class PlacedApplier implements SnapshotApplier {
   async apply(snapshot: Snapshot): Promise<ApplyReport> {
     const placed = placeSnapshot(snapshot, this.zone);
     const report = await this.engine.apply(placed);
+    this.#lastPlaced = placed;
     for (const listener of this.appliedListeners) listener(placed);
     return report;
+  }
+
+  /** The placed snapshot the engine applied last. */
+  get lastPlaced(): Snapshot | undefined {
+    return this.#lastPlaced;
   }
 
   /** Called with each placed snapshot once the engine applied it. */
