@@ -70,6 +70,8 @@ export interface ElbowStart {
   fileLimit: number;
   /** Run under --cpu-prof (cluster workers inherit it) with the profiles written here. */
   profileDir: string | null;
+  /** More `elbow serve` flags (the multi-node scenario's store, node name and zone). */
+  extraArgs?: readonly string[];
 }
 
 let built: Promise<void> | undefined;
@@ -87,13 +89,13 @@ function buildElbow(): Promise<void> {
   return built;
 }
 
-export async function startElbow({ dataDir, workers, fileLimit, profileDir }: ElbowStart): Promise<RunningElbow> {
+export async function startElbow({ dataDir, workers, fileLimit, profileDir, extraArgs = [] }: ElbowStart): Promise<RunningElbow> {
   await buildElbow();
   const token = randomBytes(16).toString('hex');
   const [command, args] = withFileLimit(fileLimit, process.execPath, [
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     path.join(REPO_DIR, 'bin', 'elbow.js'),
-    'serve', '--api', `${HOST}:0`, '--data-dir', dataDir, '--workers', String(workers),
+    'serve', '--api', `${HOST}:0`, '--data-dir', dataDir, '--workers', String(workers), ...extraArgs,
   ]);
   const child = startProcess('elbow', command, args, { cwd: REPO_DIR, env: { ...process.env, ELBOW_API_TOKEN: token, ELBOW_LOG_LEVEL: 'warn' } });
   const deadline = Date.now() + START_TIMEOUT_MS;

@@ -20,6 +20,8 @@ export interface BenchOptions {
   idleConnections: number;
   /** Seconds the configuration-scale scenario may spend creating resources. */
   scaleBudgetSeconds: number;
+  /** Changes the multi-node scenario times (p50/p99 over them). */
+  propagationChanges: number;
   /** When set, elbow runs with --cpu-prof and its processes' profiles land here. */
   profileDir: string | null;
   /** Where latest.{json,md,svg} go. */
@@ -34,7 +36,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --scale L,S,M          configuration scale: load balancers, listeners, members (default 1000,2000,10000)
   --idle-connections N   idle TCP connections for the memory scenario (default 10000)
   --scale-budget S       seconds the scale scenario may spend creating (default 600)
-  --quick                smoke run: 1 round of 2 s, scale 20,40,200 within 60 s, 1000 idle connections
+  --changes N            changes the multi-node scenario times, node A to node B (default 100)
+  --quick                smoke run: 1 round of 2 s, scale 20,40,200 within 60 s, 1000 idle connections, 20 changes
   --profile DIR          run elbow under node --cpu-prof, profiles (every process) written to DIR
   --results DIR          where latest.json/.md/.svg are written (default bench/results)
   --help`;
@@ -57,6 +60,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       scale: { type: 'string' },
       'idle-connections': { type: 'string' },
       'scale-budget': { type: 'string' },
+      changes: { type: 'string' },
       quick: { type: 'boolean', default: false },
       profile: { type: 'string' },
       results: { type: 'string' },
@@ -76,6 +80,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     scale: { loadBalancers, listeners, members },
     idleConnections: positiveInt(values['idle-connections'], quick ? 1000 : 10000, '--idle-connections'),
     scaleBudgetSeconds: positiveInt(values['scale-budget'], quick ? 60 : 600, '--scale-budget'),
+    propagationChanges: positiveInt(values.changes, quick ? 20 : 100, '--changes'),
     profileDir: values.profile ? path.resolve(values.profile) : null,
     resultsDir: values.results ?? 'bench/results',
   };

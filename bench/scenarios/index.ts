@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario.js';
 import { configScale } from './config-scale.js';
 import { h2, httpKeepAlive, httpNewConnection, httpsFullHandshakes, httpsKeepAlive, httpsNewConnection } from './http.js';
 import { idleMemory } from './idle-memory.js';
+import { multiNode } from './multi-node.js';
 import { tcpBulk, tcpConnections } from './tcp.js';
 import { udp } from './udp.js';
 
@@ -17,5 +18,6 @@ export const SCENARIOS: readonly Scenario[] = [
   tcpConnections,
   udp,
   configScale,
+  multiNode,
   idleMemory,
 ];
