@@ -68,6 +68,8 @@ async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
 }
 
 async function measure(a: ElbowApi, echoPort: number, changes: number): Promise<number[]> {
+  const profile = await a.create('availability_zone_profile', 'availabilityzoneprofiles', { name: 'bench', provider_name: 'elbow', availability_zone_data: '{}' });
+  await a.create('availability_zone', 'availabilityzones', { name: 'b', availability_zone_profile_id: profile.id });
   const lb = await a.create('loadbalancer', 'loadbalancers', { name: 'propagation', vip_address: VIP, availability_zone: 'b' });
   const pool = await a.create('pool', 'pools', { loadbalancer_id: lb.id, protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' });
   await a.create('member', `pools/${pool.id}/members`, { address: '127.0.0.1', protocol_port: echoPort });
