@@ -149,7 +149,7 @@ export class KeepalivedSupervisor {
         if (this.stopping) return;
         if (performance.now() - startedAt > STABLE_RUN_MS) this.restartDelayMs = FIRST_RESTART_DELAY_MS;
         logger.error({ code, signal, restartInMs: this.restartDelayMs }, 'keepalived exited; restarting it');
-        this.restartTimer = setTimeout(() => void this.spawn(), this.restartDelayMs);
+        this.restartTimer = setTimeout(() => this.spawn().catch((error: unknown) => logger.error({ err: error }, 'could not restart keepalived')), this.restartDelayMs);
         this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
       });
     });
