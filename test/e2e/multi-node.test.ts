@@ -3,7 +3,7 @@
 // and the port rule holds across nodes; a load balancer is served by the nodes of its
 // availability zone and moves when its zone changes. The nodes share this host's loopback, so a
 // load balancer is placed on one node at a time (a VIP without a zone is every node's: that case
-// runs in network namespaces, test/netns/failover.test.ts).
+// runs in network namespaces, test/e2e/vip-failover-netns.test.ts).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';

@@ -85,7 +85,7 @@ async function health(node: ElbowProcess): Promise<{ status: number; body: Json 
 
 const vip = `127.0.${200 + (process.pid % 50)}.${1 + Math.floor(Math.random() * 250)}`;
 
-describe('store outages', { skip: privatePostgresUnavailable(), timeout: 300_000 }, () => {
+describe('store outages', { skip: privatePostgresUnavailable(), timeout: 180_000 }, () => {
   let postgres: PrivatePostgres;
   let forwarder: Forwarder;
   let nodeA: ElbowProcess;

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { findExecutable } from '../../src/serve/keepalived/executables.js';
+import { defined } from '../helpers/defined.js';
 import { NetnsLab, netnsUnavailable, type LabHost } from '../helpers/netns-lab.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 
@@ -70,7 +71,7 @@ setInterval(() => {
 }, 50);
 `;
 
-describe('VIP failover between three elbow nodes in network namespaces', { skip, timeout: 400_000 }, () => {
+describe('VIP failover between three elbow nodes in network namespaces', { skip, timeout: 180_000 }, () => {
   it('moves the VIP when the master dies, catches the returning node up, gives the VIP up when elbow hangs', async (t) => {
     const { lab, hosts } = await NetnsLab.create({ db: 2, n1: 11, n2: 12, n3: 13, client: 50 });
     const dataDirs: string[] = [];
@@ -152,7 +153,7 @@ describe('VIP failover between three elbow nodes in network namespaces', { skip,
 
     const probes: Probe[] = [];
     const loop = lab.spawn(client.ns, process.execPath, ['-e', CLIENT_LOOP], { env: { ...process.env, TARGETS: `${VIP}:80,${VIP}:81` } });
-    createInterface({ input: loop.stdout! }).on('line', (line) => probes.push(JSON.parse(line) as Probe));
+    createInterface({ input: defined(loop.stdout, 'the client loop') }).on('line', (line) => probes.push(JSON.parse(line) as Probe));
     const answeredBy = (name: NodeName, port: number, after = 0) => probes.some((probe) => probe.at >= after && probe.port === port && probe.ok && probe.what === name);
 
     // 1. n1 (priority 150) holds the VIP.
@@ -164,7 +165,7 @@ describe('VIP failover between three elbow nodes in network namespaces', { skip,
 
     // 2. SIGKILL the master.
     const killedAt = Date.now();
-    running.get('n1')!.kill('SIGKILL');
+    defined(running.get('n1'), 'n1').kill('SIGKILL');
     await eventually('another node answers through the VIP', () => probes.some((probe) => probe.at > killedAt && probe.port === 80 && probe.ok && probe.what !== 'n1'), 30_000);
     const takeover = probes.find((probe) => probe.at > killedAt && probe.port === 80 && probe.ok && probe.what !== 'n1') as Probe;
     const failed = probes.filter((probe) => probe.port === 80 && probe.at > killedAt - 500 && probe.at < takeover.at && !probe.ok);
@@ -188,14 +189,14 @@ describe('VIP failover between three elbow nodes in network namespaces', { skip,
 
     // 4. n1's elbow stops answering (SIGSTOP): keepalived's health check fails and n1 gives the VIP up.
     const stoppedAt = Date.now();
-    running.get('n1')!.kill('SIGSTOP');
+    defined(running.get('n1'), 'n1').kill('SIGSTOP');
     try {
       await eventually('n2 takes over from the hung n1', () => answeredBy('n2', 80, stoppedAt), 30_000);
       const first = probes.find((probe) => probe.at >= stoppedAt && probe.port === 80 && probe.ok && probe.what === 'n2') as Probe;
       const lost = probes.filter((probe) => probe.port === 80 && probe.at >= stoppedAt && probe.at < first.at && !probe.ok).length;
       t.diagnostic(`n1's elbow hung (SIGSTOP): n2 answered through the VIP ${first.at - stoppedAt} ms later; ${lost} request(s) failed meanwhile`);
     } finally {
-      running.get('n1')!.kill('SIGCONT');
+      defined(running.get('n1'), 'n1').kill('SIGCONT');
     }
     loop.kill('SIGKILL');
   });
