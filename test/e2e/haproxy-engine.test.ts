@@ -46,16 +46,16 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const pool = makePool({ id: 'p', members: [makeMember({ id: 'm-a', port: a.port })] });
     const listener = makeListener({ id: 'l', port, defaultPoolId: 'p' });
     assert.deepEqual(await hx.apply(makeSnapshot(1, [listener], [pool])), { revision: 1, listenerErrors: {} });
-    assert.equal((await exchange(port)).reply, 'a');
+    assert.equal((await exchange(port, '', false)).reply, 'a');
     // Member added, then the first removed: no reload.
     await hx.apply(makeSnapshot(2, [listener], [{ ...pool, members: [...pool.members, makeMember({ id: 'm-b', port: b.port })] }]));
     await hx.apply(makeSnapshot(3, [listener], [{ ...pool, members: [makeMember({ id: 'm-b', port: b.port })] }]));
     assert.equal(hx.reloads, 0);
-    for (let i = 0; i < 4; i++) assert.equal((await exchange(port)).reply, 'b');
+    for (let i = 0; i < 4; i++) assert.equal((await exchange(port, '', false)).reply, 'b');
     // A new listener: one reload; it serves as soon as apply returns.
     await hx.apply(makeSnapshot(4, [listener, makeListener({ id: 'l2', port: port2, defaultPoolId: 'p' })], [{ ...pool, members: [makeMember({ id: 'm-b', port: b.port })] }]));
     assert.equal(hx.reloads, 1);
-    assert.equal((await exchange(port2)).reply, 'b');
+    assert.equal((await exchange(port2, '', false)).reply, 'b');
   });
 
   it('a listener whose address is taken is ERROR with the reason; the others serve, and it binds once free', async (t) => {
@@ -71,11 +71,11 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const report = await hx.apply(makeSnapshot(1, listeners, [pool]));
     assert.deepEqual(Object.keys(report.listenerErrors), ['held']);
     assert.match(report.listenerErrors.held ?? '', new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${held}`));
-    assert.equal((await exchange(port)).reply, 'm');
+    assert.equal((await exchange(port, '', false)).reply, 'm');
     assert.deepEqual((await hx.status()).listenerErrors, report.listenerErrors);
     await new Promise((resolve) => squatter.close(resolve));
     assert.deepEqual((await hx.apply(makeSnapshot(2, listeners, [pool]))).listenerErrors, {});
-    assert.equal((await exchange(held)).reply, 'm');
+    assert.equal((await exchange(held, '', false)).reply, 'm');
   });
 
   it('a member found down stays down through a reload, and SOURCE_IP stickiness survives it', async (t) => {
@@ -91,7 +91,7 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const listeners: SnapshotListener[] = [makeListener({ id: 'l', port, defaultPoolId: 'down' }), makeListener({ id: 's', port: other, defaultPoolId: 'sticky' })];
     await hx.apply(makeSnapshot(1, listeners, [down, sticky]));
     await eventually('dead member marked down', async () => (await hx.status()).members.dead === 'ERROR');
-    const first = (await exchange(other)).reply;
+    const first = (await exchange(other, '', false)).reply;
     assert.equal(first, 'a', 'round robin starts with the first member');
     // An unrelated listener is added: a reload. The members are listed the other way round, so a
     // new worker without the table would start with b.
@@ -99,8 +99,8 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     await hx.apply(makeSnapshot(2, [...listeners, makeListener({ id: 'x', port: await freePort(), defaultPoolId: 'sticky' })], [down, reversed]));
     assert.equal(hx.reloads, 1);
     assert.equal((await hx.status()).members.dead, 'ERROR', 'the new worker starts with the health the old one found');
-    for (let i = 0; i < 6; i++) assert.equal((await exchange(port)).reply, 'a');
-    for (let i = 0; i < 6; i++) assert.equal((await exchange(other)).reply, first, 'the stick table came through the reload');
+    for (let i = 0; i < 6; i++) assert.equal((await exchange(port, '', false)).reply, 'a');
+    for (let i = 0; i < 6; i++) assert.equal((await exchange(other, '', false)).reply, first, 'the stick table came through the reload');
   });
 
   it('counters never go backwards across reloads; a long-lived TCP connection outlives a reload of other listeners', async (t) => {
@@ -123,7 +123,7 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     for (let revision = 2; revision <= 4; revision++) {
       const extra = makeListener({ id: `extra-${revision}`, port: await freePort(), defaultPoolId: 'n' });
       await hx.apply(makeSnapshot(revision, [kept, extra], pools));
-      assert.equal((await exchange(extra.port)).reply, 'n');
+      assert.equal((await exchange(extra.port, '', false)).reply, 'n');
       for (let i = 0; i < 3; i++) assert.equal((await exchange(port, 'x')).reply, 'x');
       assert.equal(await echoed(`after reload ${revision}`), `after reload ${revision}`);
       const total = (await hx.status()).listeners.kept?.total_connections ?? 0;
@@ -143,7 +143,7 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     assert.ok(first !== undefined);
     process.kill(first, 'SIGKILL');
     await eventually('haproxy restarted', () => hx.masterPid !== undefined && hx.masterPid !== first, 20_000);
-    await eventually('serving again', async () => (await exchange(port)).reply === 'm', 20_000);
+    await eventually('serving again', async () => (await exchange(port, '', false)).reply === 'm', 20_000);
   });
 
   it('an elbow killed with -9 leaves no HAProxy serving stale configuration once the next one starts', async (t) => {
@@ -171,12 +171,12 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     await new Promise((resolve) => child.once('exit', resolve));
     await sleep(200);
     assert.ok(alive(orphan), 'without the parent-death signal HAProxy outlives its elbow');
-    assert.equal((await exchange(port)).reply, 'm', 'the orphan still serves the old configuration');
+    assert.equal((await exchange(port, '', false)).reply, 'm', 'the orphan still serves the old configuration');
     // The next elbow on the same data directory stops it before doing anything else.
     const next = await createHaproxyEngine({ dataDir, drainMs: 1000 });
     t.after(() => next.close(0));
     await eventually('orphan gone', () => !alive(orphan));
-    assert.notEqual((await exchange(port)).reply, 'm');
+    assert.notEqual((await exchange(port, '', false)).reply, 'm');
   });
 
   it('access logs in elbow\'s JSON-lines format', async (t) => {
