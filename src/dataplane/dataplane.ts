@@ -10,7 +10,7 @@ import { checkSnapshot } from '../snapshot/check-snapshot.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ListenerContext, ListenerRegistry } from './listener-runtime.js';
 import { LISTENERS } from './listeners/registry.js';
-import { AccessLog } from './observe/access-log.js';
+import { AccessLog } from '../logging/access-log.js';
 import { ListenerCounters } from './observe/listener-counters.js';
 import { SILENT_LOGGER, type DataPlaneLogger } from './observe/logger.js';
 import { PoolSet } from './pool-set.js';

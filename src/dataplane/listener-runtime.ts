@@ -5,6 +5,9 @@
 
 import type { ListenerProtocol } from '../model/types.js';
 import type { SnapshotListener, SnapshotMember, SnapshotPool } from '../snapshot/snapshot.js';
+import type { AccessLogEntry } from '../logging/access-log.js';
+
+export type { AccessLogEntry };
 
 export interface ClientAddress {
   readonly address: string;
@@ -57,20 +60,6 @@ export interface ListenerStatsRecorder {
   httpResponse(statusCode: number, durationMs: number): void;
 }
 
-/** One access log entry (JSON lines), written only when the listener's access_log is on. */
-export interface AccessLogEntry {
-  time: string;
-  listener_id: string;
-  client: string;
-  member: string | null;
-  method: string;
-  path: string;
-  status: number;
-  bytes_in: number;
-  bytes_out: number;
-  duration_ms: number;
-  upstream_ms: number | null;
-}
 
 export interface ListenerContext {
   /** Pools of the generation this context belongs to. */

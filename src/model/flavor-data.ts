@@ -6,6 +6,7 @@
 
 import { Value } from '@sinclair/typebox/value';
 import { ElbowError } from '../errors.js';
+import { parseProfileObject } from './profile-json.js';
 import { LISTENER } from './resources/listener.js';
 import { TLS_VERSIONS, checkAllowedValues } from './rules/listener-tls.js';
 import type { Listener } from './types.js';
@@ -34,13 +35,7 @@ const isKey = (key: string): key is FlavorKey => (FLAVOR_KEYS as readonly string
 
 /** Parses and checks flavor_data; INVALID_BODY naming the problem (not JSON, not an object, an unknown key, a bad value). */
 export function parseFlavorData(text: string, field = 'flavor_data'): FlavorDefaults {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ElbowError('INVALID_BODY', { field, detail: `${JSON.stringify(text.slice(0, 80))} is not valid JSON` });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ElbowError('INVALID_BODY', { field, detail: 'must be a JSON object' });
+  const parsed = parseProfileObject(text, field);
   const defaults: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!isKey(key)) throw new ElbowError('INVALID_BODY', { field, detail: `unknown key ${JSON.stringify(key)}: elbow honours ${FLAVOR_KEYS.join(', ')}` });

@@ -5,6 +5,7 @@
 // (elbow serve --availability-zone, model/placement.ts).
 
 import { ElbowError } from '../errors.js';
+import { parseProfileObject } from './profile-json.js';
 import { parseVipRange, type VipRange } from './vip.js';
 
 export const ZONE_KEYS = ['vip_range'] as const;
@@ -20,13 +21,7 @@ export function zoneCapabilities(): { name: string; description: string }[] {
 
 /** Parses and checks availability_zone_data; INVALID_BODY naming the problem. */
 export function parseZoneData(text: string, field = 'availability_zone_data'): ZoneSettings {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ElbowError('INVALID_BODY', { field, detail: `${JSON.stringify(text.slice(0, 80))} is not valid JSON` });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ElbowError('INVALID_BODY', { field, detail: 'must be a JSON object' });
+  const parsed = parseProfileObject(text, field);
   const settings: { vipRange?: VipRange } = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (key !== 'vip_range') throw new ElbowError('INVALID_BODY', { field, detail: `unknown key ${JSON.stringify(key)}: elbow honours ${ZONE_KEYS.join(', ')}` });

@@ -1,5 +1,6 @@
 // Merging what N workers report into the one truth the API shows (pure functions).
 
+import { sumListenerStats } from '../../snapshot/listener-stats.js';
 import type { ApplyReport, ListenerStats, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
 
 /** Every worker shares the same sockets, so a listener error in any worker is the listener's error. */
@@ -7,16 +8,6 @@ export function mergeApplyReports(revision: number, reports: readonly ApplyRepor
   const listenerErrors: Record<string, string> = {};
   for (const report of reports) Object.assign(listenerErrors, report.listenerErrors);
   return { revision, listenerErrors };
-}
-
-export function sumListenerStats(a: ListenerStats, b: ListenerStats): ListenerStats {
-  return {
-    bytes_in: a.bytes_in + b.bytes_in,
-    bytes_out: a.bytes_out + b.bytes_out,
-    active_connections: a.active_connections + b.active_connections,
-    total_connections: a.total_connections + b.total_connections,
-    request_errors: a.request_errors + b.request_errors,
-  };
 }
 
 /** The counters of a worker that exited, kept so totals never go backwards; nothing stays active. */

@@ -4,24 +4,8 @@
 // it into elbow's fields.
 
 import { createSocket, type Socket } from 'node:dgram';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { AccessLog, type AccessLogEntry } from '../../logging/access-log.js';
 import type { EngineLogger } from './haproxy-process.js';
-
-/** The Node engine's access log entry (dataplane/listener-runtime.ts AccessLogEntry). */
-export interface AccessLogEntry {
-  time: string;
-  listener_id: string;
-  client: string;
-  member: string | null;
-  method: string;
-  path: string;
-  status: number;
-  bytes_in: number;
-  bytes_out: number;
-  duration_ms: number;
-  upstream_ms: number | null;
-}
 
 interface HaproxyEntry {
   l: string;
@@ -66,13 +50,14 @@ export function parseAccessLogDatagram(text: string): AccessLogEntry | null {
 }
 
 export class AccessLogReceiver {
-  private readonly files = new Map<string, WriteStream>();
+  private readonly log: AccessLog;
 
   private constructor(
     private readonly socket: Socket,
-    private readonly dir: string | undefined,
-    private readonly logger: EngineLogger,
+    dir: string | undefined,
+    logger: EngineLogger,
   ) {
+    this.log = new AccessLog(dir, logger);
     socket.on('message', (message) => this.onDatagram(message.toString('utf8')));
     socket.on('error', (error) => logger.error({ error: error.message }, 'access log receiver error'));
   }
@@ -96,23 +81,11 @@ export class AccessLogReceiver {
   private onDatagram(text: string): void {
     const entry = parseAccessLogDatagram(text);
     if (entry === null) return;
-    if (this.dir === undefined) {
-      this.logger.info({ access: entry }, 'access');
-      return;
-    }
-    let file = this.files.get(entry.listener_id);
-    if (!file) {
-      file = createWriteStream(join(this.dir, `${entry.listener_id}.log`), { flags: 'a' });
-      file.on('error', (error) => this.logger.error({ listener: entry.listener_id, error: error.message }, 'access log write failed'));
-      this.files.set(entry.listener_id, file);
-    }
-    file.write(`${JSON.stringify(entry)}\n`);
+    this.log.write(entry);
   }
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-    const files = [...this.files.values()];
-    this.files.clear();
-    await Promise.all(files.map((file) => new Promise<void>((resolve) => file.end(() => resolve()))));
+    await this.log.close();
   }
 }

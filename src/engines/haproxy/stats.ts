@@ -6,6 +6,7 @@
 // counting while it drains) and over workers gone (their last reading), so that no counter goes
 // backwards across a reload.
 
+import { sumListenerStats } from '../../snapshot/listener-stats.js';
 import type { ListenerStats } from '../../snapshot/snapshot.js';
 import { idOfName } from './config-syntax.js';
 import type { Rendered } from './render.js';
@@ -153,14 +154,7 @@ export class CounterLedger {
 }
 
 function add(a: ListenerStats | undefined, b: ListenerStats): ListenerStats {
-  if (a === undefined) return { ...b };
-  return {
-    bytes_in: a.bytes_in + b.bytes_in,
-    bytes_out: a.bytes_out + b.bytes_out,
-    active_connections: a.active_connections + b.active_connections,
-    total_connections: a.total_connections + b.total_connections,
-    request_errors: a.request_errors + b.request_errors,
-  };
+  return a === undefined ? { ...b } : sumListenerStats(a, b);
 }
 
 function addClasses(a: Map<string, number> | undefined, b: ReadonlyMap<string, number>): Map<string, number> {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessLog } from '../../../../src/dataplane/observe/access-log.js';
-import { SILENT_LOGGER } from '../../../../src/dataplane/observe/logger.js';
-import type { AccessLogEntry } from '../../../../src/dataplane/listener-runtime.js';
+import { AccessLog } from '../../../src/logging/access-log.js';
+import { SILENT_LOGGER } from '../../../src/dataplane/observe/logger.js';
+import type { AccessLogEntry } from '../../../src/logging/access-log.js';
 
 const entry = (listener: string, path: string): AccessLogEntry => ({
   time: '2026-01-01T00:00:00.000Z',

@@ -1,18 +1,38 @@
 // Access log: one JSON line per entry, in <dir>/<listener id>.log when a directory is configured,
-// else through the data plane's logger. Files are opened on first use and closed with the data plane.
+// else through the engine's logger. Files are opened on first use and closed with the engine. Both
+// engines write this one format (the HAProxy engine turns HAProxy's log datagrams into entries).
 
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessLogEntry } from '../listener-runtime.js';
-import type { DataPlaneLogger } from './logger.js';
+
+/** One access log entry (JSON lines), written only when the listener's access_log is on. */
+export interface AccessLogEntry {
+  time: string;
+  listener_id: string;
+  client: string;
+  member: string | null;
+  method: string;
+  path: string;
+  status: number;
+  bytes_in: number;
+  bytes_out: number;
+  duration_ms: number;
+  upstream_ms: number | null;
+}
+
+/** Where entries go without a directory, and where write failures are reported. */
+export interface AccessLogLogger {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
 
 export class AccessLog {
   private readonly files = new Map<string, WriteStream>();
 
   constructor(
     private readonly dir: string | undefined,
-    private readonly logger: DataPlaneLogger,
+    private readonly logger: AccessLogLogger,
   ) {}
 
   write(entry: AccessLogEntry): void {
