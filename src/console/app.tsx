@@ -1,9 +1,12 @@
 // The console's shell: sign-in, navigation, theme, and which page each URL shows.
+import type { VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { token, tokenWorks, whenUnauthorized } from './api/client';
 import { ResourceForm } from './forms/resource-form';
-import type { Kind } from './resources';
+import { ADMIN_KINDS, KINDS, type Kind } from './resources';
 import { href, match, navigate, useLocation } from './router';
+import { AdminPage, AmphoraList, AmphoraPage, KindList, KindPage, ProvidersPage } from './views/admin';
+import { NodeList, NodePage } from './views/nodes';
 import { CertificateList, IpGroupList, ListenerPage, LoadBalancerList, LoadBalancerPage, PolicyPage, PoolPage, SimplePage } from './views/pages';
 
 type Theme = 'light' | 'dark';
@@ -39,8 +42,10 @@ export function App() {
     ['', 'Load balancers'],
     ['certificates', 'Certificates'],
     ['ipgroups', 'IP groups'],
+    ['nodes', 'Nodes'],
+    ['admin', 'Admin'],
   ] as const;
-  const current = ['listeners', 'pools', 'l7policies', 'healthmonitors', 'loadbalancers'].includes(section) ? '' : section;
+  const current = sectionOf(section);
   return (
     <>
       <a class="skip" href="#main">
@@ -80,6 +85,13 @@ export function App() {
   );
 }
 
+/** The navigation entry a page belongs to. */
+function sectionOf(section: string): string {
+  if (['listeners', 'pools', 'l7policies', 'healthmonitors', 'loadbalancers'].includes(section)) return '';
+  if (['providers', 'amphorae', ...ADMIN_KINDS.map((k) => KINDS[k].collection)].includes(section)) return 'admin';
+  return section;
+}
+
 /** Forms: `/<collection>/new` and `/<collection>/<id>/edit`, members and rules under their parent. */
 const FORM_ROUTES: [string, Kind, 'create' | 'update'][] = [
   ['/loadbalancers/new', 'loadbalancer', 'create'],
@@ -100,6 +112,41 @@ const FORM_ROUTES: [string, Kind, 'create' | 'update'][] = [
   ['/certificates/:id/edit', 'certificate', 'update'],
   ['/ipgroups/new', 'ipgroup', 'create'],
   ['/ipgroups/:id/edit', 'ipgroup', 'update'],
+  ...ADMIN_KINDS.flatMap((kind): [string, Kind, 'create' | 'update'][] => [
+    [`/${KINDS[kind].collection}/new`, kind, 'create'],
+    [`/${KINDS[kind].collection}/:id/edit`, kind, 'update'],
+  ]),
+];
+
+type Params = Record<string, string>;
+interface PageProps {
+  params: Params;
+  query: URLSearchParams;
+  theme: Theme;
+}
+
+/** Every other page: its URL pattern and what it shows. */
+const PAGE_ROUTES: [string, (props: PageProps) => VNode][] = [
+  ['/', () => <LoadBalancerList />],
+  ['/loadbalancers', () => <LoadBalancerList />],
+  ['/loadbalancers/:id', ({ params }) => <LoadBalancerPage id={params.id ?? ''} />],
+  ['/listeners/:id', ({ params, theme }) => <ListenerPage id={params.id ?? ''} theme={theme} />],
+  ['/pools/:id', ({ params }) => <PoolPage id={params.id ?? ''} />],
+  ['/l7policies/:id', ({ params }) => <PolicyPage id={params.id ?? ''} />],
+  ['/certificates', () => <CertificateList />],
+  ['/certificates/:id', ({ params }) => <SimplePage kind="certificate" id={params.id ?? ''} />],
+  ['/ipgroups', () => <IpGroupList />],
+  ['/ipgroups/:id', ({ params }) => <SimplePage kind="ipgroup" id={params.id ?? ''} />],
+  ['/nodes', () => <NodeList />],
+  ['/nodes/:name', ({ params }) => <NodePage name={params.name ?? ''} />],
+  ['/admin', () => <AdminPage />],
+  ['/providers', () => <ProvidersPage />],
+  ['/amphorae', ({ query }) => <AmphoraList loadbalancerId={query.get('loadbalancer_id') ?? undefined} />],
+  ['/amphorae/:id', ({ params }) => <AmphoraPage id={params.id ?? ''} />],
+  ...ADMIN_KINDS.flatMap((kind): [string, (props: PageProps) => VNode][] => [
+    [`/${KINDS[kind].collection}`, () => <KindList kind={kind} />],
+    [`/${KINDS[kind].collection}/:id`, ({ params }) => <KindPage key={`${kind}/${params.id ?? ''}`} kind={kind} id={params.id ?? ''} />],
+  ]),
 ];
 
 function Page({ path, query, theme }: { path: string; query: URLSearchParams; theme: Theme }) {
@@ -110,16 +157,10 @@ function Page({ path, query, theme }: { path: string; query: URLSearchParams; th
       return <ResourceForm key={path + query.toString()} kind={kind} mode={mode} id={params.id} parentId={params.parent} preset={preset} />;
     }
   }
-  let params: Record<string, string> | null;
-  if (path === '/' || path === '/loadbalancers') return <LoadBalancerList />;
-  if ((params = match('/loadbalancers/:id', path))) return <LoadBalancerPage id={params.id ?? ''} />;
-  if ((params = match('/listeners/:id', path))) return <ListenerPage id={params.id ?? ''} theme={theme} />;
-  if ((params = match('/pools/:id', path))) return <PoolPage id={params.id ?? ''} />;
-  if ((params = match('/l7policies/:id', path))) return <PolicyPage id={params.id ?? ''} />;
-  if (path === '/certificates') return <CertificateList />;
-  if ((params = match('/certificates/:id', path))) return <SimplePage kind="certificate" id={params.id ?? ''} />;
-  if (path === '/ipgroups') return <IpGroupList />;
-  if ((params = match('/ipgroups/:id', path))) return <SimplePage kind="ipgroup" id={params.id ?? ''} />;
+  for (const [pattern, page] of PAGE_ROUTES) {
+    const params = match(pattern, path);
+    if (params) return page({ params, query, theme });
+  }
   return (
     <p>
       Nothing here. <a href={href('/')}>Back to the load balancers</a>.

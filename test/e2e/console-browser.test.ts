@@ -5,31 +5,14 @@
 // member turn red after its backend is killed. ELBOW_SCREENSHOTS=1 also writes docs/console-*.png.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openConsoleBrowser, SCREENSHOTS, skipReason, submitForm as submit, unexpectedErrors, type ConsoleBrowser, type PageGlobals } from '../helpers/console-browser.js';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const BUILT = existsSync(join(REPO_ROOT, 'dist/console/index.html'));
-const SCREENSHOTS = process.env.ELBOW_SCREENSHOTS === '1';
-/** Each step waits at most this long for what it expects to appear. */
-const STEP_MS = 30_000;
-// The machine has no outside network: without these chromium keeps trying to reach Google's services.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed (apt-get install chromium; .ci/run does)` : !BUILT ? 'the console is not built (npm run build)' : false;
-
-/** The page's globals, for callbacks that run in the browser (this file is type-checked for Node). */
-interface PageGlobals {
-  document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
-  sessionStorage: { getItem(key: string): string | null };
-  getComputedStyle(element: unknown): { backgroundColor: string };
-}
+const skip = skipReason;
 
 function backend(name: string): Promise<Server> {
   const server = createServer((_request, response) => response.end(`hello from ${name}\n`));
@@ -44,8 +27,7 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
   let page: Page;
   let backends: Server[] = [];
   let curl: ChildProcess | undefined;
-  const foreignRequests: string[] = [];
-  const consoleErrors: string[] = [];
+  let opened: ConsoleBrowser;
   // A VIP of this test's own (not the shared 127.0.1.x range), so parallel runs cannot collide.
   const vip = `127.0.${20 + Math.floor(Math.random() * 200)}.${2 + Math.floor(Math.random() * 250)}`;
   const port = 8080;
@@ -55,17 +37,8 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
   before(async () => {
     backends = await Promise.all([backend('b1'), backend('b2')]);
     elbow = await startElbow();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    page.on('request', (request) => {
-      if (!request.url().startsWith(elbow.url) && !request.url().startsWith('data:')) foreignRequests.push(request.url());
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    opened = await openConsoleBrowser(elbow.url);
+    ({ browser, page } = opened);
   });
 
   after(async () => {
@@ -78,20 +51,8 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
     await elbow?.stop();
   });
 
-  const shot = async (name: string, options: { fullPage?: boolean } = {}) => {
-    if (SCREENSHOTS) await page.screenshot({ path: join(REPO_ROOT, 'docs', `console-${name}.png`), ...options });
-  };
-
-  /** Fills a form's fields by name (`#f-<name>`) and submits it. */
-  async function submitForm(fields: Record<string, string>) {
-    await page.waitForSelector('form.resource-form #f-name, form.resource-form select, form.resource-form input');
-    for (const [name, value] of Object.entries(fields)) {
-      const field = page.locator(`#f-${name.replace('.', '\\.')}`);
-      if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
-      else await field.fill(value);
-    }
-    await page.click('form.resource-form button[type=submit]');
-  }
+  const shot = (name: string, options: { fullPage?: boolean } = {}) => opened.shot(name, options);
+  const submitForm = (fields: Record<string, string>) => submit(page, fields);
 
   it('signs in with the API token', async () => {
     await page.goto(`${elbow.url}/console/`);
@@ -221,7 +182,7 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
   });
 
   it('asked nothing of any other origin and broke no Content-Security-Policy', () => {
-    assert.deepEqual(foreignRequests, []);
-    assert.deepEqual(consoleErrors.filter((text) => !/status of 40[19]/.test(text)), []);
+    assert.deepEqual(opened.foreignRequests, []);
+    assert.deepEqual(unexpectedErrors(opened.consoleErrors), []);
   });
 });

@@ -3,6 +3,8 @@
 
 const TOKEN_KEY = 'elbow.token';
 export const API = '/v2/lbaas';
+/** Octavia's own prefix, where its amphorae are (the elbow nodes serving each load balancer). */
+export const OCTAVIA_API = '/v2/octavia';
 
 export type ApiObject = Record<string, unknown> & { id: string };
 
@@ -65,14 +67,14 @@ export async function tokenWorks(candidate: string): Promise<boolean> {
 }
 
 export const api = {
-  list: async (collection: string, query: Record<string, string> = {}): Promise<ApiObject[]> => {
+  list: async (collection: string, query: Record<string, string> = {}, prefix = API): Promise<ApiObject[]> => {
     const search = new URLSearchParams(query).toString();
-    const answer = await request<Record<string, ApiObject[]>>('GET', `${API}/${collection}${search ? `?${search}` : ''}`);
+    const answer = await request<Record<string, ApiObject[]>>('GET', `${prefix}/${collection}${search ? `?${search}` : ''}`);
     const list = Object.entries(answer).find(([key]) => !key.endsWith('_links'))?.[1];
     return list ?? [];
   },
-  show: async (path: string): Promise<ApiObject> => {
-    const answer = await request<Record<string, ApiObject>>('GET', `${API}/${path}`);
+  show: async (path: string, prefix = API): Promise<ApiObject> => {
+    const answer = await request<Record<string, ApiObject>>('GET', `${prefix}/${path}`);
     return Object.values(answer)[0] as ApiObject;
   },
   create: async (collection: string, singular: string, body: Record<string, unknown>): Promise<ApiObject> =>

@@ -5,8 +5,9 @@ import type { ApiObject } from '../api/client';
 import { href } from '../router';
 import { title } from '../resources';
 
-const GREEN = new Set(['ACTIVE', 'ONLINE']);
-const AMBER = new Set(['DEGRADED', 'DRAINING', 'NO_MONITOR', 'PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE']);
+// Node health (ok, degraded, failing, down) and amphora status (ALLOCATED, ERROR) too.
+const GREEN = new Set(['ACTIVE', 'ONLINE', 'ALLOCATED', 'ok']);
+const AMBER = new Set(['DEGRADED', 'DRAINING', 'NO_MONITOR', 'PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE', 'degraded']);
 const GREY = new Set(['OFFLINE']);
 
 export function tone(status: string | undefined): 'ok' | 'warn' | 'down' | 'off' | 'unknown' {

@@ -24,6 +24,8 @@ export interface JsonSchema {
   $ref?: string;
   /** Resources of this kind created with the one the form creates (single-call create): not a form field. */
   'x-elbow-nested'?: string;
+  /** The kind of resource whose id (an availability zone: its name) the field holds. */
+  'x-elbow-ref'?: string;
 }
 
 export type Widget =
@@ -44,6 +46,8 @@ export interface Field {
   widget: Widget;
   description?: string;
   default?: unknown;
+  /** The resource kind it refers to (`x-elbow-ref`): the form offers the existing ones. */
+  ref?: string;
 }
 
 let document: Promise<{ components: { schemas: Record<string, JsonSchema> } }> | undefined;
@@ -80,7 +84,9 @@ function toField(name: string, schema: JsonSchema, required: boolean, all: Recor
   const branches = schema.anyOf ?? [schema];
   const nullable = branches.some((b) => b.type === 'null') || (Array.isArray(schema.type) && schema.type.includes('null'));
   const nonNull = branches.filter((b) => b.type !== 'null').map((b) => resolve(b, all));
+  const ref = schema['x-elbow-ref'] ?? nonNull[0]?.['x-elbow-ref'];
   return {
+    ...(ref !== undefined ? { ref } : {}),
     name,
     required,
     nullable,
@@ -100,31 +106,27 @@ function widgetOf(branches: JsonSchema[], all: Record<string, JsonSchema>): Widg
   const schema = branches[0] ?? {};
   if (schema.enum) return { kind: 'enum', options: schema.enum as (string | number)[] };
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'integer':
-    case 'number':
-      return { kind: type, ...(schema.minimum !== undefined ? { min: schema.minimum } : {}), ...(schema.maximum !== undefined ? { max: schema.maximum } : {}) };
-    case 'string':
-      return {
-        kind: 'text',
-        multiline: (schema.maxLength ?? 0) > 4096,
-        ...(schema.maxLength !== undefined ? { maxLength: schema.maxLength } : {}),
-        ...(schema.pattern !== undefined ? { pattern: schema.pattern } : {}),
-      };
-    case 'array': {
-      const items = resolve(schema.items ?? {}, all);
-      if (items.type === 'string') return { kind: 'lines' };
-      const columns = Object.entries(items.properties ?? {});
-      if (items.type === 'object' && columns.length > 0 && columns.every(([, p]) => p.type === 'string')) return { kind: 'rows', columns: columns.map(([n]) => n) };
-      return { kind: 'json' };
-    }
-    case 'object':
-      if (schema.properties && Object.keys(schema.properties).length > 0) return { kind: 'object', fields: fieldsOf(schema, all) };
-      if (schema.patternProperties || typeof schema.additionalProperties === 'object') return { kind: 'map' };
-      return { kind: 'json' };
-    default:
-      return { kind: 'json' };
-  }
+  return WIDGET_OF_TYPE[type ?? '']?.(schema, all) ?? { kind: 'json' };
 }
+
+const optional = <T>(name: string, value: T | undefined) => (value !== undefined ? { [name]: value } : {});
+
+/** The widget of each JSON Schema type. */
+const WIDGET_OF_TYPE: Record<string, (schema: JsonSchema, all: Record<string, JsonSchema>) => Widget> = {
+  boolean: () => ({ kind: 'boolean' }),
+  integer: (schema) => ({ kind: 'integer', ...optional('min', schema.minimum), ...optional('max', schema.maximum) }),
+  number: (schema) => ({ kind: 'number', ...optional('min', schema.minimum), ...optional('max', schema.maximum) }),
+  string: (schema) => ({ kind: 'text', multiline: (schema.maxLength ?? 0) > 4096, ...optional('maxLength', schema.maxLength), ...optional('pattern', schema.pattern) }),
+  array: (schema, all) => {
+    const items = resolve(schema.items ?? {}, all);
+    if (items.type === 'string') return { kind: 'lines' };
+    const columns = Object.entries(items.properties ?? {});
+    if (items.type === 'object' && columns.length > 0 && columns.every(([, p]) => p.type === 'string')) return { kind: 'rows', columns: columns.map(([n]) => n) };
+    return { kind: 'json' };
+  },
+  object: (schema, all) => {
+    if (schema.properties && Object.keys(schema.properties).length > 0) return { kind: 'object', fields: fieldsOf(schema, all) };
+    if (schema.patternProperties || typeof schema.additionalProperties === 'object') return { kind: 'map' };
+    return { kind: 'json' };
+  },
+};

@@ -1,5 +1,5 @@
 // Between API values and what the form's inputs hold: text (and booleans), nested for objects.
-import type { Field } from './schema';
+import type { Field, Widget } from './schema';
 
 export type FormValue = string | boolean | string[] | FormValues;
 export interface FormValues {
@@ -49,63 +49,71 @@ function toInput(field: Field, value: unknown, useDefaults: boolean): FormValue 
 export function toValue(field: Field, input: FormValue, path = field.name): unknown {
   const widget = field.widget;
   if (widget.kind === 'boolean') return input === true;
-  if (widget.kind === 'object') {
-    const nested: Record<string, unknown> = {};
-    for (const sub of widget.fields) {
-      const value = toValue(sub, (input as FormValues)[sub.name] ?? '', `${path}.${sub.name}`);
-      if (value !== undefined && !(sub.widget.kind === 'boolean' && value === false && !sub.required)) nested[sub.name] = value;
-    }
-    return Object.keys(nested).length === 0 ? undefined : nested;
-  }
+  if (widget.kind === 'object') return objectValue(widget.fields, input as FormValues, path);
   if (Array.isArray(input)) return input.length === 0 ? undefined : input;
   const text = String(input).trim();
   if (text === '') return undefined;
-  switch (widget.kind) {
-    case 'integer':
-    case 'number': {
-      const number = Number(text);
-      if (!Number.isFinite(number) || (widget.kind === 'integer' && !Number.isInteger(number))) throw new FieldInputError(path, `${path} must be ${widget.kind === 'integer' ? 'a whole number' : 'a number'}`);
-      return number;
-    }
-    case 'enum': {
-      const option = widget.options.find((o) => String(o) === text);
-      return option ?? text;
-    }
-    case 'lines':
-      return text.split(/[\n,]+/).map((s) => s.trim()).filter((s) => s !== '');
-    case 'rows':
-      return text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '')
-        .map((line) => {
-          const parts = line.split(/\s+/);
-          const row: Record<string, string> = {};
-          widget.columns.forEach((column, i) => {
-            const value = i === widget.columns.length - 1 ? parts.slice(i).join(' ') : parts[i];
-            if (value) row[column] = value;
-          });
-          return row;
-        });
-    case 'map': {
-      const map: Record<string, string> = {};
-      for (const line of text.split('\n')) {
-        if (line.trim() === '') continue;
-        const colon = line.indexOf(':');
-        if (colon <= 0) throw new FieldInputError(path, `${path}: write one "Name: value" per line`);
-        map[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-      }
-      return map;
-    }
-    case 'json':
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new FieldInputError(path, `${path} must be JSON`);
-      }
-    default:
-      return text;
+  const parse = FROM_TEXT[widget.kind] as ((text: string, widget: Widget, path: string) => unknown) | undefined;
+  return parse === undefined ? text : parse(text, widget, path);
+}
+
+function objectValue(fields: readonly Field[], input: FormValues, path: string): Record<string, unknown> | undefined {
+  const nested: Record<string, unknown> = {};
+  for (const sub of fields) {
+    const value = toValue(sub, input[sub.name] ?? '', `${path}.${sub.name}`);
+    if (value !== undefined && !(sub.widget.kind === 'boolean' && value === false && !sub.required)) nested[sub.name] = value;
   }
+  return Object.keys(nested).length === 0 ? undefined : nested;
+}
+
+type WidgetOf<K extends Widget['kind']> = Extract<Widget, { kind: K }>;
+
+/** A non-empty text input's value, per widget (text itself is kept as it is). */
+const FROM_TEXT: { [K in Widget['kind']]?: (text: string, widget: WidgetOf<K>, path: string) => unknown } = {
+  integer: (text, _widget, path) => toNumber(text, true, path),
+  number: (text, _widget, path) => toNumber(text, false, path),
+  enum: (text, widget) => widget.options.find((o) => String(o) === text) ?? text,
+  lines: (text) => text.split(/[\n,]+/).map((s) => s.trim()).filter((s) => s !== ''),
+  rows: (text, widget) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .map((line) => toRow(line, widget.columns)),
+  map: (text, _widget, path) => {
+    const map: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new FieldInputError(path, `${path}: write one "Name: value" per line`);
+      map[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    }
+    return map;
+  },
+  json: (text, _widget, path) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new FieldInputError(path, `${path} must be JSON`);
+    }
+  },
+};
+
+function toNumber(text: string, integer: boolean, path: string): number {
+  const number = Number(text);
+  if (!Number.isFinite(number) || (integer && !Number.isInteger(number))) throw new FieldInputError(path, `${path} must be ${integer ? 'a whole number' : 'a number'}`);
+  return number;
+}
+
+/** "10.0.0.1 web" → {ip: "10.0.0.1", description: "web"}: the last column takes the rest of the line. */
+function toRow(line: string, columns: string[]): Record<string, string> {
+  const parts = line.split(/\s+/);
+  const row: Record<string, string> = {};
+  columns.forEach((column, i) => {
+    const value = i === columns.length - 1 ? parts.slice(i).join(' ') : parts[i];
+    if (value) row[column] = value;
+  });
+  return row;
 }
 
 /**

@@ -65,18 +65,26 @@ const ID_LINKS: Record<string, string> = {
   listeners: 'listeners',
   pools: 'pools',
   l7policies: 'l7policies',
+  flavor_id: 'flavors',
+  flavor_profile_id: 'flavorprofiles',
+  availability_zone: 'availabilityzones',
+  cached_zone: 'availabilityzones',
+  availability_zone_profile_id: 'availabilityzoneprofiles',
+  compute_id: 'nodes',
 };
+/** Ids shown whole: names, not UUIDs. */
+const NAMED = new Set(['availabilityzones', 'nodes']);
 const NOT_SHOWN = new Set(['provisioning_status', 'operating_status', 'certificate', 'project_id', 'tenant_id']);
 
 function idLink(collection: string, id: string) {
   return (
-    <a href={href(`/${collection}/${id}`)} class="mono">
-      {id.slice(0, 8)}
+    <a href={href(`/${collection}/${encodeURIComponent(id)}`)} class={NAMED.has(collection) ? '' : 'mono'}>
+      {NAMED.has(collection) ? id : id.slice(0, 8)}
     </a>
   );
 }
 
-function renderValue(name: string, value: unknown): ComponentChildren {
+export function renderValue(name: string, value: unknown): ComponentChildren {
   const collection = ID_LINKS[name];
   if (value === null || value === undefined || value === '') return <span class="muted">—</span>;
   if (collection && typeof value === 'string') return idLink(collection, value.split('/').pop() ?? value);
@@ -128,7 +136,7 @@ export function DetailsTable({ resource }: { resource: ApiObject }) {
   );
 }
 
-export function PageHeader(props: { kind: Kind; resource: ApiObject; editUrl: string; parentId?: string; afterDelete: string; cascade?: { listeners: number; pools: number }; children?: ComponentChildren }) {
+export function PageHeader(props: { kind: Kind; resource: ApiObject; editUrl?: string; parentId?: string; afterDelete: string; cascade?: { listeners: number; pools: number }; children?: ComponentChildren }) {
   const { kind, resource } = props;
   return (
     <header class="page-header">
@@ -141,14 +149,22 @@ export function PageHeader(props: { kind: Kind; resource: ApiObject; editUrl: st
         </p>
       </div>
       <div class="actions">
-        <a class="button" href={href(props.editUrl)}>
-          Edit
-        </a>
+        {props.editUrl !== undefined && (
+          <a class="button" href={href(props.editUrl)}>
+            Edit
+          </a>
+        )}
         <DeleteButton kind={kind} resource={resource} parentId={props.parentId} afterDelete={props.afterDelete} cascade={props.cascade} />
       </div>
     </header>
   );
 }
+
+/** What a delete does when it is not plainly gone for good. */
+const DELETE_MEANS: Partial<Record<Kind, string>> = {
+  quota: 'The project goes back to the default limits.',
+  node: 'elbow forgets the node: only a node that is down can be forgotten; if it starts again it registers afresh.',
+};
 
 /** Delete with a confirmation; a load balancer with children needs `cascade`, and the dialog says what goes with it. */
 export function DeleteButton(props: { kind: Kind; resource: ApiObject; parentId?: string; afterDelete: string; cascade?: { listeners: number; pools: number }; small?: boolean }) {
@@ -158,6 +174,7 @@ export function DeleteButton(props: { kind: Kind; resource: ApiObject; parentId?
   const [busy, setBusy] = useState(false);
   const children = props.cascade === undefined ? 0 : props.cascade.listeners + props.cascade.pools;
   const label = KINDS[props.kind].label;
+  const verb = KINDS[props.kind].deleteVerb ?? 'Delete';
   const confirm = async () => {
     setBusy(true);
     setError(null);
@@ -173,13 +190,13 @@ export function DeleteButton(props: { kind: Kind; resource: ApiObject; parentId?
   };
   return (
     <>
-      <button type="button" class={`danger${props.small ? ' small' : ''}`} onClick={() => dialog.current?.showModal()} aria-label={`Delete ${label} ${title(props.resource)}`}>
-        Delete
+      <button type="button" class={`danger${props.small ? ' small' : ''}`} onClick={() => dialog.current?.showModal()} aria-label={`${verb} ${label} ${title(props.resource)}`}>
+        {verb}
       </button>
       <dialog ref={dialog} class="confirm" aria-labelledby={`del-${props.resource.id}`}>
         <form method="dialog" onSubmit={(e) => e.preventDefault()}>
           <h2 id={`del-${props.resource.id}`}>
-            Delete {label} {title(props.resource)}?
+            {verb} {label} {title(props.resource)}?
           </h2>
           {children > 0 && props.cascade ? (
             <>
@@ -192,7 +209,7 @@ export function DeleteButton(props: { kind: Kind; resource: ApiObject; parentId?
               </label>
             </>
           ) : (
-            <p>This cannot be undone.</p>
+            <p>{DELETE_MEANS[props.kind] ?? 'This cannot be undone.'}</p>
           )}
           {error && (
             <p class="error" role="alert">
@@ -201,7 +218,7 @@ export function DeleteButton(props: { kind: Kind; resource: ApiObject; parentId?
           )}
           <div class="actions">
             <button type="button" class="danger" disabled={busy || (children > 0 && !cascade)} onClick={confirm}>
-              {busy ? 'Deleting…' : 'Delete'}
+              {busy ? `${verb}…` : verb}
             </button>
             <button type="button" onClick={() => dialog.current?.close()} autofocus>
               Cancel
@@ -230,5 +247,32 @@ export function NewLink({ to, label }: { to: string; label: string }) {
     <a class="button primary small" href={href(to)}>
       + {label}
     </a>
+  );
+}
+
+/** Resources as a table, one row each (data-id is the resource's id). */
+export function ResourceTable({ rows, columns }: { rows: ApiObject[]; columns: [string, (row: ApiObject) => ComponentChildren][] }) {
+  if (rows.length === 0) return <p class="muted">None yet.</p>;
+  return (
+    <div class="table-wrap">
+      <table class="list">
+        <thead>
+          <tr>
+            {columns.map(([name]) => (
+              <th key={name}>{name}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-id={row.id}>
+              {columns.map(([name, cell]) => (
+                <td key={name}>{cell(row)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -7,8 +7,8 @@ import { Badge, Statuses, StatusTree } from '../components/status';
 import { Timeline } from '../components/timeline';
 import { daysLeft } from '../forms/constraints';
 import { href } from '../router';
-import { collectionPath, title } from '../resources';
-import { DeleteButton, DetailsTable, Expiry, Loading, NewLink, PageHeader, Section, useLoad } from './common';
+import { collectionPath, KINDS, title, type Kind } from '../resources';
+import { DeleteButton, DetailsTable, Expiry, Loading, NewLink, PageHeader, ResourceTable, Section, useLoad } from './common';
 import { useLive } from './use-live';
 
 const str = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -165,32 +165,6 @@ function liveStatus(tree: StatusNode | undefined, id: string): string | undefine
     stack.push(...(node.listeners ?? []), ...(node.pools ?? []), ...(node.members ?? []));
   }
   return undefined;
-}
-
-function ResourceTable({ rows, columns }: { rows: ApiObject[]; columns: [string, (row: ApiObject) => ComponentChildren][] }) {
-  if (rows.length === 0) return <p class="muted">None yet.</p>;
-  return (
-    <div class="table-wrap">
-      <table class="list">
-        <thead>
-          <tr>
-            {columns.map(([name]) => (
-              <th key={name}>{name}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} data-id={row.id}>
-              {columns.map(([name, cell]) => (
-                <td key={name}>{cell(row)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 export function ListenerPage({ id, theme }: { id: string; theme: string }) {
@@ -389,18 +363,19 @@ export function IpGroupList() {
   );
 }
 
-/** A certificate or an IP group: its fields, edit and delete. */
-export function SimplePage({ kind, id }: { kind: 'certificate' | 'ipgroup'; id: string }) {
-  const collection = kind === 'certificate' ? 'certificates' : 'ipgroups';
+/** A resource without a page of its own (a certificate, an IP group, an admin kind): its fields, edit and delete. */
+export function SimplePage({ kind, id, children }: { kind: Kind; id: string; children?: (resource: ApiObject) => ComponentChildren }) {
+  const collection = KINDS[kind].collection;
   const loaded = useLoad(() => api.show(`${collection}/${encodeURIComponent(id)}`), [id]);
   return (
     <Loading loaded={loaded}>
       {(resource) => (
         <>
-          <PageHeader kind={kind} resource={resource} editUrl={`/${collection}/${id}/edit`} afterDelete={`/${collection}`} />
+          <PageHeader kind={kind} resource={resource} editUrl={`/${collection}/${encodeURIComponent(id)}/edit`} afterDelete={`/${collection}`} />
           <Section title="Settings">
             <DetailsTable resource={resource} />
           </Section>
+          {children?.(resource)}
         </>
       )}
     </Loading>
