@@ -15,6 +15,8 @@ interface ServeFlags {
   api: ListenAddress;
   store: string;
   workers: number;
+  engine: 'node' | 'haproxy';
+  haproxyBin: string;
   drainTimeout: number;
   logLevel: LogLevel;
   demo: boolean;
@@ -40,7 +42,9 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--data-dir <dir>', 'data directory: store, API token').env('ELBOW_DATA_DIR').default(DEFAULT_DATA_DIR))
     .addOption(new Option('--api <host:port>', 'API listen address (port 0 picks a free one)').env('ELBOW_API').default(parseListenAddress(DEFAULT_API_ADDRESS), DEFAULT_API_ADDRESS).argParser(asCliError(parseListenAddress)))
     .addOption(new Option('--store <spec>', '"sqlite" (a file in the data directory) or a postgres:// URL').env('ELBOW_STORE').default('sqlite'))
-    .addOption(new Option('--workers <n>', 'data plane worker processes; 0 runs the data plane inside this process').env('ELBOW_WORKERS').default(availableParallelism(), 'one per CPU').argParser(nonNegativeInteger))
+    .addOption(new Option('--engine <engine>', 'data plane engine: node (built in, every protocol) or haproxy (HAProxy >= 2.6 carries TCP/HTTP/HTTPS/SSL, node keeps UDP; docs/engines.md)').env('ELBOW_ENGINE').choices(['node', 'haproxy']).default('node'))
+    .addOption(new Option('--haproxy-bin <path>', 'the haproxy executable, for --engine haproxy').env('ELBOW_HAPROXY_BIN').default('haproxy'))
+    .addOption(new Option('--workers <n>', 'data plane worker processes; 0 runs the data plane inside this process (--engine haproxy: HAProxy threads)').env('ELBOW_WORKERS').default(availableParallelism(), 'one per CPU').argParser(nonNegativeInteger))
     .addOption(new Option('--drain-timeout <seconds>', 'on shutdown, how long open connections may take to finish').env('ELBOW_DRAIN_TIMEOUT').default(10).argParser(nonNegativeInteger))
     .addOption(new Option('--log-level <level>', 'log level').env('ELBOW_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--demo', 'create a demo load balancer with two built-in backends').env('ELBOW_DEMO'))
@@ -65,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
         api: flags.api,
         store: flags.store,
         workers: flags.workers,
+        engine: { name: flags.engine, haproxyBin: flags.haproxyBin },
         drainTimeoutMs: flags.drainTimeout * 1000,
         demo: flags.demo === true,
         version: packageVersion(),

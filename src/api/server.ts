@@ -38,6 +38,8 @@ export interface ApiServerOptions {
   nodeList?: NodeList;
   /** The node's health for /healthz (503 when failing); `{"status": "ok"}` without it. */
   health?: () => Promise<{ readonly status: string }>;
+  /** Which engine carries this node's data plane (`elbow serve --engine`), shown in GET /. */
+  engine?: Readonly<Record<string, unknown>>;
 }
 
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
@@ -77,7 +79,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return reply.code(error.status).send(error.toJSON());
   });
 
-  registerServiceRoutes(app, options.metrics, options.version ?? 'dev', options.health);
+  registerServiceRoutes(app, options.metrics, options.version ?? 'dev', options.health, options.engine);
   registerNetworkLookups(app);
   registerIdentityLookups(app);
   if (options.consoleDir !== false) registerConsoleRoutes(app, options.consoleDir);

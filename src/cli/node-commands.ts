@@ -39,22 +39,24 @@ export async function listNodes(client: ApiClient): Promise<NodeObject[]> {
 
 const HEALTH_COLOUR: Record<string, number> = { ok: 32, degraded: 33, failing: 31, down: 31 };
 
-/** One line per node: name (* = the node answering), zone, health, applied revision, heartbeat age, VRRP states, load balancers placed. */
+/** One line per node: name (* = the node answering), zone, health, engine, applied revision, heartbeat age, VRRP states, load balancers placed. */
 export function formatNodes(nodes: readonly NodeObject[], colour: boolean): string {
   if (nodes.length === 0) return 'no nodes\n';
   const rows = nodes.map((node) => {
     const health = String(node.health ?? '?');
     const detail = typeof node.health_detail === 'string' ? ` (${node.health_detail})` : '';
     const vrrp = node.vrrp as { states?: Record<string, string> } | null | undefined;
+    const engine = node.engine as { name?: string; haproxy_version?: string | null } | null | undefined;
     return {
       node: `${node.name}${node.local === true ? ' *' : ''}`,
       zone: node.availability_zone ?? '-',
       health: `${colour ? `\x1b[${HEALTH_COLOUR[health] ?? 31}m${health}\x1b[0m` : health}${detail}`,
+      engine: engine?.name === undefined ? '-' : `${engine.name}${typeof engine.haproxy_version === 'string' ? ` ${engine.haproxy_version}` : ''}`,
       revision: node.applied_revision ?? '-',
       heartbeat: typeof node.seconds_since_heartbeat === 'number' ? `${node.seconds_since_heartbeat.toFixed(1)} s ago` : '?',
       vrrp: vrrp?.states === undefined ? '-' : Object.entries(vrrp.states).map(([group, state]) => `${group}:${state}`).join(' '),
       loadbalancers: Array.isArray(node.loadbalancers) ? node.loadbalancers.length : 0,
     };
   });
-  return formatTable(rows, ['node', 'zone', 'health', 'revision', 'heartbeat', 'vrrp', 'loadbalancers']);
+  return formatTable(rows, ['node', 'zone', 'health', 'engine', 'revision', 'heartbeat', 'vrrp', 'loadbalancers']);
 }

@@ -25,6 +25,8 @@ export interface NodeView {
   readonly started_at: string;
   readonly api_url: string | null;
   readonly version: string;
+  /** The engine carrying its data plane (`elbow serve --engine`): name, HAProxy version, protocols per engine; null from nodes that do not say. */
+  readonly engine: Readonly<Record<string, unknown>> | null;
   /** Its VIP failover: the VRRP state of each of its groups, when it runs keepalived. */
   readonly vrrp: Readonly<Record<string, unknown>> | null;
   /** Ids of the load balancers placed on it (served while it is not down). */
@@ -50,7 +52,7 @@ function detailOf(record: NodeRecord): string | null {
 }
 
 export function nodeView(record: NodeRecord, config: Pick<ConfigView, 'list'>, localName: string | null): NodeView {
-  const vrrp = record.details.vrrp;
+  const { vrrp, engine } = record.details;
   return {
     name: record.name,
     availability_zone: record.availabilityZone,
@@ -63,6 +65,7 @@ export function nodeView(record: NodeRecord, config: Pick<ConfigView, 'list'>, l
     started_at: record.startedAt,
     api_url: record.apiUrl,
     version: record.version,
+    engine: typeof engine === 'object' && engine !== null ? (engine as Record<string, unknown>) : null,
     vrrp: typeof vrrp === 'object' && vrrp !== null ? (vrrp as Record<string, unknown>) : null,
     loadbalancers: config
       .list('loadbalancer')

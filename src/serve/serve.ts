@@ -4,12 +4,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createApiServer } from '../api/server.js';
 import { createControlPlane } from '../control/create-control-plane.js';
 import { MemberTimeline, sampleMemberStates } from '../control/member-timeline.js';
-import { createClusteredDataPlane } from '../dataplane/cluster/clustered-dataplane.js';
-import { createDataPlane } from '../dataplane/dataplane.js';
 import { IncrementalSnapshotBuilder } from '../snapshot/incremental-snapshot.js';
 import { ConfigMirror } from '../store/config-mirror.js';
 import { openStore } from '../store/open-store.js';
 import { loadOrCreateToken, tokenFilePath } from './api-token.js';
+import { checkEngine, describeEngine, startEngine, type EngineInfo, type EngineSettings } from './data-plane-engine.js';
 import { prepareDataDir } from './data-dir.js';
 import { startDemo, type Demo } from './demo.js';
 import type { ListenAddress } from './listen-address.js';
@@ -27,8 +26,10 @@ export interface ServeOptions {
   api: ListenAddress;
   /** 'sqlite' or a postgres:// URL. */
   store: string;
-  /** Data plane worker processes; 0 = the data plane runs in this process. */
+  /** Data plane worker processes; 0 = the data plane runs in this process. With the haproxy engine: HAProxy's threads. */
   workers: number;
+  /** Which engine carries the data plane; default node (docs/engines.md). */
+  engine?: EngineSettings;
   /** How long open connections may take to finish on shutdown. */
   drainTimeoutMs: number;
   demo: boolean;
@@ -44,12 +45,16 @@ export interface ServeOptions {
 
 export interface RunningServer {
   readonly url: string;
+  readonly engine: EngineInfo;
   /** Stops accepting API requests, drains the data plane within the bound, closes the store. */
   close(): Promise<void>;
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
+  const engineSettings = options.engine ?? { name: 'node' };
+  // Before anything is opened: a missing HAProxy fails the start with the way to install it.
+  const haproxyVersion = await checkEngine(engineSettings);
   const dataDir = await prepareDataDir(options.dataDir);
   const token = await loadOrCreateToken(dataDir, options.tokenFromEnvironment);
   const store = await openStore(options.store, dataDir);
@@ -64,10 +69,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
   };
   try {
-    const applier =
-      options.workers === 0
-        ? createDataPlane({ drainMs: options.drainTimeoutMs, logger })
-        : createClusteredDataPlane({ workers: options.workers, drainMs: options.drainTimeoutMs, logger, logLevel: logger.level });
+    const engine = await startEngine(engineSettings, haproxyVersion, { dataDir, workers: options.workers, drainMs: options.drainTimeoutMs, logger });
+    const { applier } = engine;
     // The data plane bounds its own drain; the extra second covers a worker that hangs on exit.
     cleanups.push(() => withinBound(applier.close(options.drainTimeoutMs), options.drainTimeoutMs + 1000, logger));
     const publisher = new SnapshotPublisher(mirror, node.place(applier), new IncrementalSnapshotBuilder(mirror));
@@ -91,7 +94,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const timeline = new MemberTimeline();
     const stopSampling = sampleMemberStates(() => applier.status(), timeline, MEMBER_SAMPLE_MS);
     cleanups.push(async () => stopSampling());
-    const app = createApiServer({ control, token, metrics: () => applier.metrics(), timeline, logger, version: options.version, nodeList: node.list, health: () => node.report() });
+    const app = createApiServer({ control, token, metrics: () => applier.metrics(), timeline, logger, version: options.version, nodeList: node.list, health: () => node.report(), engine: engine.info });
     // On shutdown the node says it stopped (and hands its VIPs over) before the data plane drains.
     cleanups.push(() => node.stop());
     cleanups.push(() => app.close());
@@ -99,7 +102,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const address = app.server.address();
     const url = urlOf({ host: options.api.host, port: typeof address === 'object' && address !== null ? address.port : options.api.port });
     const tokenSource = options.tokenFromEnvironment?.trim() ? 'token from ELBOW_API_TOKEN' : `token in ${tokenFilePath(dataDir)}`;
-    await node.start({ apiUrl: url, catchUp: () => publisher.publish(), appliedRevision: () => publisher.last?.revision ?? null });
+    await node.start({ apiUrl: url, catchUp: () => publisher.publish(), appliedRevision: () => publisher.last?.revision ?? null, engine: engine.info });
+    options.announce(describeEngine(engine.info));
     options.announce(`elbow API listening on ${url} (${tokenSource})`);
 
     if (options.demo) {
@@ -108,7 +112,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       cleanups.splice(cleanups.length - 1, 0, () => demo.close());
       options.announce(`demo: curl ${demo.url}`);
     }
-    return { url, close: closeAll };
+    return { url, engine: engine.info, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

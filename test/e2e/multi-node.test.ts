@@ -108,9 +108,9 @@ describe('several elbow nodes on one PostgreSQL', { skip: unavailable, timeout: 
       reasons: [],
     });
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/main.ts'), 'status', '--url', first.url, '--token', TOKEN], { cwd: REPO_ROOT });
-    assert.match(stdout, /^NODE\s+ZONE\s+HEALTH\s+REVISION\s+HEARTBEAT\s+VRRP\s+LOADBALANCERS$/m);
-    assert.match(stdout, /^node-a \*\s+zone-a\s+ok\s+\d+\s+[\d.]+ s ago/m);
-    assert.match(stdout, /^node-b\s+zone-b\s+ok\s+\d+\s+[\d.]+ s ago/m);
+    assert.match(stdout, /^NODE\s+ZONE\s+HEALTH\s+ENGINE\s+REVISION\s+HEARTBEAT\s+VRRP\s+LOADBALANCERS$/m);
+    assert.match(stdout, /^node-a \*\s+zone-a\s+ok\s+node\s+\d+\s+[\d.]+ s ago/m);
+    assert.match(stdout, /^node-b\s+zone-b\s+ok\s+node\s+\d+\s+[\d.]+ s ago/m);
   });
 
   it('a second process cannot take the name of a live node', async () => {

@@ -12,14 +12,17 @@ export function registerServiceRoutes(
   metrics: (() => Promise<string>) | undefined,
   version: string,
   health: () => Promise<{ readonly status: string }> = async () => ({ status: 'ok' }),
+  engine?: Readonly<Record<string, unknown>>,
 ): void {
-  // Octavia's root document; both /v2 and /v2.0 serve the same API.
+  // Octavia's root document; both /v2 and /v2.0 serve the same API. `engine` is elbow's own:
+  // which engine carries this node's data plane, and which protocols each engine serves.
   app.get('/', { config: PUBLIC_ROUTE }, (request) => {
     const base = `${request.protocol}://${request.host}`;
     return {
       versions: [
         { id: 'v2.0', status: 'CURRENT', updated: '2026-11-01T00:00:00Z', links: [{ href: `${base}/v2`, rel: 'self' }] },
       ],
+      ...(engine === undefined ? {} : { engine }),
     };
   });
 

@@ -4,7 +4,7 @@
 
 import type { ListenerStats, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
 import { addListenerStats, mergeLiveStatus, retiredStats } from './aggregate.js';
-import { mergePrometheusText } from './prometheus-merge.js';
+import { mergePrometheusText } from '../../util/prometheus-merge.js';
 import type { WorkerChannel } from './worker-channel.js';
 import type { WorkerSet, WorkerSlot } from './worker-supervisor.js';
 

@@ -12,6 +12,7 @@ import { storeNodeDirectory } from '../../control/store-node-directory.js';
 import type { ApplyReport, SnapshotApplier } from '../../snapshot/snapshot.js';
 import type { ConfigMirror } from '../../store/config-mirror.js';
 import type { Store } from '../../store/store.js';
+import type { EngineInfo } from '../data-plane-engine.js';
 import type { VrrpSettings } from '../keepalived/keepalived-config.js';
 import { VipFailover } from '../keepalived/vip-failover.js';
 import { NodeHealth, probeDataPlane, type HealthReport } from './node-health.js';
@@ -108,7 +109,7 @@ export class NodeRuntime {
    * keepalived: the data plane serves the stored configuration and the API answers by now, so the
    * node never takes a VIP with nothing behind it.
    */
-  async start(options: { apiUrl: string; catchUp: () => Promise<ApplyReport>; appliedRevision: () => number | null }): Promise<void> {
+  async start(options: { apiUrl: string; catchUp: () => Promise<ApplyReport>; appliedRevision: () => number | null; engine?: EngineInfo }): Promise<void> {
     if (this.health === undefined) throw new Error('NodeRuntime.watch() must come first');
     this.heartbeat = new NodeHeartbeat({
       registry: this.store.nodes,
@@ -118,7 +119,7 @@ export class NodeRuntime {
       health: this.health,
       catchUp: options.catchUp,
       appliedRevision: options.appliedRevision,
-      details: () => (this.failover === undefined ? {} : { vrrp: this.failover.details() }),
+      details: () => ({ ...(options.engine === undefined ? {} : { engine: options.engine }), ...(this.failover === undefined ? {} : { vrrp: this.failover.details() }) }),
       logger: this.logger,
     });
     await this.heartbeat.start();

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeApplyReports, mergeLiveStatus, retiredStats } from '../../../../src/dataplane/cluster/aggregate.js';
-import { mergePrometheusText } from '../../../../src/dataplane/cluster/prometheus-merge.js';
+import { mergePrometheusText } from '../../../../src/util/prometheus-merge.js';
 import { nextRestart } from '../../../../src/dataplane/cluster/restart-backoff.js';
 import type { ListenerStats, LiveStatus } from '../../../../src/snapshot/snapshot.js';
 

@@ -1,6 +1,8 @@
-// Merges the Prometheus text expositions of N workers into one for the whole node: samples with
-// the same name and labels are summed (counters, histograms, connection gauges), except families
-// that every worker reports identically (member health): those are taken from one worker.
+// Merges Prometheus text expositions into one: N data plane workers into the node's, or the two
+// engines of `--engine haproxy` (engines/split-applier.ts). Samples with the same name and labels
+// are summed (counters, histograms, connection gauges), except families that every source reports
+// identically (member health): those are taken from the first. Each family keeps the first HELP
+// and TYPE it was given (two engines may word a HELP differently; a second one is invalid).
 
 interface Family {
   readonly header: string[];
@@ -23,7 +25,8 @@ export function mergePrometheusText(expositions: readonly string[], options: Pro
       if (header) {
         familyName = header[2] ?? '';
         family = familyOf(families, familyName);
-        if (!family.header.includes(line)) family.header.push(line);
+        const kind = header[1] ?? '';
+        if (!family.header.some((kept) => kept.startsWith(`# ${kind} `))) family.header.push(line);
         continue;
       }
       if (line.startsWith('#')) continue;
