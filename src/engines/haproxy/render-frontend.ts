@@ -249,9 +249,10 @@ export function renderFrontend(listener: SnapshotListener, context: FrontendCont
   const bind = bindLine(listener, files);
   const lines = [`frontend ${safeName(listener.id)}`, `    mode ${mode}`, bind.line, `    timeout client ${ms(listener.timeouts.clientData)}`];
   if (mode === 'http') {
-    // Node: a request head within min(30 s, timeout_client_data); idle keep-alive for timeout_client_data.
+    // Node: a request head within min(30 s, timeout_client_data); idle keep-alive for
+    // timeout_http_keep_alive, else timeout_client_data.
     lines.push(`    timeout http-request ${ms(Math.min(30_000, listener.timeouts.clientData))}`);
-    lines.push(`    timeout http-keep-alive ${ms(listener.timeouts.clientData)}`);
+    lines.push(`    timeout http-keep-alive ${ms(listener.httpKeepAliveMs ?? listener.timeouts.clientData)}`);
     // A keep-alive connection closes after its answer once its worker is old: no request is sent
     // on a connection the old worker is about to close (research §3, the keep-alive race).
     lines.push('    option idle-close-on-response');

@@ -77,7 +77,7 @@ export function l7Snapshot(certificates: FixtureCertificates): Snapshot {
   const every = { 'X-Forwarded-For': 'true', 'X-Forwarded-Port': 'true', 'X-Forwarded-Proto': 'TRUE', 'X-Real-IP': 'true', 'X-Forwarded-Host': 'true', 'X-Forwarded-ELB-IP': 'true', 'X-Unknown': 'true', 'X-Forwarded-Nothing': 'false' };
   const ssl = { 'X-SSL-Client-Has-Cert': 'true', 'X-SSL-Client-Verify': 'true', 'X-SSL-Client-DN': 'true', 'X-SSL-Client-CN': 'true', 'X-SSL-Issuer': 'true', 'X-SSL-Client-SHA1': 'true', 'X-SSL-Client-Not-Before': 'true', 'X-SSL-Client-Not-After': 'true', 'X-Forwarded-Proto': 'true' };
   return makeSnapshot(9, [
-    makeListener({ id: 'http', protocol: 'HTTP', port: 8080, address: '127.0.1.1', defaultPoolId: 'web', insertHeaders: every, policies, accessLog: true, timeouts: { clientData: 60_000, memberConnect: 3_000, memberData: 45_000 } }),
+    makeListener({ id: 'http', protocol: 'HTTP', port: 8080, address: '127.0.1.1', defaultPoolId: 'web', insertHeaders: every, policies, accessLog: true, httpKeepAliveMs: 5_000, timeouts: { clientData: 60_000, memberConnect: 3_000, memberData: 45_000 } }),
     makeListener({
       id: 'https',
       protocol: 'TERMINATED_HTTPS',
