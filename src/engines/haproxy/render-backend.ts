@@ -6,7 +6,7 @@
 import { MEMBER_CONNECTION_LIMIT } from '../../model/data-plane-limits.js';
 import type { SnapshotHealthMonitor, SnapshotListener, SnapshotMember, SnapshotPool } from '../../snapshot/snapshot.js';
 import { bareAddress, hostPort, logFormatLiteral, ms, quoted, safeName } from './config-syntax.js';
-import type { FileKind } from './render-files.js';
+import { crlFile, type FileKind } from './render-files.js';
 import { fetchArgument, isFetchArgument } from './render-rules.js';
 
 export type BackendMode = 'http' | 'tcp';
@@ -132,8 +132,10 @@ function checkOptions(pool: SnapshotPool, member: SnapshotMember): string {
 function tlsOptions(pool: SnapshotPool, files: BackendFiles): string {
   if (pool.tls === null) return '';
   const parts = ['ssl'];
-  if (pool.tls.caPem !== null) parts.push(`verify required ca-file ${quoted(files.add(`pools/${safeName(pool.id)}.ca.pem`, pool.tls.caPem, 'static'))}`);
-  else parts.push('verify none');
+  if (pool.tls.caPem !== null) {
+    parts.push(`verify required ca-file ${quoted(files.add(`pools/${safeName(pool.id)}.ca.pem`, pool.tls.caPem, 'static'))}`);
+    if (pool.tls.crls.length > 0) parts.push(`crl-file ${quoted(files.add(`pools/${safeName(pool.id)}.crl.pem`, crlFile(pool.tls.crls), 'static'))}`);
+  } else parts.push('verify none');
   const client = pool.tls.clientCertificate;
   if (client !== null) parts.push(`crt ${quoted(files.add(`pools/${safeName(pool.id)}.client.pem`, `${client.certificatePem.trim()}\n${client.privateKeyPem.trim()}\n`, 'static'))}`);
   // SNI = the request's Host without its port (HTTP backends only; upstream-tls.ts).

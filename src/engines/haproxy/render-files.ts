@@ -28,3 +28,8 @@ export class FileSet {
     return `${this.dir}/${name}`;
   }
 }
+
+/** CRL blocks, one after the other, as HAProxy's crl-file takes them. */
+export function crlFile(crls: readonly string[]): string {
+  return crls.map((crl) => `${crl.trim()}\n`).join('');
+}

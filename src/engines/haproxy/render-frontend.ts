@@ -9,7 +9,7 @@ import { resolveTlsProtocol, type TlsVersionName } from '../../model/tls-policie
 import type { SnapshotListener, SnapshotPolicy, SnapshotTlsCertificate } from '../../snapshot/snapshot.js';
 import { hostPort, logFormatLiteral, ms, quoted, safeName, urlHost } from './config-syntax.js';
 import type { BackendMode } from './render-backend.js';
-import type { FileSet } from './render-files.js';
+import { crlFile, type FileSet } from './render-files.js';
 import { renderRule } from './render-rules.js';
 
 export interface RenderedFrontend {
@@ -71,6 +71,8 @@ function bindLine(listener: SnapshotListener, files: FileSet): { line: string; c
   if (tls.clientCaPem !== null && tls.clientAuthentication !== 'NONE') {
     parts.push(`ca-file ${quoted(files.add(`certs/${id}.client-ca.pem`, tls.clientCaPem, 'ca'))}`);
     parts.push(`verify ${tls.clientAuthentication === 'MANDATORY' ? 'required' : 'optional'}`);
+    // As Node (listener-tls.ts), every certificate of a client's chain is checked against the CRLs.
+    if (tls.clientCrls.length > 0) parts.push(`crl-file ${quoted(files.add(`certs/${id}.client-crl.pem`, crlFile(tls.clientCrls), 'static'))}`);
   }
   const protocol = resolveTlsProtocol(tls.versions, tls.ciphers);
   parts.push(`ssl-min-ver ${HAPROXY_VERSION[protocol.minVersion]} ssl-max-ver ${HAPROXY_VERSION[protocol.maxVersion]}`);
@@ -81,6 +83,10 @@ function bindLine(listener: SnapshotListener, files: FileSet): { line: string; c
   }
   if (tls.alpnProtocols.length > 0) parts.push(`alpn ${quoted(tls.alpnProtocols.join(','))}`);
   return { line: parts.join(' '), crtList: { path: listPath, entries: entries.map(({ path, certificateId }) => ({ path, certificateId })) } };
+}
+
+function hstsValue(hsts: NonNullable<SnapshotListener['hsts']>): string {
+  return `max-age=${hsts.maxAge}${hsts.includeSubdomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
 }
 
 /** connection_limit, allowed_cidrs and the ip group: refused before anything is read (Node: tcp-server.ts admit). */
@@ -269,6 +275,9 @@ export function renderFrontend(listener: SnapshotListener, context: FrontendCont
     // Hop-by-hop headers HAProxy leaves in place (it removes Connection, Keep-Alive, TE, Upgrade itself).
     lines.push('    http-request del-header ^proxy- -m reg');
     lines.push('    http-response del-header ^proxy- -m reg');
+    // HSTS on every answer, HAProxy's own (redirects, fixed responses, errors) included; a
+    // member's header is replaced, as in Node (proxy-generation.ts hstsHeader).
+    if (listener.hsts !== null) lines.push(`    http-after-response set-header Strict-Transport-Security ${quoted(hstsValue(listener.hsts))}`);
     lines.push(...insertHeaderLines(listener));
     lines.push(...policies.route);
     for (const policy of listener.policies) if (policy.redirectPoolId !== null && context.backendOf(policy.redirectPoolId) !== null) pools.push(policy.redirectPoolId);

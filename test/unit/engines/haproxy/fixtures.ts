@@ -9,6 +9,8 @@ export interface FixtureCertificates {
   readonly web: SnapshotTlsCertificate;
   readonly api: SnapshotTlsCertificate;
   readonly caPem: string;
+  /** The CA's revocation list (PEM). */
+  readonly crlPem: string;
 }
 
 function rule(id: string, type: SnapshotRule['type'], compareType: SnapshotRule['compareType'], value: string, key: string | null = null, invert = false): SnapshotRule {
@@ -55,7 +57,7 @@ export function l4Snapshot(certificates: FixtureCertificates): Snapshot {
 export function l7Snapshot(certificates: FixtureCertificates): Snapshot {
   const web = makePool({ id: 'web', protocol: 'HTTP', members: [makeMember({ id: 'w-1', port: 9101 }), makeMember({ id: 'w-2', port: 9102, weight: 2 })], sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0, granularity: null }, healthMonitor: makeMonitor({ id: 'hm-http', type: 'HTTP', httpMethod: 'HEAD', urlPath: '/health?full=1', expectedCodes: [[200, 204]], httpVersion: 1.1, domainName: 'web.test' }) });
   const api = makePool({ id: 'api', protocol: 'HTTP', algorithm: 'LEAST_CONNECTIONS', members: [makeMember({ id: 'a-1', port: 9201 })], sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID', timeoutSeconds: 0, granularity: null }, healthMonitor: makeMonitor({ id: 'hm-https', type: 'HTTPS', expectedCodes: [[200, 200]] }) });
-  const secure = makePool({ id: 'secure', protocol: 'HTTPS', members: [makeMember({ id: 's-1', port: 9301 })], tls: { caPem: certificates.caPem, clientCertificate: certificates.api, sni: true, crls: [], versions: null, ciphers: null, alpnProtocols: [] }, healthMonitor: makeMonitor({ id: 'hm-tcp2', type: 'TCP' }) });
+  const secure = makePool({ id: 'secure', protocol: 'HTTPS', members: [makeMember({ id: 's-1', port: 9301 })], tls: { caPem: certificates.caPem, clientCertificate: certificates.api, sni: true, crls: [certificates.crlPem], versions: null, ciphers: null, alpnProtocols: [] }, healthMonitor: makeMonitor({ id: 'hm-tcp2', type: 'TCP' }) });
   const insecure = makePool({ id: 'insecure', protocol: 'HTTPS', members: [makeMember({ id: 'i-1', port: 9302 })], tls: { caPem: null, clientCertificate: null, sni: true, crls: [], versions: null, ciphers: null, alpnProtocols: [] } });
   const policies: SnapshotPolicy[] = [
     policy('p-reject', 1, 'REJECT', [rule('r-path', 'PATH', 'STARTS_WITH', '/admin'), rule('r-src', 'SOURCE_IP', 'EQUAL_TO', '10.0.0.0/8, 2001:db8::/32', null, true)]),
@@ -86,7 +88,8 @@ export function l7Snapshot(certificates: FixtureCertificates): Snapshot {
       defaultPoolId: 'secure',
       insertHeaders: ssl,
       policies: tlsPolicies,
-      tls: { defaultCertificate: certificates.web, sniCertificates: [certificates.api], clientCaPem: certificates.caPem, clientCrls: [], clientAuthentication: 'OPTIONAL', versions: null, ciphers: 'tls-1-2-fs-with-1-3', alpnProtocols: ['h2', 'http/1.1'] },
+      tls: { defaultCertificate: certificates.web, sniCertificates: [certificates.api], clientCaPem: certificates.caPem, clientCrls: [certificates.crlPem], clientAuthentication: 'OPTIONAL', versions: null, ciphers: 'tls-1-2-fs-with-1-3', alpnProtocols: ['h2', 'http/1.1'] },
+      hsts: { maxAge: 31_536_000, includeSubdomains: true, preload: true },
     }),
     makeListener({ id: 'http-nopool', protocol: 'HTTP', port: 8081, address: '127.0.1.1', policies: [policy('p-dead', 1, 'REDIRECT_TO_POOL', [rule('r-dead', 'PATH', 'EQUAL_TO', '/gone')])] }),
   ], [web, api, secure, insecure]);

@@ -63,7 +63,7 @@ describe('HAProxy planner', () => {
     let third: FixtureCertificates['web'];
     before(() => {
       ca = createTestCa();
-      certificates = { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test']).snapshot('cert-api'), caPem: ca.caPem };
+      certificates = { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test']).snapshot('cert-api'), caPem: ca.caPem, crlPem: ca.revoke() };
       third = ca.issueServer(['third.test']).snapshot('cert-third');
     });
     after(() => ca.close());

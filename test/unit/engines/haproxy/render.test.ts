@@ -26,7 +26,7 @@ describe('HAProxy rendering', () => {
   let certificates: FixtureCertificates;
   before(() => {
     ca = createTestCa();
-    certificates = { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test', '*.api.test']).snapshot('cert-api'), caPem: ca.caPem };
+    certificates = { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test', '*.api.test']).snapshot('cert-api'), caPem: ca.caPem, crlPem: ca.revoke() };
   });
   after(() => ca.close());
 
