@@ -5,17 +5,21 @@
 // left serving after elbow is killed.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { createHaproxyEngine, type HaproxyEngine, type HaproxyEngineOptions } from '../../src/engines/haproxy/engine.js';
-import type { SnapshotListener, SnapshotPool } from '../../src/snapshot/snapshot.js';
+import type { SnapshotListener, SnapshotPolicy, SnapshotPool } from '../../src/snapshot/snapshot.js';
+import { createTestCa } from '../helpers/test-ca.js';
 import { haproxyMissing } from '../helpers/haproxy.js';
 import { eventually, exchange, freePort, makeListener, makeMember, makeMonitor, makePool, makeSnapshot, startEchoServer, startNameServer } from '../unit/dataplane/support.js';
+
+const run = promisify(execFile);
 
 async function engine(t: TestContext, options: Partial<HaproxyEngineOptions> = {}): Promise<{ engine: HaproxyEngine; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'elbow-hx-'));
@@ -212,5 +216,39 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     assert.match(String(entry?.client), /^127\.0\.0\.1:\d+$/);
     assert.ok(Number(entry?.bytes_in) > 3 && Number(entry?.bytes_out) > 0);
     assert.match(String(entry?.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('HSTS on every answer, its own included; a revoked client certificate is refused (crl-file)', async (t) => {
+    const ca = createTestCa();
+    t.after(() => ca.close());
+    const { createServer: createHttpServer } = await import('node:http');
+    const http = createHttpServer((req, res) => res.end(`hello ${String(req.headers['x-ssl-client-cn'] ?? '')}`));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => { http.closeAllConnections(); http.close(resolve); }));
+    const [good, revoked] = [ca.issueClient('good'), ca.issueClient('revoked')];
+    const crl = ca.revoke(revoked);
+    const { engine: hx } = await engine(t);
+    const port = await freePort();
+    const fixed: SnapshotPolicy = { id: 'p-fixed', position: 1, action: 'FIXED_RESPONSE', rules: [{ id: 'r', type: 'PATH', compareType: 'EQUAL_TO', key: null, value: '/fixed', invert: false }], redirectPoolId: null, redirectUrl: null, redirectPrefix: null, redirectHttpCode: null, redirectListener: null, fixedResponse: { status_code: '200', content_type: 'text/plain', message_body: 'fixed' } };
+    const listener = makeListener({
+      id: 'https',
+      protocol: 'TERMINATED_HTTPS',
+      port,
+      defaultPoolId: 'p',
+      insertHeaders: { 'X-SSL-Client-CN': 'true' },
+      policies: [fixed],
+      tls: { defaultCertificate: ca.issueServer(['localhost']).snapshot('cert'), sniCertificates: [], clientCaPem: ca.caPem, clientCrls: [crl], clientAuthentication: 'MANDATORY', versions: null, ciphers: null, alpnProtocols: [] },
+      hsts: { maxAge: 600, includeSubdomains: true, preload: false },
+    });
+    await hx.apply(makeSnapshot(1, [listener], [makePool({ id: 'p', protocol: 'HTTP', members: [makeMember({ id: 'm', port: (http.address() as { port: number }).port })] })]));
+    const curl = (client: { certFile: string; keyFile: string }, path: string) =>
+      run('curl', ['-sS', '-i', '--max-time', '5', '--cacert', ca.caFile, '--cert', client.certFile, '--key', client.keyFile, `https://localhost:${port}${path}`, '--resolve', `localhost:${port}:127.0.0.1`]);
+    const proxied = (await curl(good, '/')).stdout;
+    assert.match(proxied, /^strict-transport-security: max-age=600; includeSubDomains\r$/im);
+    assert.match(proxied, /hello good$/);
+    const own = (await curl(good, '/fixed')).stdout;
+    assert.match(own, /^strict-transport-security: max-age=600; includeSubDomains\r$/im);
+    assert.match(own, /fixed$/);
+    await assert.rejects(curl(revoked, '/'), /curl: \(\d+\)/);
   });
 });
