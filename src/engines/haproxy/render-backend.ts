@@ -8,6 +8,7 @@ import type { SnapshotHealthMonitor, SnapshotListener, SnapshotMember, SnapshotP
 import { bareAddress, hostPort, logFormatLiteral, ms, quoted, safeName } from './config-syntax.js';
 import { crlFile, type FileKind } from './render-files.js';
 import { fetchArgument, isFetchArgument } from './render-rules.js';
+import { tlsProtocolOptions } from './render-tls.js';
 
 export type BackendMode = 'http' | 'tcp';
 
@@ -140,6 +141,7 @@ function tlsOptions(pool: SnapshotPool, files: BackendFiles): string {
   if (client !== null) parts.push(`crt ${quoted(files.add(`pools/${safeName(pool.id)}.client.pem`, `${client.certificatePem.trim()}\n${client.privateKeyPem.trim()}\n`, 'static'))}`);
   // SNI = the request's Host without its port (HTTP backends only; upstream-tls.ts).
   if (pool.tls.sni && pool.protocol === 'HTTPS') parts.push('sni req.hdr(host),regsub(:[0-9]+$,)');
+  parts.push(...tlsProtocolOptions(pool.tls));
   return parts.join(' ');
 }
 

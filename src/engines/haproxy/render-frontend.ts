@@ -5,12 +5,12 @@
 
 import { parseCidr } from '../../model/cidr.js';
 import { HTTP_LISTENER_PROTOCOLS } from '../../model/protocols.js';
-import { resolveTlsProtocol, type TlsVersionName } from '../../model/tls-policies.js';
 import type { SnapshotListener, SnapshotPolicy, SnapshotTlsCertificate } from '../../snapshot/snapshot.js';
 import { hostPort, logFormatLiteral, ms, quoted, safeName, urlHost } from './config-syntax.js';
 import type { BackendMode } from './render-backend.js';
 import { crlFile, type FileSet } from './render-files.js';
 import { renderRule } from './render-rules.js';
+import { tlsProtocolOptions } from './render-tls.js';
 
 export interface RenderedFrontend {
   readonly listenerId: string;
@@ -37,18 +37,11 @@ const TEXT = 'content-type "text/plain; charset=utf-8"';
 const REJECTED = `deny deny_status 403 ${TEXT} string ${quoted('403 Forbidden: request rejected by a forwarding policy\n')} hdr cache-control no-store`;
 const refused = (detail: string): string => `deny deny_status 400 ${TEXT} string ${quoted(`400 Bad Request: request refused: ${detail}\n`)} hdr cache-control no-store hdr connection close`;
 
-const HAPROXY_VERSION: Record<TlsVersionName, string> = { TLSv1: 'TLSv1.0', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
 const EVERYONE = '0.0.0.0/0\n::/0\n';
 
 /** ACL list file content: one block per line (entries that do not parse are left out, as in Node). */
 function cidrList(cidrs: readonly string[]): string {
   return cidrs.filter((cidr) => parseCidr(cidr) !== null).map((cidr) => `${cidr}\n`).join('');
-}
-
-/** OpenSSL cipher string split into TLS ≤1.2 ciphers and TLS 1.3 suites (HAProxy takes them apart). */
-function splitCiphers(ciphers: string): { ciphers: string; suites: string } {
-  const parts = ciphers.split(':').filter((part) => part !== '');
-  return { ciphers: parts.filter((part) => !part.startsWith('TLS_')).join(':'), suites: parts.filter((part) => part.startsWith('TLS_')).join(':') };
 }
 
 function certificatePem(certificate: SnapshotTlsCertificate): string {
@@ -74,14 +67,7 @@ function bindLine(listener: SnapshotListener, files: FileSet): { line: string; c
     // As Node (listener-tls.ts), every certificate of a client's chain is checked against the CRLs.
     if (tls.clientCrls.length > 0) parts.push(`crl-file ${quoted(files.add(`certs/${id}.client-crl.pem`, crlFile(tls.clientCrls), 'static'))}`);
   }
-  const protocol = resolveTlsProtocol(tls.versions, tls.ciphers);
-  parts.push(`ssl-min-ver ${HAPROXY_VERSION[protocol.minVersion]} ssl-max-ver ${HAPROXY_VERSION[protocol.maxVersion]}`);
-  if (protocol.ciphers !== undefined) {
-    const split = splitCiphers(protocol.ciphers);
-    if (split.ciphers !== '') parts.push(`ciphers ${quoted(split.ciphers)}`);
-    if (split.suites !== '') parts.push(`ciphersuites ${quoted(split.suites)}`);
-  }
-  if (tls.alpnProtocols.length > 0) parts.push(`alpn ${quoted(tls.alpnProtocols.join(','))}`);
+  parts.push(...tlsProtocolOptions(tls));
   return { line: parts.join(' '), crtList: { path: listPath, entries: entries.map(({ path, certificateId }) => ({ path, certificateId })) } };
 }
 
