@@ -7,6 +7,7 @@ import type { NodeList } from '../control/node-list.js';
 import { ElbowError } from '../errors.js';
 import { presentedToken, tokenChecker } from './auth.js';
 import { BODY_LIMIT_BYTES, toElbowError } from './error-mapping.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { API_PREFIXES, RESOURCE_ROUTES } from './resources.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerLiveStream } from './routes/live-stream.js';
@@ -142,6 +143,10 @@ function acceptOnlyJson(app: FastifyInstance): void {
     const text = body.toString();
     if (text.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    if (nestsDeeperThan(text)) {
+      done(new ElbowError('INVALID_JSON', { detail: `objects and arrays nested more than ${MAX_JSON_DEPTH} levels deep` }), undefined);
       return;
     }
     // fastify's default parser answers through `done`; what it returns is nothing to wait for.

@@ -12,7 +12,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ElbowError } from '../errors.js';
 import { checkPort } from './rules/port-range.js';
 import { createSchema, perKind, updateSchema, viewSchema, type FieldsOf } from './resources/catalog.js';
-import { PORT_RANGE, type CreateBodyOf, type UpdateBodyOf } from './resources/field.js';
+import { NO_CONTROL_CHARACTERS, PORT_RANGE, type CreateBodyOf, type UpdateBodyOf } from './resources/field.js';
 import type { ResourceKind } from './types.js';
 
 export const RESOURCE_SCHEMAS: Readonly<Record<ResourceKind, { create: TObject; update: TObject; view: TObject }>> = perKind((kind) => ({
@@ -103,6 +103,9 @@ function describe(error: ValueError): string {
   if (error.type === ValueErrorType.Union && branches) {
     const allowed = branches.map((b) => (b.type === 'null' ? 'null' : JSON.stringify(b.const ?? b.type)));
     return `expected one of ${allowed.join(', ')}${got}`;
+  }
+  if (error.type === ValueErrorType.StringPattern && (error.schema as { pattern?: string }).pattern === NO_CONTROL_CHARACTERS) {
+    return `control characters (U+0000–U+001F, U+007F–U+009F: NUL, tab, newline, escape…) are not allowed in text${got}`;
   }
   return `${error.message}${got}`;
 }

@@ -55,7 +55,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const engineSettings = options.engine ?? { name: 'node' };
   // Before anything is opened: a missing HAProxy fails the start with the way to install it.
   const haproxyVersion = await checkEngine(engineSettings);
-  const dataDir = await prepareDataDir(options.dataDir);
+  const dataDir = await prepareDataDir(options.dataDir, logger);
   const token = await loadOrCreateToken(dataDir, options.tokenFromEnvironment);
   const store = await openStore(options.store, dataDir);
   // Shared by the control plane and the snapshot publisher: the configuration in memory, kept up

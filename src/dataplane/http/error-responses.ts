@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 
 export type ElbowAnswer =
   | 'malformed' // 400: request smuggling / malformed request
+  | 'not-allowed' // 405: CONNECT (elbow is no forward proxy); sent with ALLOWED_METHODS
   | 'forbidden' // 403: REJECT policy
   | 'no-pool' // 503: no pool to forward to, or the pool is disabled
   | 'no-member' // 503: no member available
@@ -17,6 +18,7 @@ export type ElbowAnswer =
 
 const ANSWERS: Record<ElbowAnswer, number> = {
   malformed: 400,
+  'not-allowed': 405,
   forbidden: 403,
   'no-pool': 503,
   'no-member': 503,
@@ -30,6 +32,9 @@ export function statusOf(answer: ElbowAnswer): number {
   return ANSWERS[answer];
 }
 
+/** The Allow header of a 405: the methods elbow forwards (any but CONNECT; these are the standard ones). */
+export const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
+
 /** Writes elbow's own answer; `close` ends the client connection after it (HTTP/1 only). */
 export function sendAnswer(res: ServerResponse, answer: ElbowAnswer, detail: string, close = false): void {
   if (res.destroyed) return;
@@ -41,6 +46,7 @@ export function sendAnswer(res: ServerResponse, answer: ElbowAnswer, detail: str
   const body = `${status} ${STATUS_CODES[status] ?? ''}: ${detail}\n`;
   const headers: Record<string, string | number> = { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' };
   if (close && res.req.httpVersionMajor < 2) headers.connection = 'close';
+  if (answer === 'not-allowed') headers.allow = ALLOWED_METHODS;
   res.writeHead(status, headers);
   res.end(body);
 }

@@ -118,6 +118,13 @@ export function runL7Listener(
   server.on('request', serve);
   // Expect: 100-continue: elbow answers 100 once the request goes out to a member.
   server.on('checkContinue', serve);
+  // HTTP/2 CONNECT streams (Node would answer a bare 405 without Allow) go through handleRequest,
+  // which refuses them; HTTP/1 CONNECT requests are ordinary requests already (upgrade-admission.ts),
+  // so a socket here is unexpected and gets a 405 with the connection closed.
+  server.on('connect', (req: IncomingMessage, second: ServerResponse | Socket) => {
+    if ('writeHead' in second) serve(req, second);
+    else writeRawAnswer(second, 405, 'CONNECT is not supported: elbow does not open tunnels');
+  });
   const sessionListener: SessionListener = {
     get clientTimeoutMs() {
       return state.current.config.timeouts.clientData;

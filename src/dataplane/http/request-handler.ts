@@ -175,6 +175,15 @@ class RequestExchange {
   }
 }
 
+/** Why elbow answers the request itself, before any policy, and closes the connection; null when it goes on. */
+function refusal(req: IncomingMessage): { answer: 'not-allowed' | 'malformed'; detail: string } | null {
+  // elbow is a reverse proxy: no CONNECT tunnels (HTTP/1: Node would otherwise drop the connection
+  // without a word; HTTP/2: l7-listener.ts routes CONNECT streams here).
+  if (req.method === 'CONNECT') return { answer: 'not-allowed', detail: 'CONNECT is not supported: elbow does not open tunnels' };
+  const problem = (req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null) ?? normalizeRequest(req);
+  return problem === null ? null : { answer: 'malformed', detail: `request refused: ${problem}` };
+}
+
 export function handleRequest(state: ProxyState, req: IncomingMessage, res: ServerResponse): void {
   const generation = state.current;
   const { context, config } = generation;
@@ -187,10 +196,10 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
     if (hsts !== null) res.setHeader('strict-transport-security', hsts);
     return res;
   };
-  const problem = (req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null) ?? normalizeRequest(req);
-  if (problem !== null) {
+  const refused = refusal(req);
+  if (refused !== null) {
     context.stats.requestError();
-    sendAnswer(own(), 'malformed', `request refused: ${problem}`, true);
+    sendAnswer(own(), refused.answer, refused.detail, true);
     return;
   }
 

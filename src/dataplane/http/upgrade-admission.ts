@@ -14,6 +14,8 @@ import { IncomingMessage } from 'node:http';
 const PARSED_AS_UPGRADE = Symbol('elbow.parsedAsUpgrade');
 
 function tunnelable(req: IncomingMessage): boolean {
+  // CONNECT is never tunnelled: handleRequest answers it 405 (Node would drop the connection silently).
+  if (req.method === 'CONNECT') return false;
   const headers = req.headers;
   if (headers['transfer-encoding'] !== undefined) return false;
   const length = headers['content-length'];

@@ -15,7 +15,7 @@ export const AVAILABILITYZONE = defineResource({
   cli: { description: 'availability zones: where load balancers go (availability_zone)', alias: 'az', columns: ['name', 'availability_zone_profile_id', 'enabled'] },
   fields: {
     name: {
-      schema: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/?#%]+$' }),
+      schema: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/?#%\\u0000-\\u001f\\u007f-\\u009f]+$' }),
       create: 'required',
       update: 'no',
       doc: 'Name, also its id in the URL (/availabilityzones/{name})',

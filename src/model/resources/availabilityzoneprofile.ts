@@ -2,7 +2,7 @@
 // availability_zone_data may give the zone's VIP range (model/zone-data.ts).
 
 import { Type } from '@sinclair/typebox';
-import { LABEL, defineResource } from './field.js';
+import { HumanText, LABEL, defineResource } from './field.js';
 import { PROVIDER_LABEL } from './flavorprofile.js';
 
 export const AVAILABILITYZONEPROFILE = defineResource({
@@ -15,7 +15,7 @@ export const AVAILABILITYZONEPROFILE = defineResource({
   snapshotPart: '',
   cli: { description: 'availability zone profiles: what a zone means (availability_zone_data)', alias: 'azprofile', columns: ['name', 'provider_name', 'availability_zone_data'] },
   fields: {
-    name: { schema: Type.String({ minLength: 1, maxLength: 255 }), create: 'required', doc: 'Human-readable name', ignored: LABEL },
+    name: { schema: HumanText({ minLength: 1, maxLength: 255 }), create: 'required', doc: 'Human-readable name', ignored: LABEL },
     provider_name: {
       schema: Type.String({ minLength: 1, maxLength: 255 }),
       create: 'required',

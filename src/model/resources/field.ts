@@ -94,13 +94,28 @@ export const Ref = Nullable(Type.String({ maxLength: 255 }));
 export const PORT_RANGE = { minimum: 1, maximum: 65535 } as const;
 /** Ports get their own error, INVALID_PORT (rules/port-range.ts). */
 export const Port = Type.Integer(PORT_RANGE);
-export const Text255 = Type.String({ maxLength: 255 });
-/** Longest timeout a client may set, in milliseconds (one year). */
-export const TIMEOUT_MAX_MS = 31_536_000_000;
+/**
+ * Text meant for people (names, descriptions, tags) has no control characters: a NUL or an escape
+ * sequence stored there reaches terminals, logs and other systems' C strings (schemas.ts explains it
+ * in the 400).
+ */
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+/** A string for people: no control characters, at most maxLength (and at least minLength) characters. */
+export const HumanText = (options: { maxLength: number; minLength?: number }) => Type.String({ ...options, pattern: NO_CONTROL_CHARACTERS });
+export const Text255 = HumanText({ maxLength: 255 });
+/**
+ * Longest timeout a client may set, in milliseconds: Octavia's bound, 24 days. Node's timers hold
+ * at most 2^31-1 ms; a longer delay silently becomes 1 ms, which would reset every connection.
+ */
+export const TIMEOUT_MAX_MS = 2_073_600_000;
+/** The same bound for the fields counted in seconds (health monitor delay and timeout, persistence_timeout). */
+export const TIMEOUT_MAX_SECONDS = TIMEOUT_MAX_MS / 1000;
+/** Seconds, 0 up to TIMEOUT_MAX_SECONDS. */
+export const TimeoutSeconds = Type.Integer({ minimum: 0, maximum: TIMEOUT_MAX_SECONDS });
 /** Milliseconds, 0 up to TIMEOUT_MAX_MS. */
 export const TimeoutMs = Type.Integer({ minimum: 0, maximum: TIMEOUT_MAX_MS });
 export const IdRefs = Type.Array(Type.Object({ id: Type.String() }));
-export const StringList = Type.Array(Type.String({ maxLength: 255 }));
+export const StringList = Type.Array(HumanText({ maxLength: 255 }));
 export const TlsVersions = Nullable(Type.Array(Type.String({ maxLength: 32 })));
 export const AlpnProtocols = Nullable(Type.Array(Type.String({ maxLength: 32 })));
 export const TlsCiphers = Nullable(Type.String({ maxLength: 2048 }));

@@ -1,8 +1,7 @@
 // Flavors (Octavia v2, admin): named sets of load balancer settings, from a flavor profile. A load
 // balancer's flavor_id names one; a disabled flavor takes no new load balancers.
 
-import { Type } from '@sinclair/typebox';
-import { Id, LABEL, adminStateUpField, defineResource, descriptionField } from './field.js';
+import { HumanText, Id, LABEL, adminStateUpField, defineResource, descriptionField } from './field.js';
 
 export const FLAVOR = defineResource({
   kind: 'flavor',
@@ -14,7 +13,7 @@ export const FLAVOR = defineResource({
   snapshotPart: 'listeners[]',
   cli: { description: 'flavors: named listener defaults load balancers choose with flavor_id', columns: ['name', 'flavor_profile_id', 'enabled'] },
   fields: {
-    name: { schema: Type.String({ minLength: 1, maxLength: 255 }), create: 'required', doc: 'Name (unique among flavors)', ignored: LABEL },
+    name: { schema: HumanText({ minLength: 1, maxLength: 255 }), create: 'required', doc: 'Name (unique among flavors)', ignored: LABEL },
     description: descriptionField,
     enabled: {
       ...adminStateUpField,

@@ -2,7 +2,7 @@
 // sets the defaults of the listeners of load balancers of flavors using it (model/flavor-data.ts).
 
 import { Type } from '@sinclair/typebox';
-import { LABEL, defineResource } from './field.js';
+import { HumanText, LABEL, defineResource } from './field.js';
 
 /** Octavia's provider_name: elbow is the one provider (aliases octavia and amphora). */
 export const PROVIDER_LABEL = 'elbow is the only provider (octavia and amphora are accepted as its aliases): checked, nothing else depends on it';
@@ -17,7 +17,7 @@ export const FLAVORPROFILE = defineResource({
   snapshotPart: 'listeners[]',
   cli: { description: "flavor profiles: listener defaults (flavor_data) that flavors give their load balancers", columns: ['name', 'provider_name', 'flavor_data'] },
   fields: {
-    name: { schema: Type.String({ minLength: 1, maxLength: 255 }), create: 'required', doc: 'Human-readable name', ignored: LABEL },
+    name: { schema: HumanText({ minLength: 1, maxLength: 255 }), create: 'required', doc: 'Human-readable name', ignored: LABEL },
     provider_name: {
       schema: Type.String({ minLength: 1, maxLength: 255 }),
       create: 'required',

@@ -2,7 +2,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { HEALTH_MONITOR_TYPES } from '../types.js';
-import { Enum, Id, LABEL, Nullable, adminStateUpField, defineResource, nameField, relation, tagsField } from './field.js';
+import { Enum, Id, LABEL, Nullable, TimeoutSeconds, adminStateUpField, defineResource, nameField, relation, tagsField } from './field.js';
 
 const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'] as const;
 
@@ -28,8 +28,8 @@ export const HEALTHMONITOR = defineResource({
     },
     name: { ...nameField, ignored: LABEL },
     admin_state_up: { ...adminStateUpField, snapshot: { path: '', via: 'a monitor that is down is left out: members are then NO_MONITOR' } },
-    delay: { schema: Type.Integer({ minimum: 0 }), create: 'required', doc: 'Seconds between probes of a member', example: 5, snapshot: { path: 'intervalMs', via: 'seconds → ms, at least 1 s' } },
-    timeout: { schema: Type.Integer({ minimum: 0 }), create: 'required', doc: 'Seconds a probe may take', example: 3, snapshot: { path: 'timeoutMs', via: 'seconds → ms, at least 1 s' } },
+    delay: { schema: TimeoutSeconds, create: 'required', doc: 'Seconds between probes of a member', example: 5, snapshot: { path: 'intervalMs', via: 'seconds → ms, at least 1 s' } },
+    timeout: { schema: TimeoutSeconds, create: 'required', doc: 'Seconds a probe may take', example: 3, snapshot: { path: 'timeoutMs', via: 'seconds → ms, at least 1 s' } },
     max_retries: { schema: Type.Integer({ minimum: 1, maximum: 10 }), create: 'required', doc: 'Consecutive successes that bring a member up, 1-10', example: 2, snapshot: 'riseCount' },
     max_retries_down: { schema: Type.Integer({ minimum: 1, maximum: 10 }), default: 3, doc: 'Consecutive failures that take a member down, 1-10', snapshot: 'fallCount' },
     http_method: {

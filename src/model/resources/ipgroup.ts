@@ -1,9 +1,9 @@
 // IP address groups (Huawei ELB extension): addresses and CIDRs a listener white- or black-lists.
 
 import { Type } from '@sinclair/typebox';
-import { LABEL, defineResource, descriptionField, nameField, relation, tagsField } from './field.js';
+import { HumanText, LABEL, defineResource, descriptionField, nameField, relation, tagsField } from './field.js';
 
-const Entry = Type.Object({ ip: Type.String({ minLength: 1, maxLength: 64 }), description: Type.String({ maxLength: 255 }) });
+const Entry = Type.Object({ ip: Type.String({ minLength: 1, maxLength: 64 }), description: HumanText({ maxLength: 255 }) });
 const EntryBody = Type.Object({ ip: Entry.properties.ip, description: Type.Optional(Entry.properties.description) }, { additionalProperties: false });
 
 export const IPGROUP = defineResource({

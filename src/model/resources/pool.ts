@@ -9,6 +9,7 @@ import {
   Nullable,
   Ref,
   TlsCiphers,
+  TimeoutSeconds,
   TlsVersions,
   adminStateUpField,
   defineResource,
@@ -26,7 +27,7 @@ const persistenceFields = {
   type: Enum(SESSION_PERSISTENCE_TYPES),
   cookie_name: Nullable(Type.String({ maxLength: 255 })),
   /** Seconds a SOURCE_IP binding lasts; null = the data plane's default. */
-  persistence_timeout: Nullable(Type.Integer({ minimum: 0 })),
+  persistence_timeout: Nullable(TimeoutSeconds),
   persistence_granularity: Nullable(Type.String({ maxLength: 64 })),
 };
 const SessionPersistence = Type.Object(persistenceFields);
