@@ -1,4 +1,5 @@
-// A horizontal bar chart of elbow's ratios to the reference proxy, as hand-written SVG.
+// A horizontal bar chart of elbow's ratios to the reference proxy (both engines'), as hand-written SVG.
+import { ratioText } from './report.js';
 import type { Row } from './report.js';
 
 const BAR_HEIGHT = 22;
@@ -27,7 +28,7 @@ export function ratioChart(rows: readonly Row[], subtitle: string): string {
     const label = `${row.scenario}: ${row.metric.label}${versus}${row.metric.better === 'lower' ? ' (lower is better)' : ''}`;
     const goal = row.metric.goal?.on === 'ratio' ? row.metric.goal.value : null;
     const goalMark =
-      goal === null ? '' : `\n  <line x1="${x(goal).toFixed(1)}" y1="${y - 3}" x2="${x(goal).toFixed(1)}" y2="${y + BAR_HEIGHT + 3}" stroke="#333" stroke-width="2"><title>goal ${goal}x</title></line>`;
+      goal === null ? '' : `\n  <line x1="${x(goal).toFixed(1)}" y1="${y - 3}" x2="${x(goal).toFixed(1)}" y2="${y + BAR_HEIGHT + 3}" stroke="#333" stroke-width="2"><title>goal ${ratioText(goal)}x</title></line>`;
     return `  <text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end">${escapeXml(label)}</text>
   <rect x="${LABEL_WIDTH}" y="${y}" width="${(x(row.ratio) - LABEL_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${good ? '#2e8b57' : '#c0392b'}"/>
   <text x="${(x(row.ratio) + 4).toFixed(1)}" y="${y + 15}">${row.ratio.toFixed(2)}x</text>${goalMark}`;

@@ -72,7 +72,11 @@ export interface ElbowStart {
   profileDir: string | null;
   /** More `elbow serve` flags (the multi-node scenario's store, node name and zone). */
   extraArgs?: readonly string[];
+  /** The data plane engine (default node, whatever ELBOW_ENGINE says in the benchmark's environment). */
+  engine?: ElbowEngine;
 }
+
+export type ElbowEngine = 'node' | 'haproxy';
 
 let built: Promise<void> | undefined;
 
@@ -89,15 +93,19 @@ function buildElbow(): Promise<void> {
   return built;
 }
 
-export async function startElbow({ dataDir, workers, fileLimit, profileDir, extraArgs = [] }: ElbowStart): Promise<RunningElbow> {
+export async function startElbow({ dataDir, workers, fileLimit, profileDir, extraArgs = [], engine = 'node' }: ElbowStart): Promise<RunningElbow> {
   await buildElbow();
   const token = randomBytes(16).toString('hex');
   const [command, args] = withFileLimit(fileLimit, process.execPath, [
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     path.join(REPO_DIR, 'bin', 'elbow.js'),
-    'serve', '--api', `${HOST}:0`, '--data-dir', dataDir, '--workers', String(workers), ...extraArgs,
+    'serve', '--api', `${HOST}:0`, '--data-dir', dataDir, '--workers', String(workers),
+    // With HAProxy, --workers is its nbthread: one core each, as the hand-written HAProxy's.
+    ...(engine === 'haproxy' ? ['--engine', 'haproxy'] : []),
+    ...extraArgs,
   ]);
-  const child = startProcess('elbow', command, args, { cwd: REPO_DIR, env: { ...process.env, ELBOW_API_TOKEN: token, ELBOW_LOG_LEVEL: 'warn' } });
+  const env = { ...process.env, ELBOW_API_TOKEN: token, ELBOW_LOG_LEVEL: 'warn', ELBOW_ENGINE: engine };
+  const child = startProcess(engine === 'haproxy' ? 'elbow (haproxy engine)' : 'elbow', command, args, { cwd: REPO_DIR, env });
   const deadline = Date.now() + START_TIMEOUT_MS;
   let url: string | undefined;
   while ((url = READY_LINE.exec(child.output())?.[1]) === undefined) {

@@ -2,8 +2,8 @@
 // Markdown. Pure functions: no I/O here (run.ts writes the files).
 import type { MachineInfo } from './system.js';
 import type { BenchOptions } from './options.js';
-import { TARGET_NAMES } from './scenario.js';
-import type { Goal, MetricDef, Sample, Scenario, TargetName, Versus } from './scenario.js';
+import { TARGET_LABELS, TARGET_NAMES } from './scenario.js';
+import type { ElbowName, Goal, MetricDef, Sample, Scenario, TargetName, Versus } from './scenario.js';
 
 export type Cell = { value: number } | { unavailable: string } | null;
 
@@ -11,9 +11,11 @@ export interface Row {
   scenario: string;
   title: string;
   metric: MetricDef;
-  /** null = not measured for that target (e.g. elbow-only scenarios). */
+  /** null = not measured for that target (e.g. elbow-only scenarios), or shown in another row. */
   cells: Record<TargetName, Cell>;
-  /** elbow ÷ the metric's reference proxy. */
+  /** Whose figure the ratio and goal are about: elbow's (Node engine) or elbow-haproxy's. */
+  subject: ElbowName;
+  /** The subject ÷ the metric's reference proxy. */
   ratio: number | null;
   goal: string;
   met: boolean | null;
@@ -42,17 +44,22 @@ function compare(left: number, op: Goal['op'], right: number): boolean {
   return left < right;
 }
 
+/** 1 → "1.0", 0.95 → "0.95", 1.05 → "1.05". */
+export function ratioText(value: number): string {
+  const twoPlaces = value.toFixed(2);
+  return twoPlaces.endsWith('0') ? value.toFixed(1) : twoPlaces;
+}
+
 export function goalText(metric: MetricDef): string {
   const goal = metric.goal;
   if (!goal) return '';
-  if (goal.on === 'ratio') return `${goal.op} ${goal.value.toFixed(1)}x`;
+  if (goal.on === 'ratio') return `${goal.op} ${ratioText(goal.value)}x`;
   if (goal.on === 'reference') return `${goal.op} ${metric.ratioTo ?? '?'}`;
   return `${goal.op} ${goal.value} ${metric.unit}`.trim();
 }
 
-function goalMet(metric: MetricDef, cells: Record<TargetName, Cell>, ratio: number | null): boolean | null {
+function goalMet(metric: MetricDef, elbow: number | null, cells: Record<TargetName, Cell>, ratio: number | null): boolean | null {
   const goal = metric.goal;
-  const elbow = valueOf(cells.elbow);
   if (!goal || elbow === null) return null;
   if (goal.on === 'ratio') return ratio === null ? null : compare(ratio, goal.op, goal.value);
   if (goal.on === 'elbow') return compare(elbow, goal.op, goal.value);
@@ -60,11 +67,16 @@ function goalMet(metric: MetricDef, cells: Record<TargetName, Cell>, ratio: numb
   return reference === null ? null : compare(elbow, goal.op, reference + goal.value);
 }
 
-function rowOf(scenario: Scenario, metric: MetricDef, cells: Record<TargetName, Cell>): Row {
-  const elbow = valueOf(cells.elbow);
+function rowOf(scenario: Scenario, metric: MetricDef, cells: Record<TargetName, Cell>, subject: ElbowName = 'elbow'): Row {
+  const elbow = valueOf(cells[subject]);
   const reference = metric.ratioTo ? valueOf(cells[metric.ratioTo]) : null;
   const ratio = elbow !== null && reference !== null && reference !== 0 ? elbow / reference : null;
-  return { scenario: scenario.name, title: scenario.title, metric, cells, ratio, goal: goalText(metric), met: goalMet(metric, cells, ratio) };
+  return { scenario: scenario.name, title: scenario.title, metric, cells, subject, ratio, goal: goalText(metric), met: goalMet(metric, elbow, cells, ratio) };
+}
+
+/** The cells of the targets named, every other one null ("-"): a row that reads as the one comparison it is. */
+function onlyCells(cells: Record<TargetName, Cell>, shown: ReadonlyArray<TargetName | undefined>): Record<TargetName, Cell> {
+  return Object.fromEntries(TARGET_NAMES.map((target) => [target, shown.includes(target) ? cells[target] : null])) as Record<TargetName, Cell>;
 }
 
 /**
@@ -80,13 +92,31 @@ function versusRow(scenario: Scenario, metric: MetricDef, versus: Versus, cells:
     ratioTo: versus.ratioTo,
     ...(versus.goal ? { goal: versus.goal } : {}),
   };
-  const only = Object.fromEntries(
-    TARGET_NAMES.map((target) => [target, target === 'elbow' || target === versus.ratioTo ? cells[target] : null]),
-  ) as Record<TargetName, Cell>;
-  return rowOf(scenario, compared, only);
+  return rowOf(scenario, compared, onlyCells(cells, ['elbow', versus.ratioTo]));
 }
 
-/** One row per scenario metric that has any sample (and one per further comparison), in scenario order. */
+/**
+ * The haproxy engine's figure as a row of its own, right under the Node engine's: its ratio to the
+ * reference and its own goal (issue 9's), with only those two cells filled.
+ */
+function haproxyEngineRow(scenario: Scenario, metric: MetricDef, cells: Record<TargetName, Cell>): Row {
+  const ratioTo = metric.haproxyEngine?.ratioTo ?? metric.ratioTo;
+  const goal = metric.haproxyEngine?.goal;
+  const engine: MetricDef = {
+    id: metric.id,
+    label: `${metric.label}, haproxy engine`,
+    unit: metric.unit,
+    better: metric.better,
+    ...(ratioTo ? { ratioTo } : {}),
+    ...(goal ? { goal } : {}),
+  };
+  return rowOf(scenario, engine, onlyCells(cells, ['elbow-haproxy', ratioTo]), 'elbow-haproxy');
+}
+
+/**
+ * Per scenario metric, in scenario order: the row of every target but the haproxy engine (when any
+ * has a sample), one per further comparison, then the haproxy engine's row (when it has a sample).
+ */
 export function summarize(samples: readonly Sample[], scenarios: readonly Scenario[]): Row[] {
   const rows: Row[] = [];
   for (const scenario of scenarios) {
@@ -96,8 +126,12 @@ export function summarize(samples: readonly Sample[], scenarios: readonly Scenar
       const cells = Object.fromEntries(
         TARGET_NAMES.map((target) => [target, cellOf(ofScenario.filter((sample) => sample.target === target && sample.metric === metric.id))]),
       ) as Record<TargetName, Cell>;
-      rows.push(rowOf(scenario, metric, cells));
-      for (const versus of metric.versus ?? []) rows.push(versusRow(scenario, metric, versus, cells));
+      const others = onlyCells(cells, TARGET_NAMES.filter((target) => target !== 'elbow-haproxy'));
+      if (Object.values(others).some((cell) => cell !== null)) {
+        rows.push(rowOf(scenario, metric, others));
+        for (const versus of metric.versus ?? []) rows.push(versusRow(scenario, metric, versus, cells));
+      }
+      if (cells['elbow-haproxy'] !== null) rows.push(haproxyEngineRow(scenario, metric, cells));
     }
   }
   return rows;
@@ -120,7 +154,7 @@ export function tableCells(rows: readonly Row[]): { header: string[]; lines: str
     if (index < 0) index = notes.push(reason) - 1;
     return `n/a [${index + 1}]`;
   };
-  const header = ['scenario', 'metric', ...TARGET_NAMES, 'elbow ratio', 'goal', 'met'];
+  const header = ['scenario', 'metric', ...TARGET_NAMES.map((target) => TARGET_LABELS[target]), 'elbow ratio', 'goal', 'met'];
   const lines = rows.map((row) => [
     row.scenario,
     row.metric.unit && !row.metric.label.includes(row.metric.unit) ? `${row.metric.label} (${row.metric.unit})` : row.metric.label,
@@ -153,7 +187,9 @@ Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.kernel}; Node ${m
 Run: ${options.rounds} round(s) of ${options.duration} s per measurement, medians; ${options.cores} core(s) per proxy
 (HAProxy nbthread, nginx worker_processes, elbow --workers). All traffic on 127.0.0.1; the load
 generators share the machine. "elbow ratio" is elbow ÷ HAProxy (÷ nginx for UDP); a row named
-"… vs node-http-proxy" is elbow ÷ the node-http-proxy balancer (bench/servers/node-http-proxy.ts).
+"… vs node-http-proxy" is elbow ÷ the node-http-proxy balancer (bench/servers/node-http-proxy.ts);
+a row named "…, haproxy engine" is about \`elbow serve --engine haproxy\` (its HAProxy with
+nbthread ${options.cores}), its ratio elbow (haproxy engine) ÷ HAProxy.
 
 | ${header.join(' | ')} |
 | ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |

@@ -1,10 +1,22 @@
 // The shapes every scenario, proxy and report share.
 import type { BenchOptions } from './options.js';
 
-export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'node-http-proxy', 'elbow'] as const;
+export const TARGET_NAMES = ['direct', 'haproxy', 'nginx', 'node-http-proxy', 'elbow', 'elbow-haproxy'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+/** elbow with each engine: `elbow serve` (the Node data plane) and `elbow serve --engine haproxy`. */
+export type ElbowName = Extract<TargetName, 'elbow' | 'elbow-haproxy'>;
 /** A proxy elbow's figures are compared with. */
-export type ReferenceName = Exclude<TargetName, 'direct' | 'elbow'>;
+export type ReferenceName = Exclude<TargetName, 'direct' | ElbowName>;
+
+/** Column titles of the report. */
+export const TARGET_LABELS: Readonly<Record<TargetName, string>> = {
+  direct: 'direct',
+  haproxy: 'haproxy',
+  nginx: 'nginx',
+  'node-http-proxy': 'node-http-proxy',
+  elbow: 'elbow',
+  'elbow-haproxy': 'elbow (haproxy engine)',
+};
 
 /** The kinds of front ends a proxy offers, each forwarding to its own backend. */
 export type Frontend = 'http' | 'https' | 'tcpBulk' | 'tcpEcho' | 'udp' | 'tcpIdle';
@@ -57,8 +69,9 @@ export interface Target {
 }
 
 /**
- * A goal from issue 5: on the ratio to the reference proxy, on elbow's own figure, or on elbow's
- * figure against the reference's (`elbow op reference + value`, e.g. no more loss than nginx).
+ * A goal (issues 5 and 9): on the ratio to the reference proxy, on elbow's own figure, or on
+ * elbow's figure against the reference's (`elbow op reference + value`, e.g. no more loss than
+ * nginx). "elbow" is the row's elbow: the Node engine's, or the haproxy engine's in its own row.
  */
 export interface Goal {
   on: 'ratio' | 'elbow' | 'reference';
@@ -76,7 +89,17 @@ export interface MetricDef {
   goal?: Goal;
   /** Further comparisons of the same figure, each shown as its own row (requests/s vs node-http-proxy). */
   versus?: readonly Versus[];
+  /**
+   * The haproxy engine's row of this figure (shown whenever elbow-haproxy has a sample): its ratio
+   * to this reference (default: the metric's) and its goal (issue 9's; default none).
+   */
+  haproxyEngine?: { ratioTo?: ReferenceName; goal?: Goal };
 }
+
+/** Issue 9's goal for the haproxy engine: within 5% of hand-written HAProxy (a higher-is-better figure). */
+export const HAPROXY_SPEED: NonNullable<MetricDef['haproxyEngine']> = { goal: { on: 'ratio', op: '>=', value: 0.95 } };
+/** The same for a lower-is-better figure (latency): at most 5% above HAProxy's. */
+export const HAPROXY_LATENCY: NonNullable<MetricDef['haproxyEngine']> = { goal: { on: 'ratio', op: '<=', value: 1.05 } };
 
 export interface Versus {
   ratioTo: ReferenceName;

@@ -66,13 +66,24 @@ function rssKb(pid: number): number {
   }
 }
 
-/** Resident memory of a process and all its descendants, in bytes (nginx and elbow have workers). */
-export function rssOfTree(pid: number): number {
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Resident memory of a process and all its descendants, in bytes (nginx and elbow have workers);
+ * with `command`, of those among them running that program only (HAProxy's under elbow).
+ */
+export function rssOfTree(pid: number, command?: string): number {
   let total = 0;
   const pending = [pid];
   while (pending.length > 0) {
     const next = pending.pop() as number;
-    total += rssKb(next) * 1024;
+    if (command === undefined || commandOf(next) === command) total += rssKb(next) * 1024;
     pending.push(...childrenOf(next));
   }
   return total;

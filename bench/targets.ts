@@ -1,8 +1,9 @@
-// The five columns: the backends directly, HAProxy, nginx, a node-http-proxy balancer and elbow. A proxy that cannot start
-// becomes a target whose every front end is unavailable, so the run goes on without it.
+// The six columns: the backends directly, HAProxy, nginx, a node-http-proxy balancer, elbow and elbow
+// on its haproxy engine. A proxy that cannot start (haproxy missing, for instance) becomes a target
+// whose every front end is unavailable with the reason, so the run goes on without it, visibly.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startElbowProxy } from './proxies/elbow.js';
+import { startElbowHaproxyProxy, startElbowProxy } from './proxies/elbow.js';
 import { startHaproxy } from './proxies/haproxy.js';
 import { startNginxProxy } from './proxies/nginx.js';
 import { startNodeHttpProxy } from './proxies/node-http-proxy.js';
@@ -26,6 +27,7 @@ const STARTERS: Record<ProxyName, (plan: ProxyPlan) => Promise<Target>> = {
   nginx: startNginxProxy,
   'node-http-proxy': startNodeHttpProxy,
   elbow: startElbowProxy,
+  'elbow-haproxy': startElbowHaproxyProxy,
 };
 
 export const PROXY_NAMES = Object.keys(STARTERS) as ProxyName[];

@@ -41,3 +41,8 @@ export function missingTools(): { names: string[]; installCommand: string } {
     installCommand: packages.length > 0 ? `sudo apt-get install -y ${packages.join(' ')}` : '',
   };
 }
+
+/** Why `elbow serve --engine haproxy` cannot run here (no haproxy on PATH), or null. */
+export function haproxyProblem(): string | null {
+  return onPath('haproxy') ? null : 'haproxy is not installed (sudo apt-get install -y haproxy): the haproxy engine is skipped';
+}

@@ -1,12 +1,14 @@
 // elbow with one load balancer on 127.0.0.1 and one listener per front end, created through its
-// API. A front end elbow cannot serve yet (an API error, or a listener in ERROR) becomes
-// "unavailable" with the reason, so its column shows n/a instead of stopping the run.
+// API, with either engine: the Node data plane (`elbow serve`) or HAProxy (`elbow serve --engine
+// haproxy`, the same API calls). A front end elbow cannot serve yet (an API error, or a listener
+// in ERROR) becomes "unavailable" with the reason, so its column shows n/a instead of stopping the run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startElbow } from '../elbow-api.js';
-import type { ElbowApi } from '../elbow-api.js';
+import type { ElbowApi, ElbowEngine } from '../elbow-api.js';
 import type { BackendPorts, Endpoint, Frontend, ProxyPlan, Target } from '../scenario.js';
 import { HOST, freePort } from '../system.js';
+import { haproxyProblem } from '../tools.js';
 
 interface FrontendSpec {
   listenerProtocol: string;
@@ -49,8 +51,18 @@ async function createFrontend(api: ElbowApi, loadbalancerId: string, name: Front
   }
 }
 
-export async function startElbowProxy(plan: ProxyPlan): Promise<Target> {
-  const { child, api } = await startElbow({ dataDir: path.join(plan.dir, 'data'), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: plan.profileDir });
+/**
+ * In haproxy mode UDP listeners run on the Node data plane, the same code the elbow column
+ * measures: the haproxy engine's UDP cell says so instead of measuring it twice.
+ */
+export const UDP_ON_NODE_ENGINE = 'with --engine haproxy, UDP runs on the Node data plane: the elbow column measures it';
+
+async function startElbowTarget(plan: ProxyPlan, engine: ElbowEngine): Promise<Target> {
+  if (engine === 'haproxy') {
+    const problem = haproxyProblem();
+    if (problem !== null) throw new Error(problem);
+  }
+  const { child, api } = await startElbow({ dataDir: path.join(plan.dir, 'data'), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: plan.profileDir, engine });
   try {
     const loadbalancer = await api.create('loadbalancer', 'loadbalancers', { name: 'bench', vip_address: HOST });
     let certificateId: Promise<string> | undefined;
@@ -67,11 +79,21 @@ export async function startElbowProxy(plan: ProxyPlan): Promise<Target> {
     };
     const endpoints = {} as Record<Frontend, Endpoint>;
     for (const name of Object.keys(FRONTENDS) as Frontend[]) {
-      endpoints[name] = await createFrontend(api, loadbalancer.id, name, plan, certificateRef);
+      endpoints[name] = engine === 'haproxy' && name === 'udp' ? { unavailable: UDP_ON_NODE_ENGINE } : await createFrontend(api, loadbalancer.id, name, plan, certificateRef);
     }
-    return { name: 'elbow', endpoints, pid: child.pid, stop: () => child.stop() };
+    // The process tree (elbow, and HAProxy's master and worker with the haproxy engine) is the memory figure.
+    return { name: engine === 'haproxy' ? 'elbow-haproxy' : 'elbow', endpoints, pid: child.pid, stop: () => child.stop() };
   } catch (err) {
     await child.stop();
     throw err;
   }
+}
+
+export function startElbowProxy(plan: ProxyPlan): Promise<Target> {
+  return startElbowTarget(plan, 'node');
+}
+
+/** `elbow serve --engine haproxy --workers N`: HAProxy with nbthread N, as the hand-written HAProxy. */
+export function startElbowHaproxyProxy(plan: ProxyPlan): Promise<Target> {
+  return startElbowTarget(plan, 'haproxy');
 }

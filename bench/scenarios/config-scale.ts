@@ -1,14 +1,21 @@
-// Scenario 6 (elbow only): configuration at scale. A fresh elbow gets L load balancers, S
-// listeners and M members through its API (TCP listeners on loopback VIPs 127.0.1.x…, members on
-// 127.0.0.1 ports nothing listens on, no health monitors: no traffic is sent). Reports creates/s,
-// the time of one listener update at that size (median of a few) and the RSS of elbow.
+// Scenario 6 (elbow only, each engine): configuration at scale. A fresh elbow gets L load
+// balancers, S listeners and M members through its API (TCP listeners on loopback VIPs
+// 127.0.1.x…, members on 127.0.0.1 ports nothing listens on, no health monitors: no traffic is
+// sent), plus one probe load balancer whose listener's pool starts empty. At that size it times
+// one listener update (API call to its answer, which elbow sends once the data plane serves the
+// change: a reload with the haproxy engine) and one member added to the probe pool (API call to the
+// listener echoing through it), medians of a few, and reads the RSS of elbow (with the haproxy
+// engine: elbow and its HAProxy, HAProxy's share too). Run once with the Node engine (the elbow
+// column) and once with `--engine haproxy` (elbow-haproxy).
 import path from 'node:path';
 import { startElbow } from '../elbow-api.js';
-import type { ElbowApi } from '../elbow-api.js';
+import type { ElbowApi, ElbowEngine, RunningElbow } from '../elbow-api.js';
+import { echoesWithin, stopsEchoingWithin } from '../echo-probe.js';
 import type { ScaleSizes } from '../options.js';
 import { median } from '../report.js';
-import type { OnceResults, OnceScenario } from '../scenario.js';
-import { rssOfTree, sleep } from '../system.js';
+import type { Figures, OnceResults, OnceScenario, RunContext } from '../scenario.js';
+import { HOST, rssOfTree, sleep } from '../system.js';
+import { haproxyProblem } from '../tools.js';
 
 const PARALLEL_REQUESTS = 8;
 const CHANGES_TIMED = 5;
@@ -16,6 +23,10 @@ const CHANGES_TIMED = 5;
 const IDLE_SETTLE_MS = 30_000;
 const FIRST_LISTENER_PORT = 10_000;
 const FIRST_MEMBER_PORT = 20_000;
+/** The probe load balancer's VIP, clear of the scale VIPs (127.0.1.1 up to 127.0.4.x at 1,000). */
+const PROBE_VIP = '127.0.98.1';
+/** A member or listener change not served within this long fails the scenario. */
+const CHANGE_BOUND_MS = 10_000;
 
 /** Splits total into parts as even as possible: share(10, 4) = [3, 3, 2, 2]. */
 export function share(total: number, parts: number): number[] {
@@ -60,7 +71,7 @@ async function buildLoadBalancer(api: ElbowApi, index: number, listenerCount: nu
   }
 }
 
-async function timeChanges(api: ElbowApi, listenerId: string): Promise<number> {
+async function timeListenerChanges(api: ElbowApi, listenerId: string): Promise<number> {
   const times: number[] = [];
   for (let k = 0; k < CHANGES_TIMED; k += 1) {
     const started = performance.now();
@@ -70,73 +81,130 @@ async function timeChanges(api: ElbowApi, listenerId: string): Promise<number> {
   return median(times) ?? Number.NaN;
 }
 
+/** The probe: a TCP listener on its own VIP whose pool has no member yet (it echoes nothing). */
+async function createProbe(api: ElbowApi): Promise<{ poolId: string; port: number }> {
+  const loadbalancer = await api.create('loadbalancer', 'loadbalancers', { name: 'scale-probe', vip_address: PROBE_VIP });
+  const pool = await api.create('pool', 'pools', { loadbalancer_id: loadbalancer.id, protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' });
+  await api.create('listener', 'listeners', { loadbalancer_id: loadbalancer.id, protocol: 'TCP', protocol_port: FIRST_LISTENER_PORT, default_pool_id: pool.id });
+  return { poolId: pool.id, port: FIRST_LISTENER_PORT };
+}
+
+/**
+ * Adds the echo backend as the probe pool's member: the time to the API's answer and to the
+ * listener echoing through it (the change live). The member is deleted again between tries, and
+ * the listener seen not echoing, so each try starts from the same state.
+ */
+async function timeMemberChanges(api: ElbowApi, echoPort: number): Promise<{ apiMs: number; liveMs: number }> {
+  const probe = await createProbe(api);
+  const answered: number[] = [];
+  const live: number[] = [];
+  for (let k = 0; k < CHANGES_TIMED; k += 1) {
+    const started = performance.now();
+    const member = await api.create('member', `pools/${probe.poolId}/members`, { address: HOST, protocol_port: echoPort });
+    answered.push(performance.now() - started);
+    if (!(await echoesWithin(PROBE_VIP, probe.port, CHANGE_BOUND_MS))) throw new Error(`a member added was not served within ${CHANGE_BOUND_MS} ms`);
+    live.push(performance.now() - started);
+    await api.request('DELETE', `/v2/lbaas/pools/${probe.poolId}/members/${member.id}`);
+    if (!(await stopsEchoingWithin(PROBE_VIP, probe.port, CHANGE_BOUND_MS))) throw new Error(`a member deleted was still served after ${CHANGE_BOUND_MS} ms`);
+  }
+  return { apiMs: median(answered) ?? Number.NaN, liveMs: median(live) ?? Number.NaN };
+}
+
+/** Creates the configuration with PARALLEL_REQUESTS requests in flight, within the time budget. */
+async function build(api: ElbowApi, sizes: ScaleSizes, budgetSeconds: number): Promise<{ progress: Progress; seconds: number }> {
+  const listenersPerLb = share(sizes.listeners, sizes.loadBalancers);
+  const membersPerListener = share(sizes.members, sizes.listeners);
+  const progress: Progress = { creates: 0, loadBalancers: 0, listeners: 0, members: 0, listenerIds: [] };
+  const deadline = Date.now() + budgetSeconds * 1000;
+  let nextLb = 0;
+  let nextListener = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (nextLb < sizes.loadBalancers && Date.now() < deadline && progress.firstError === undefined) {
+      const index = nextLb;
+      const count = listenersPerLb[index] ?? 0;
+      nextLb += 1;
+      const members = membersPerListener.slice(nextListener, nextListener + count);
+      nextListener += count;
+      try {
+        await buildLoadBalancer(api, index, count, members, progress);
+      } catch (err) {
+        progress.firstError = (err as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_REQUESTS }, worker));
+  return { progress, seconds: (performance.now() - started) / 1000 };
+}
+
+const MB = 1024 * 1024;
+
+/** Builds the configuration on a fresh elbow with the engine given and measures it at that size. */
+async function atScale(engine: ElbowEngine, { options, plan }: RunContext): Promise<Figures | { unavailable: string }> {
+  const sizes: ScaleSizes = options.scale;
+  let elbow: RunningElbow;
+  try {
+    elbow = await startElbow({ dataDir: path.join(plan.dir, `scale-data-${engine}`), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: plan.profileDir, engine });
+  } catch (err) {
+    return { unavailable: (err as Error).message };
+  }
+  try {
+    const { progress, seconds } = await build(elbow.api, sizes, options.scaleBudgetSeconds);
+    if (progress.listenerIds.length === 0) return { unavailable: progress.firstError ?? 'nothing created' };
+    if (progress.firstError !== undefined) console.log(`  config-scale (${engine} engine) stopped early: ${progress.firstError}`);
+    else if (progress.loadBalancers < sizes.loadBalancers) console.log(`  config-scale (${engine} engine): time budget of ${options.scaleBudgetSeconds} s ran out`);
+    const middle = progress.listenerIds[Math.floor(progress.listenerIds.length / 2)] as string;
+    const changeMs = await timeListenerChanges(elbow.api, middle);
+    const member = await timeMemberChanges(elbow.api, plan.backends.tcpEcho);
+    // Idle RSS (the goal's): right after thousands of API requests the primary's heap is at its
+    // peak; V8 gives that memory back once allocation stops, within seconds (seen: 265 MB ->
+    // 126 MB in 20 s). Small runs (--quick) settle at once. HAProxy's old workers are gone by then.
+    await sleep(sizes.members < 1000 ? 1000 : IDLE_SETTLE_MS);
+    return {
+      createsPerSecond: progress.creates / seconds,
+      changeMs,
+      memberApiMs: member.apiMs,
+      memberLiveMs: member.liveMs,
+      rssMb: rssOfTree(elbow.child.pid) / MB,
+      ...(engine === 'haproxy' ? { haproxyRssMb: rssOfTree(elbow.child.pid, 'haproxy') / MB } : {}),
+      loadBalancers: progress.loadBalancers,
+      listeners: progress.listeners,
+      members: progress.members,
+    };
+  } catch (err) {
+    return { unavailable: (err as Error).message };
+  } finally {
+    await elbow.child.stop();
+  }
+}
+
 export const configScale: OnceScenario = {
   kind: 'once',
   name: 'config-scale',
-  title: 'Configuration scale (elbow only)',
+  title: 'Configuration scale (elbow only: the Node engine, then the haproxy engine)',
   metrics: [
     { id: 'createsPerSecond', label: 'API creates/s', unit: '/s', better: 'higher' },
-    { id: 'changeMs', label: 'one listener change at size', unit: 'ms', better: 'lower', goal: { on: 'elbow', op: '<', value: 100 } },
+    {
+      id: 'changeMs',
+      label: 'one listener change at size',
+      unit: 'ms',
+      better: 'lower',
+      goal: { on: 'elbow', op: '<', value: 100 },
+      // Issue 9: a listener change (a reload) at 1,000 load balancers / 10,000 members.
+      haproxyEngine: { goal: { on: 'elbow', op: '<', value: 500 } },
+    },
+    { id: 'memberApiMs', label: 'one member added, API answer', unit: 'ms', better: 'lower' },
+    // Issue 9: a member change (runtime API, no reload) live within 50 ms at that size.
+    { id: 'memberLiveMs', label: 'one member added, serving', unit: 'ms', better: 'lower', haproxyEngine: { goal: { on: 'elbow', op: '<', value: 50 } } },
     { id: 'rssMb', label: 'RSS at size', unit: 'MB', better: 'lower', goal: { on: 'elbow', op: '<', value: 300 } },
+    { id: 'haproxyRssMb', label: "of which HAProxy's", unit: 'MB', better: 'lower' },
     { id: 'loadBalancers', label: 'load balancers created', unit: '', better: 'higher' },
     { id: 'listeners', label: 'listeners created', unit: '', better: 'higher' },
     { id: 'members', label: 'members created', unit: '', better: 'higher' },
   ],
-  async run({ options, plan }): Promise<OnceResults> {
-    const sizes: ScaleSizes = options.scale;
-    const listenersPerLb = share(sizes.listeners, sizes.loadBalancers);
-    const membersPerListener = share(sizes.members, sizes.listeners);
-    let elbow;
-    try {
-      elbow = await startElbow({ dataDir: path.join(plan.dir, 'scale-data'), workers: plan.cores, fileLimit: plan.fileLimit, profileDir: plan.profileDir });
-    } catch (err) {
-      return { elbow: { unavailable: (err as Error).message } };
-    }
-    try {
-      const progress: Progress = { creates: 0, loadBalancers: 0, listeners: 0, members: 0, listenerIds: [] };
-      const deadline = Date.now() + options.scaleBudgetSeconds * 1000;
-      let nextLb = 0;
-      let nextListener = 0;
-      const started = performance.now();
-      const worker = async (): Promise<void> => {
-        while (nextLb < sizes.loadBalancers && Date.now() < deadline && progress.firstError === undefined) {
-          const index = nextLb;
-          const count = listenersPerLb[index] ?? 0;
-          nextLb += 1;
-          const members = membersPerListener.slice(nextListener, nextListener + count);
-          nextListener += count;
-          try {
-            await buildLoadBalancer(elbow.api, index, count, members, progress);
-          } catch (err) {
-            progress.firstError = (err as Error).message;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL_REQUESTS }, worker));
-      const seconds = (performance.now() - started) / 1000;
-      if (progress.listenerIds.length === 0) return { elbow: { unavailable: progress.firstError ?? 'nothing created' } };
-      if (progress.firstError !== undefined) console.log(`  config-scale stopped early: ${progress.firstError}`);
-      else if (progress.loadBalancers < sizes.loadBalancers) console.log(`  config-scale: time budget of ${options.scaleBudgetSeconds} s ran out`);
-      const middle = progress.listenerIds[Math.floor(progress.listenerIds.length / 2)] as string;
-      const changeMs = await timeChanges(elbow.api, middle);
-      // Idle RSS (the goal's): right after thousands of API requests the primary's heap is at its
-      // peak; V8 gives that memory back once allocation stops, within seconds (seen: 265 MB ->
-      // 126 MB in 20 s). Small runs (--quick) settle at once.
-      await sleep(sizes.members < 1000 ? 1000 : IDLE_SETTLE_MS);
-      return {
-        elbow: {
-          createsPerSecond: progress.creates / seconds,
-          changeMs,
-          rssMb: rssOfTree(elbow.child.pid) / 1024 / 1024,
-          loadBalancers: progress.loadBalancers,
-          listeners: progress.listeners,
-          members: progress.members,
-        },
-      };
-    } catch (err) {
-      return { elbow: { unavailable: (err as Error).message } };
-    } finally {
-      await elbow.child.stop();
-    }
+  async run(context): Promise<OnceResults> {
+    const elbow = await atScale('node', context);
+    const problem = haproxyProblem();
+    return { elbow, 'elbow-haproxy': problem === null ? await atScale('haproxy', context) : { unavailable: problem } };
   },
 };

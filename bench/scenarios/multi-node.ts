@@ -4,18 +4,16 @@
 // the time measured runs from A's 201 to B carrying a connection on it (an echo through the
 // listener, polled every 2 ms). Reports p50 and p99 over the changes (100; 20 with --quick).
 import path from 'node:path';
-import net from 'node:net';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { startElbow, type ElbowApi } from '../elbow-api.js';
+import { echoesWithin } from '../echo-probe.js';
 import type { OnceResults, OnceScenario } from '../scenario.js';
-import { sleep } from '../system.js';
 
 const POSTGRES_URL = process.env.ELBOW_BENCH_POSTGRES_URL ?? process.env.ELBOW_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** A loopback VIP clear of the other scenarios' (127.0.0.1, 127.0.1.x upward for config-scale). */
 const VIP = '127.0.99.1';
 const FIRST_PORT = 41_000;
-const POLL_MS = 2;
 /** A change not served within this long counts as lost and stops the scenario. */
 const CHANGE_BOUND_MS = 30_000;
 
@@ -23,30 +21,6 @@ const CHANGE_BOUND_MS = 30_000;
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/** Whether host:port echoes a byte back (the listener is bound and forwards to its member). */
-function echoes(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: VIP, port });
-    socket.setTimeout(1000, () => socket.destroy());
-    socket.once('connect', () => socket.write('x'));
-    socket.once('data', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('close', () => resolve(false));
-  });
-}
-
-async function servedWithin(port: number, boundMs: number): Promise<boolean> {
-  const deadline = performance.now() + boundMs;
-  while (performance.now() < deadline) {
-    if (await echoes(port)) return true;
-    await sleep(POLL_MS);
-  }
-  return false;
 }
 
 async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
@@ -78,7 +52,7 @@ async function measure(a: ElbowApi, echoPort: number, changes: number): Promise<
     const port = FIRST_PORT + i;
     await a.create('listener', 'listeners', { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: port, default_pool_id: pool.id });
     const accepted = performance.now();
-    if (!(await servedWithin(port, CHANGE_BOUND_MS))) throw new Error(`change ${i + 1} (listener :${port}) was not served by node B within ${CHANGE_BOUND_MS} ms`);
+    if (!(await echoesWithin(VIP, port, CHANGE_BOUND_MS))) throw new Error(`change ${i + 1} (listener :${port}) was not served by node B within ${CHANGE_BOUND_MS} ms`);
     times.push(performance.now() - accepted);
   }
   return times;

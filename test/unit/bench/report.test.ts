@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ratioChart } from '../../../bench/chart.js';
 import { parseIperfJson } from '../../../bench/iperf.js';
-import { formatTable, median, summarize, tableCells } from '../../../bench/report.js';
+import { formatTable, goalText, median, ratioText, summarize, tableCells } from '../../../bench/report.js';
+import { HAPROXY_LATENCY, HAPROXY_SPEED } from '../../../bench/scenario.js';
 import type { Sample, Scenario } from '../../../bench/scenario.js';
 import { hotFunctions } from '../../../bench/profile-summary.js';
-import { share, vipAddress } from '../../../bench/scenarios/config-scale.js';
+import { configScale, share, vipAddress } from '../../../bench/scenarios/config-scale.js';
+import { rssOfTree } from '../../../bench/system.js';
 import { idleConnectionCount, slope } from '../../../bench/scenarios/idle-memory.js';
 import { parseWrkOutput, wrkProblem } from '../../../bench/wrk.js';
 import { h2loadProblem, parseH2loadOutput } from '../../../bench/h2load.js';
@@ -69,12 +71,12 @@ const scenario: Scenario = {
   measure: async () => ({}),
 };
 
-function samples(metric: string, values: Record<string, Array<number | string>>): Sample[] {
+function samples(metric: string, values: Record<string, Array<number | string>>, scenarioName = 'http-keepalive'): Sample[] {
   return Object.entries(values).flatMap(([target, list]) =>
     list.map((value) =>
       typeof value === 'number'
-        ? { scenario: 'http-keepalive', metric, target: target as Sample['target'], value }
-        : { scenario: 'http-keepalive', metric, target: target as Sample['target'], value: null, unavailable: value },
+        ? { scenario: scenarioName, metric, target: target as Sample['target'], value }
+        : { scenario: scenarioName, metric, target: target as Sample['target'], value: null, unavailable: value },
     ),
   );
 }
@@ -137,18 +139,18 @@ test('a further comparison becomes its own row: elbow ÷ node-http-proxy with it
   assert.equal(versus?.goal, '>= 2.0x');
   assert.equal(versus?.met, true);
   // Only the two figures compared are shown in that row.
-  assert.deepEqual(versus?.cells, { direct: null, haproxy: null, nginx: null, 'node-http-proxy': { value: 50 }, elbow: { value: 100 } });
+  assert.deepEqual(versus?.cells, { direct: null, haproxy: null, nginx: null, 'node-http-proxy': { value: 50 }, elbow: { value: 100 }, 'elbow-haproxy': null });
 
   const slower = summarize(samples('rps', { haproxy: [100], 'node-http-proxy': [60], elbow: [100] }), [withVersus]);
   assert.equal(slower[0]?.met, true);
   assert.equal(slower[1]?.met, false);
 
   const { header, lines } = tableCells(rows);
-  assert.deepEqual(header, ['scenario', 'metric', 'direct', 'haproxy', 'nginx', 'node-http-proxy', 'elbow', 'elbow ratio', 'goal', 'met']);
-  assert.deepEqual(lines[1], ['http-keepalive', 'requests/s vs node-http-proxy (req/s)', '-', '-', '-', '50', '100', '2.00x node-http-proxy', '>= 2.0x', 'yes']);
+  assert.deepEqual(header, ['scenario', 'metric', 'direct', 'haproxy', 'nginx', 'node-http-proxy', 'elbow', 'elbow (haproxy engine)', 'elbow ratio', 'goal', 'met']);
+  assert.deepEqual(lines[1], ['http-keepalive', 'requests/s vs node-http-proxy (req/s)', '-', '-', '-', '50', '100', '-', '2.00x node-http-proxy', '>= 2.0x', 'yes']);
   const chart = ratioChart(rows, 'test');
   assert.match(chart, /http-keepalive: requests\/s vs node-http-proxy</);
-  assert.match(chart, /<title>goal 2x<\/title>/);
+  assert.match(chart, /<title>goal 2.0x<\/title>/);
 });
 
 test('node-http-proxy shows n/a with its reason where it has no front end, and no ratio is taken to it there', () => {
@@ -157,6 +159,99 @@ test('node-http-proxy shows n/a with its reason where it has no front end, and n
   assert.equal(rows[1]?.ratio, null);
   assert.equal(rows[1]?.met, null);
   assert.match(formatTable(rows), /\[1\] node-http-proxy balances HTTP only/);
+});
+
+const withEngine: Scenario = {
+  ...scenario,
+  metrics: [
+    { id: 'rps', label: 'requests/s', unit: 'req/s', better: 'higher', ratioTo: 'haproxy', goal: { on: 'ratio', op: '>=', value: 1 }, haproxyEngine: HAPROXY_SPEED },
+    { id: 'p50', label: 'latency p50', unit: 'ms', better: 'lower', ratioTo: 'haproxy' },
+    { id: 'p99', label: 'latency p99', unit: 'ms', better: 'lower', ratioTo: 'haproxy', goal: { on: 'ratio', op: '<=', value: 1.5 }, haproxyEngine: HAPROXY_LATENCY },
+  ],
+};
+
+test('the haproxy engine gets a row of its own under each figure: its ratio to HAProxy and issue 9’s goal, the Node engine’s row without its cell', () => {
+  const rows = summarize(
+    [
+      ...samples('rps', { haproxy: [100, 100, 100], elbow: [30, 30, 30], 'elbow-haproxy': [97, 96, 98] }),
+      ...samples('p50', { haproxy: [1], elbow: [2], 'elbow-haproxy': [1] }),
+      ...samples('p99', { haproxy: [2], elbow: [6], 'elbow-haproxy': [2.2] }),
+    ],
+    [withEngine],
+  );
+  assert.deepEqual(
+    rows.map((row) => [row.metric.label, row.subject]),
+    [
+      ['requests/s', 'elbow'],
+      ['requests/s, haproxy engine', 'elbow-haproxy'],
+      ['latency p50', 'elbow'],
+      ['latency p50, haproxy engine', 'elbow-haproxy'],
+      ['latency p99', 'elbow'],
+      ['latency p99, haproxy engine', 'elbow-haproxy'],
+    ],
+  );
+  const [rps, rpsEngine, , p50Engine, p99, p99Engine] = rows;
+  assert.equal(rps?.cells['elbow-haproxy'], null);
+  assert.equal(rps?.ratio, 0.3);
+  assert.equal(rps?.met, false);
+  assert.deepEqual(rpsEngine?.cells, { direct: null, haproxy: { value: 100 }, nginx: null, 'node-http-proxy': null, elbow: null, 'elbow-haproxy': { value: 97 } });
+  assert.equal(rpsEngine?.ratio, 0.97);
+  assert.equal(rpsEngine?.goal, '>= 0.95x');
+  assert.equal(rpsEngine?.met, true);
+  assert.equal(p50Engine?.goal, '');
+  assert.equal(p50Engine?.met, null);
+  assert.equal(p99?.met, false);
+  assert.equal(p99Engine?.goal, '<= 1.05x');
+  assert.equal(p99Engine?.met, false, 'a p99 10% above HAProxy’s misses the goal');
+
+  const { lines } = tableCells(rows);
+  assert.deepEqual(lines[1], ['http-keepalive', 'requests/s, haproxy engine (req/s)', '-', '100', '-', '-', '-', '97', '0.97x haproxy', '>= 0.95x', 'yes']);
+  assert.match(ratioChart(rows, 'test'), /http-keepalive: requests\/s, haproxy engine</);
+});
+
+test('no haproxy engine row without its samples; an n/a cell (UDP on the Node data plane) keeps its reason as a note', () => {
+  assert.equal(summarize(samples('rps', { haproxy: [100], elbow: [90] }), [withEngine]).length, 1);
+  const rows = summarize(samples('rps', { haproxy: [100], elbow: [90], 'elbow-haproxy': ['UDP runs on the Node data plane'] }), [withEngine]);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[1]?.cells['elbow-haproxy'], { unavailable: 'UDP runs on the Node data plane' });
+  assert.equal(rows[1]?.ratio, null);
+  assert.equal(rows[1]?.met, null);
+  assert.match(formatTable(rows), /\[1\] UDP runs on the Node data plane/);
+});
+
+test('config-scale: the haproxy engine’s own goals (listener change < 500 ms, member live < 50 ms) on its figures, HAProxy’s memory in its row only', () => {
+  const scale = (metric: string, values: Record<string, number[]>): Sample[] => samples(metric, values, 'config-scale');
+  const rows = summarize(
+    [
+      ...scale('changeMs', { elbow: [40], 'elbow-haproxy': [260] }),
+      ...scale('memberLiveMs', { elbow: [3], 'elbow-haproxy': [60] }),
+      ...scale('rssMb', { elbow: [150], 'elbow-haproxy': [210] }),
+      ...scale('haproxyRssMb', { 'elbow-haproxy': [90] }),
+    ],
+    [configScale],
+  );
+  const byLabel = new Map(rows.map((row) => [row.metric.label, row]));
+  assert.equal(byLabel.get('one listener change at size')?.met, true);
+  assert.equal(byLabel.get('one listener change at size, haproxy engine')?.goal, '< 500 ms');
+  assert.equal(byLabel.get('one listener change at size, haproxy engine')?.met, true);
+  assert.equal(byLabel.get('one member added, serving')?.met, null);
+  assert.equal(byLabel.get('one member added, serving, haproxy engine')?.goal, '< 50 ms');
+  assert.equal(byLabel.get('one member added, serving, haproxy engine')?.met, false);
+  assert.equal(byLabel.get('RSS at size')?.met, true);
+  assert.deepEqual(byLabel.get('RSS at size, haproxy engine')?.cells['elbow-haproxy'], { value: 210 });
+  assert.equal(byLabel.get('RSS at size, haproxy engine')?.met, null);
+  assert.equal(byLabel.has("of which HAProxy's"), false, 'the Node engine has no HAProxy');
+  assert.deepEqual(byLabel.get("of which HAProxy's, haproxy engine")?.cells['elbow-haproxy'], { value: 90 });
+});
+
+test('ratioText keeps two places only where they matter', () => {
+  assert.deepEqual([1, 2, 1.5, 0.95, 1.05, 0.8].map(ratioText), ['1.0', '2.0', '1.5', '0.95', '1.05', '0.8']);
+  assert.equal(goalText({ id: 'x', label: 'x', unit: '', better: 'higher', goal: { on: 'ratio', op: '>=', value: 0.95 } }), '>= 0.95x');
+});
+
+test('rssOfTree counts only the processes running the command named', () => {
+  assert.ok(rssOfTree(process.pid) > 0);
+  assert.equal(rssOfTree(process.pid, 'no-such-command'), 0);
 });
 
 test('share splits evenly and idleConnectionCount respects the file limit', () => {
