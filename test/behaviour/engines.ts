@@ -1,0 +1,86 @@
+// The engines the behaviour suite runs against: every test file takes each engine in turn and
+// runs the same tests, with the same expectations, against the same hand-built snapshots
+// (test/unit/dataplane/support.ts). The Node data plane runs in this process; HAProxy runs as
+// the engine's supervised child, and its half is skipped, with the reason shown, where HAProxy
+// ≥ 2.6 is missing. Where the engines genuinely differ, the test says so with
+// `engine.name === 'haproxy' ? … : …` and a comment; DIFFERENCES.md lists every such place.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, type TestContext } from 'node:test';
+import { createDataPlane } from '../../src/dataplane/dataplane.js';
+import { createHaproxyEngine } from '../../src/engines/haproxy/engine.js';
+import type { ApplyReport, Snapshot, SnapshotApplier } from '../../src/snapshot/snapshot.js';
+import { haproxyMissing } from '../helpers/haproxy.js';
+
+export type EngineName = 'node' | 'haproxy';
+
+/** A started engine: the seam the control plane drives, and a close that drains within `drainMs`. */
+export type RunningEngine = SnapshotApplier & {
+  close(drainMs?: number): Promise<void>;
+};
+
+export interface StartOptions {
+  /** How long a removed listener's connections may finish (default 5 s). */
+  readonly drainMs?: number;
+}
+
+export interface BehaviourEngine {
+  readonly name: EngineName;
+  /** false when the engine can run here; else why its half of the suite is skipped. */
+  readonly missing: string | false;
+  /** Starts the engine for one test; it is closed (and its files removed) after the test. */
+  start(t: TestContext, options?: StartOptions): Promise<RunningEngine>;
+}
+
+const DEFAULT_DRAIN_MS = 5_000;
+
+export const nodeEngine: BehaviourEngine = {
+  name: 'node',
+  missing: false,
+  async start(t, options = {}) {
+    const plane = createDataPlane({ drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
+    t.after(() => plane.close(0));
+    return plane;
+  },
+};
+
+export const haproxyEngine: BehaviourEngine = {
+  name: 'haproxy',
+  get missing() {
+    return haproxyMissing();
+  },
+  async start(t, options = {}) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'elbow-behaviour-'));
+    const engine = await createHaproxyEngine({ dataDir, drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
+    t.after(async () => {
+      await engine.close(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    return engine;
+  },
+};
+
+export const ENGINES: readonly BehaviourEngine[] = [nodeEngine, haproxyEngine];
+
+/** One `describe` per engine, titled `<title> (<engine> engine)`, skipped visibly where the engine is missing. */
+export function forEachEngine(title: string, body: (engine: BehaviourEngine) => void, options: { timeout?: number } = {}): void {
+  for (const engine of ENGINES) {
+    describe(`${title} (${engine.name} engine)`, { skip: engine.missing, timeout: options.timeout ?? 120_000 }, () => body(engine));
+  }
+}
+
+/** Applies `snapshot` and checks every listener of it serves (no listener errors). */
+export async function applyServing(engine: SnapshotApplier, snapshot: Snapshot): Promise<ApplyReport> {
+  const report = await engine.apply(snapshot);
+  assert.deepEqual(report.listenerErrors, {}, `every listener serves (revision ${snapshot.revision})`);
+  return report;
+}
+
+/** Revisions for the snapshots of one test, in order. */
+export function revisions(): () => number {
+  let revision = 0;
+  return () => ++revision;
+}
