@@ -58,3 +58,16 @@ export async function curl(args: readonly string[]): Promise<CurlAnswer> {
   }
   return { status: Number(status), body: rest, headers, httpVersion };
 }
+
+/** One connection from `localAddress` (and `localPort` when given): the member's name. */
+export function whoAnswers(port: number, localAddress = '127.0.0.1', localPort?: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress, ...(localPort !== undefined ? { localPort } : {}), allowHalfOpen: true });
+    let reply = '';
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+    // The member closes first; the client's side follows (so no TIME_WAIT is left on the client's port).
+    socket.on('end', () => socket.end());
+    socket.on('close', () => resolve(reply));
+  });
+}
