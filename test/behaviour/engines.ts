@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, type TestContext } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { createDataPlane } from '../../src/dataplane/dataplane.js';
 import { createHaproxyEngine } from '../../src/engines/haproxy/engine.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../../src/snapshot/snapshot.js';
@@ -27,12 +27,17 @@ export interface StartOptions {
   readonly drainMs?: number;
 }
 
+/** Where a started engine registers its stop: a test's `t`, or node:test's suite-level `{ after }`. */
+export interface Cleanup {
+  after(fn: () => Promise<void> | void): void;
+}
+
 export interface BehaviourEngine {
   readonly name: EngineName;
   /** false when the engine can run here; else why its half of the suite is skipped. */
   readonly missing: string | false;
-  /** Starts the engine for one test; it is closed (and its files removed) after the test. */
-  start(t: TestContext, options?: StartOptions): Promise<RunningEngine>;
+  /** Starts the engine; it is closed (and its files removed) after the test or suite `t` stands for. */
+  start(t: Cleanup, options?: StartOptions): Promise<RunningEngine>;
 }
 
 const DEFAULT_DRAIN_MS = 5_000;
@@ -70,6 +75,25 @@ export function forEachEngine(title: string, body: (engine: BehaviourEngine) => 
   for (const engine of ENGINES) {
     describe(`${title} (${engine.name} engine)`, { skip: engine.missing, timeout: options.timeout ?? 120_000 }, () => body(engine));
   }
+}
+
+/**
+ * One engine for every test of the calling suite: started before them, stopped after them. Call
+ * it while the suite is defined, before the suite's own `before` hooks that use it.
+ */
+export function engineForSuite(engine: BehaviourEngine, options?: StartOptions): () => RunningEngine {
+  let running: RunningEngine | undefined;
+  const stops: (() => Promise<void> | void)[] = [];
+  before(async () => {
+    running = await engine.start({ after: (stop) => stops.push(stop) }, options);
+  });
+  after(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+  return () => {
+    if (running === undefined) throw new Error(`the ${engine.name} engine has not started`);
+    return running;
+  };
 }
 
 /** Applies `snapshot` and checks every listener of it serves (no listener errors). */
