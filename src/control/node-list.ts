@@ -12,6 +12,8 @@ export type NodeHealthShown = 'ok' | 'degraded' | 'failing' | 'down';
 
 export interface NodeView {
   readonly name: string;
+  /** Stable across restarts (its data directory's node-id): its amphorae's compute_id. */
+  readonly id: string;
   readonly availability_zone: string | null;
   /** As the node reported it, or `down`: it stopped, or missed three heartbeats. */
   readonly health: NodeHealthShown;
@@ -55,6 +57,7 @@ export function nodeView(record: NodeRecord, config: Pick<ConfigView, 'list'>, l
   const { vrrp, engine } = record.details;
   return {
     name: record.name,
+    id: record.nodeId,
     availability_zone: record.availabilityZone,
     health: record.health === 'stopped' || isDown(record) ? 'down' : record.health,
     health_detail: detailOf(record),

@@ -38,6 +38,7 @@ describe('nodes', () => {
   it('shows what a node reported and the load balancers placed on it', () => {
     const view = nodeView(record('n1', { availabilityZone: 'a', details: { vrrp: { states: { elbow_all: 'MASTER' } } } }), config, 'n1');
     assert.equal(view.health, 'ok');
+    assert.equal(view.id, 'n1-id', "its stable id: its amphorae's compute_id");
     assert.equal(view.local, true);
     assert.equal(view.seconds_since_heartbeat, 1.2);
     assert.equal(view.heartbeat_interval, 2);
