@@ -87,6 +87,12 @@ describe('web console admin pages in chromium', { skip: skipReason, timeout: 180
     const lb = (await elbow.api('GET', `/v2/lbaas/loadbalancers/${lbId}`)).body.loadbalancer;
     assert.equal(lb.flavor_id, flavorId);
     assert.equal(lb.availability_zone, null);
+    // The header names its flavor; the node serving it (its amphora) is listed by name.
+    await page.waitForSelector(`.page-header a.chip[href="/console/flavors/${flavorId}"]:text("flavor gold")`);
+    const node = (await elbow.api('GET', '/v2/lbaas/nodes')).body.nodes[0];
+    const servedBy = page.locator('section.card', { hasText: 'Served by' });
+    await servedBy.locator(`a[href="/console/nodes/${node.name}"]`).waitFor();
+    await servedBy.locator('.badge:text("ALLOCATED")').waitFor();
     // The load balancer's settings link to its flavor, whose page lists it.
     await page.click(`table.details a[href="/console/flavors/${flavorId}"]`);
     await page.waitForURL(new RegExp(`/console/flavors/${flavorId}$`));
@@ -133,6 +139,14 @@ describe('web console admin pages in chromium', { skip: skipReason, timeout: 180
     await row.locator(`a[href="/console/nodes/${node.name}"]`).click();
     await page.waitForSelector('text=Load balancers placed on it');
     await page.waitForSelector('section.card table.list a:text("web")');
+    // The load balancer's amphora on this node: its page names the node by name.
+    await page.locator('section.card table.list a .badge:text("ALLOCATED")').click();
+    await page.waitForURL(new RegExp(`/console/amphorae/${UUID}$`));
+    await page.waitForSelector(`.page-header a[href="/console/nodes/${node.name}"]`);
+    const amphora = (await elbow.api('GET', `/v2/octavia/amphorae/${page.url().split('/').pop() ?? ''}`)).body.amphora;
+    assert.equal(amphora.compute_id, node.id);
+    await page.goBack();
+    await page.waitForSelector('text=Load balancers placed on it');
     await page.click(`button[aria-label="Forget elbow node ${node.name}"]`);
     await page.locator('dialog.confirm[open] button.danger').click();
     await page.locator('dialog.confirm[open] .error').waitFor();

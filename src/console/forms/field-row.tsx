@@ -125,7 +125,8 @@ function FieldInput(props: FieldInputProps) {
   );
 }
 
-const defaultText = (field: Field) => (field.default !== undefined && field.default !== null ? String(field.default) : undefined);
+/** An empty input's hint: the API's default, else the schema's example. */
+const defaultText = (field: Field) => (field.default !== undefined && field.default !== null && field.default !== '' ? String(field.default) : field.example === undefined ? undefined : `e.g. ${field.example}`);
 
 function MultiSelect({ common, value, choices, set }: FieldInputProps & { choices: Choice[] }) {
   const selected = new Set(Array.isArray(value) ? value : String(value).split('\n').filter(Boolean));

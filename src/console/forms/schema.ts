@@ -19,6 +19,7 @@ export interface JsonSchema {
   maxLength?: number;
   pattern?: string;
   default?: unknown;
+  examples?: unknown[];
   description?: string;
   title?: string;
   $ref?: string;
@@ -48,6 +49,8 @@ export interface Field {
   default?: unknown;
   /** The resource kind it refers to (`x-elbow-ref`): the form offers the existing ones. */
   ref?: string;
+  /** The schema's example, shown as a hint in an empty input. */
+  example?: string;
 }
 
 let document: Promise<{ components: { schemas: Record<string, JsonSchema> } }> | undefined;
@@ -85,8 +88,10 @@ function toField(name: string, schema: JsonSchema, required: boolean, all: Recor
   const nullable = branches.some((b) => b.type === 'null') || (Array.isArray(schema.type) && schema.type.includes('null'));
   const nonNull = branches.filter((b) => b.type !== 'null').map((b) => resolve(b, all));
   const ref = schema['x-elbow-ref'] ?? nonNull[0]?.['x-elbow-ref'];
+  const example = (schema.examples ?? nonNull[0]?.examples)?.[0];
   return {
     ...(ref !== undefined ? { ref } : {}),
+    ...(example !== undefined ? { example: typeof example === 'string' ? example : JSON.stringify(example) } : {}),
     name,
     required,
     nullable,

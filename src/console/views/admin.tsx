@@ -7,6 +7,7 @@ import { Badge } from '../components/status';
 import { href } from '../router';
 import { ADMIN_KINDS, KINDS, title, type AdminKind } from '../resources';
 import { DetailsTable, Loading, NewLink, ResourceTable, Section, renderValue, useLoad } from './common';
+import { NodeLink, nodeNames } from './nodes';
 import { SimplePage } from './pages';
 
 const str = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -177,7 +178,7 @@ export function ProvidersPage() {
 
 /** Octavia's amphorae: one row per elbow node and load balancer it serves (?loadbalancer_id=… narrows it). */
 export function AmphoraList({ loadbalancerId }: { loadbalancerId?: string }) {
-  const loaded = useLoad(() => api.list('amphorae', loadbalancerId ? { loadbalancer_id: loadbalancerId } : {}, OCTAVIA_API), [loadbalancerId], 5000);
+  const loaded = useLoad(() => Promise.all([api.list('amphorae', loadbalancerId ? { loadbalancer_id: loadbalancerId } : {}, OCTAVIA_API), nodeNames()]), [loadbalancerId], 5000);
   return (
     <>
       <header class="page-header">
@@ -190,13 +191,13 @@ export function AmphoraList({ loadbalancerId }: { loadbalancerId?: string }) {
         </div>
       </header>
       <Loading loaded={loaded}>
-        {(amphorae) => (
+        {([amphorae, names]) => (
           <ResourceTable
             rows={amphorae}
             columns={[
               ['id', (a) => <a href={href(`/amphorae/${a.id}`)} class="mono">{a.id.slice(0, 8)}</a>],
               ['load balancer', (a) => <a href={href(`/loadbalancers/${str(a.loadbalancer_id)}`)} class="mono">{str(a.loadbalancer_id).slice(0, 8)}</a>],
-              ['node', (a) => renderValue('compute_id', a.compute_id)],
+              ['node', (a) => <NodeLink id={a.compute_id} names={names} />],
               ['VIP', (a) => <span class="mono">{str(a.ha_ip)}</span>],
               ['zone', (a) => renderValue('cached_zone', a.cached_zone)],
               ['status', (a) => <Badge status={str(a.status)} />],
@@ -209,10 +210,10 @@ export function AmphoraList({ loadbalancerId }: { loadbalancerId?: string }) {
 }
 
 export function AmphoraPage({ id }: { id: string }) {
-  const loaded = useLoad(() => api.show(`amphorae/${encodeURIComponent(id)}`, OCTAVIA_API), [id], 5000);
+  const loaded = useLoad(() => Promise.all([api.show(`amphorae/${encodeURIComponent(id)}`, OCTAVIA_API), nodeNames()]), [id], 5000);
   return (
     <Loading loaded={loaded}>
-      {(amphora) => (
+      {([amphora, names]) => (
         <>
           <header class="page-header">
             <div>
@@ -221,7 +222,7 @@ export function AmphoraPage({ id }: { id: string }) {
               </p>
               <h1 class="mono">{amphora.id.slice(0, 8)}</h1>
               <p>
-                <Badge status={str(amphora.status)} /> node {renderValue('compute_id', amphora.compute_id)} serving{' '}
+                <Badge status={str(amphora.status)} /> node <NodeLink id={amphora.compute_id} names={names} /> serving{' '}
                 <a href={href(`/loadbalancers/${str(amphora.loadbalancer_id)}`)}>load balancer</a>
               </p>
             </div>

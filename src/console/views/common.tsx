@@ -70,10 +70,9 @@ const ID_LINKS: Record<string, string> = {
   availability_zone: 'availabilityzones',
   cached_zone: 'availabilityzones',
   availability_zone_profile_id: 'availabilityzoneprofiles',
-  compute_id: 'nodes',
 };
 /** Ids shown whole: names, not UUIDs. */
-const NAMED = new Set(['availabilityzones', 'nodes']);
+const NAMED = new Set(['availabilityzones']);
 const NOT_SHOWN = new Set(['provisioning_status', 'operating_status', 'certificate', 'project_id', 'tenant_id']);
 
 function idLink(collection: string, id: string) {

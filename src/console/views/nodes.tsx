@@ -1,14 +1,14 @@
 // The elbow nodes sharing the store (GET /v2/lbaas/nodes): where each runs (availability zone),
 // which configuration revision its data plane applied, when it last sent a heartbeat and how
 // healthy it says it is; a node that is down can be forgotten.
-import { api, type ApiObject } from '../api/client';
+import { api, OCTAVIA_API, type ApiObject } from '../api/client';
 import { Badge } from '../components/status';
 import { href } from '../router';
 import { title } from '../resources';
 import { DetailsTable, Loading, PageHeader, ResourceTable, Section, renderValue, useLoad } from './common';
 
 const str = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-/** A node's id in the console is its name. */
+/** A node's key in the console (its URL, its delete) is its name, as in the API's paths. */
 const withId = (node: ApiObject): ApiObject => ({ ...node, id: str(node.name) });
 
 function Heartbeat({ node }: { node: ApiObject }) {
@@ -26,6 +26,18 @@ function Health({ node }: { node: ApiObject }) {
       <Badge status={str(node.health)} label="health" /> {node.health_detail ? <span class="muted">{str(node.health_detail)}</span> : null}
     </span>
   );
+}
+
+/** The nodes' names by their id (an amphora's compute_id); none when the API has no node registry. */
+export async function nodeNames(): Promise<Map<string, string>> {
+  const nodes = await api.list('nodes').catch(() => []);
+  return new Map(nodes.map((node) => [str(node.id), str(node.name)]));
+}
+
+/** A node named by its id, linked to its page when it is known. */
+export function NodeLink({ id, names }: { id: unknown; names: Map<string, string> }) {
+  const name = names.get(str(id));
+  return name === undefined ? <span class="mono">{str(id).slice(0, 8)}</span> : <a href={href(`/nodes/${encodeURIComponent(name)}`)}>{name}</a>;
 }
 
 export function NodeList() {
@@ -67,16 +79,17 @@ export function NodeList() {
 
 export function NodePage({ name }: { name: string }) {
   const loaded = useLoad(async () => {
-    const node = withId(await api.show(`nodes/${encodeURIComponent(name)}`));
+    const node = await api.show(`nodes/${encodeURIComponent(name)}`);
     const placed = new Set(Array.isArray(node.loadbalancers) ? node.loadbalancers.map(String) : []);
-    const lbs = (await api.list('loadbalancers')).filter((lb) => placed.has(lb.id));
-    return { node, lbs };
+    const [lbs, amphorae] = await Promise.all([api.list('loadbalancers'), api.list('amphorae', { compute_id: node.id }, OCTAVIA_API)]);
+    const amphoraOf = new Map(amphorae.map((a) => [str(a.loadbalancer_id), a]));
+    return { node, lbs: lbs.filter((lb) => placed.has(lb.id)), amphoraOf };
   }, [name], 2000);
   return (
     <Loading loaded={loaded}>
-      {({ node, lbs }) => (
+      {({ node, lbs, amphoraOf }) => (
         <>
-          <PageHeader kind="node" resource={node} afterDelete="/nodes">
+          <PageHeader kind="node" resource={withId(node)} afterDelete="/nodes">
             <Health node={node} /> {node.local === true && <span class="chip">this node</span>}
           </PageHeader>
           <Section title="Load balancers placed on it">
@@ -86,7 +99,7 @@ export function NodePage({ name }: { name: string }) {
                 ['name', (lb) => <a href={href(`/loadbalancers/${lb.id}`)}>{title(lb)}</a>],
                 ['VIP', (lb) => <span class="mono">{str(lb.vip_address)}</span>],
                 ['status', (lb) => <Badge status={str(lb.operating_status)} />],
-                ['', (lb) => <a href={href(`/amphorae?loadbalancer_id=${lb.id}`)}>amphorae</a>],
+                ['amphora', (lb) => <AmphoraCell amphora={amphoraOf.get(lb.id)} />],
               ]}
             />
           </Section>
@@ -99,3 +112,11 @@ export function NodePage({ name }: { name: string }) {
   );
 }
 
+function AmphoraCell({ amphora }: { amphora: ApiObject | undefined }) {
+  if (amphora === undefined) return <span class="muted">—</span>;
+  return (
+    <a href={href(`/amphorae/${amphora.id}`)}>
+      <Badge status={str(amphora.status)} />
+    </a>
+  );
+}

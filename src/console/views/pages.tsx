@@ -1,6 +1,6 @@
 // The console's pages, one per resource kind and list; each has its own URL.
 import type { ComponentChildren } from 'preact';
-import { api, type ApiObject } from '../api/client';
+import { api, OCTAVIA_API, type ApiObject } from '../api/client';
 import type { StatusNode } from '../api/live-stream';
 import { LISTENER_CHARTS, LiveChart } from '../components/charts';
 import { Badge, Statuses, StatusTree } from '../components/status';
@@ -9,6 +9,7 @@ import { daysLeft } from '../forms/constraints';
 import { href } from '../router';
 import { collectionPath, KINDS, title, type Kind } from '../resources';
 import { DeleteButton, DetailsTable, Expiry, Loading, NewLink, PageHeader, ResourceTable, Section, useLoad } from './common';
+import { NodeLink, nodeNames } from './nodes';
 import { useLive } from './use-live';
 
 const str = (value: unknown) => (value === null || value === undefined ? '' : String(value));
@@ -83,9 +84,14 @@ async function loadBalancerParts(id: string) {
     api.list('pools', { loadbalancer_id: id }),
     api.list('l7policies'),
   ]);
-  const members = (await Promise.all(pools.map((p) => api.list(collectionPath('member', p.id))))).flat();
+  const [members, amphorae, names, flavor] = await Promise.all([
+    Promise.all(pools.map((p) => api.list(collectionPath('member', p.id)))).then((lists) => lists.flat()),
+    api.list('amphorae', { loadbalancer_id: id }, OCTAVIA_API),
+    nodeNames(),
+    lb.flavor_id ? api.show(`flavors/${encodeURIComponent(str(lb.flavor_id))}`).catch(() => undefined) : undefined,
+  ]);
   const listenerIds = new Set(listeners.map((l) => l.id));
-  return { lb, listeners, pools, members, l7policies: l7policies.filter((p) => listenerIds.has(str(p.listener_id))) };
+  return { lb, listeners, pools, members, amphorae, names, flavor, l7policies: l7policies.filter((p) => listenerIds.has(str(p.listener_id))) };
 }
 
 export function LoadBalancerPage({ id }: { id: string }) {
@@ -93,13 +99,23 @@ export function LoadBalancerPage({ id }: { id: string }) {
   const live = useLive(id);
   return (
     <Loading loaded={loaded}>
-      {({ lb, listeners, pools, members, l7policies }) => {
+      {({ lb, listeners, pools, members, amphorae, names, flavor, l7policies }) => {
         const details = new Map<string, ApiObject>([lb, ...listeners, ...pools, ...members].map((r) => [r.id, r]));
         const memberMap = new Map(members.map((m) => [m.id, m]));
         return (
           <>
             <PageHeader kind="loadbalancer" resource={lb} editUrl={`/loadbalancers/${id}/edit`} afterDelete="/" cascade={{ listeners: listeners.length, pools: pools.length }}>
               <span class="mono"> {str(lb.vip_address)}</span> <span class="chip">{str(lb.type)}</span>
+              {flavor && (
+                <a class="chip" href={href(`/flavors/${flavor.id}`)}>
+                  flavor {title(flavor)}
+                </a>
+              )}
+              {lb.availability_zone ? (
+                <a class="chip" href={href(`/availabilityzones/${encodeURIComponent(str(lb.availability_zone))}`)}>
+                  zone {str(lb.availability_zone)}
+                </a>
+              ) : null}
             </PageHeader>
             <div class="grid two">
               <Section title="Status" action={<span class={`live ${live.connected ? 'on' : 'off'}`}>{live.connected ? 'live' : 'connecting…'}</span>}>
@@ -141,6 +157,16 @@ export function LoadBalancerPage({ id }: { id: string }) {
                   ['position', (p) => str(p.position)],
                   ['action', (p) => str(p.action)],
                   ['rules', (p) => String(ids(p.rules).length)],
+                ]}
+              />
+            </Section>
+            <Section title="Served by (elbow nodes)" action={<a href={href(`/amphorae?loadbalancer_id=${id}`)}>as amphorae</a>}>
+              <ResourceTable
+                rows={amphorae}
+                columns={[
+                  ['node', (a) => <NodeLink id={a.compute_id} names={names} />],
+                  ['zone', (a) => str(a.cached_zone) || '—'],
+                  ['status', (a) => <a href={href(`/amphorae/${a.id}`)}><Badge status={str(a.status)} /></a>],
                 ]}
               />
             </Section>
