@@ -227,6 +227,7 @@ test('config-scale: the haproxy engine’s own goals (listener change < 500 ms, 
       ...scale('memberLiveMs', { elbow: [3], 'elbow-haproxy': [60] }),
       ...scale('rssMb', { elbow: [150], 'elbow-haproxy': [210] }),
       ...scale('haproxyRssMb', { 'elbow-haproxy': [90] }),
+      ...scale('startMs', { 'elbow-haproxy': [2500] }),
     ],
     [configScale],
   );
@@ -242,6 +243,8 @@ test('config-scale: the haproxy engine’s own goals (listener change < 500 ms, 
   assert.equal(byLabel.get('RSS at size, haproxy engine')?.met, null);
   assert.equal(byLabel.has("of which HAProxy's"), false, 'the Node engine has no HAProxy');
   assert.deepEqual(byLabel.get("of which HAProxy's, haproxy engine")?.cells['elbow-haproxy'], { value: 90 });
+  assert.equal(byLabel.has('start at size until serving'), false, 'the Node engine is not restarted');
+  assert.deepEqual(byLabel.get('start at size until serving, haproxy engine')?.cells['elbow-haproxy'], { value: 2500 });
 });
 
 test('ratioText keeps two places only where they matter', () => {
