@@ -59,7 +59,8 @@ export const haproxyEngine: BehaviourEngine = {
   },
   async start(t, options = {}) {
     const dataDir = mkdtempSync(join(tmpdir(), 'elbow-behaviour-'));
-    const engine = await createHaproxyEngine({ dataDir, drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
+    const bin = process.env.ELBOW_HAPROXY_BIN;
+    const engine = await createHaproxyEngine({ dataDir, drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, ...(bin !== undefined ? { bin } : {}) });
     t.after(async () => {
       await engine.close(0);
       rmSync(dataDir, { recursive: true, force: true });
