@@ -88,7 +88,6 @@ forEachEngine('Balancing', (engine) => {
     held.get(second)?.destroy();
     await eventually('the member side closed too', () => server?.sockets.size === 0);
     assert.equal(await hold(), second);
-    assert.equal(await hold() === second, false, 'now the others have as many');
   });
 
   it('SOURCE_IP: every connection of one client address goes to one member; addresses spread', async (t) => {
