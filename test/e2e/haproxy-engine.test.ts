@@ -251,4 +251,28 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     assert.match(own, /fixed$/);
     await assert.rejects(curl(revoked, '/'), /curl: \(\d+\)/);
   });
+
+  it('SOURCE_IP persistence_granularity: clients of one network share a member', async (t) => {
+    const a = await startNameServer('a');
+    const b = await startNameServer('b');
+    t.after(async () => { await a.close(); await b.close(); });
+    const { engine: hx } = await engine(t);
+    const port = await freePort();
+    const pool = makePool({ id: 'p', members: [makeMember({ id: 'm-a', port: a.port }), makeMember({ id: 'm-b', port: b.port })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 60, granularity: '255.255.255.0' } });
+    await hx.apply(makeSnapshot(1, [makeListener({ id: 'l', port, defaultPoolId: 'p' })], [pool]));
+    const replies: string[] = [];
+    for (let host = 1; host <= 6; host++) replies.push(await replyFrom(port, `127.0.0.${host}`));
+    assert.equal(new Set(replies).size, 1, replies.join(' '));
+  });
 });
+
+/** The member's name, asked from `localAddress`; the client's side stays open until the answer (no half-close: docs/engines.md). */
+function replyFrom(port: number, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    let reply = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(reply));
+  });
+}

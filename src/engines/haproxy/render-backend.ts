@@ -3,6 +3,7 @@
 // setting that the runtime API can change (weight, admin state, address) is on the server line
 // only, so that a change to it is a runtime command and the rest of the backend stays the same.
 
+import { parseNetmask } from '../../model/cidr.js';
 import { MEMBER_CONNECTION_LIMIT } from '../../model/data-plane-limits.js';
 import type { SnapshotHealthMonitor, SnapshotListener, SnapshotMember, SnapshotPool } from '../../snapshot/snapshot.js';
 import { bareAddress, hostPort, logFormatLiteral, ms, quoted, safeName } from './config-syntax.js';
@@ -75,12 +76,22 @@ function monitorLines(monitor: SnapshotHealthMonitor | null): string[] {
   return lines;
 }
 
+/**
+ * The client address SOURCE_IP remembers: with persistence_granularity, its network (Node:
+ * sessions/source-ip-persistence.ts); an address of the mask's other family is kept whole.
+ */
+function sourceKey(granularity: string | null): string {
+  const mask = granularity === null ? null : parseNetmask(granularity);
+  if (mask === null) return 'src';
+  return mask.family === 4 ? `src,ipmask(${mask.prefix},128)` : `src,ipmask(32,${mask.prefix})`;
+}
+
 function persistenceLines(pool: SnapshotPool, mode: BackendMode): string[] {
   const persistence = pool.sessionPersistence;
   if (persistence === null) return [];
   switch (persistence.type) {
     case 'SOURCE_IP':
-      return [`    stick-table type ipv6 size 10k expire ${Math.max(1, persistence.timeoutSeconds)}s srvkey name`, '    stick on src'];
+      return [`    stick-table type ipv6 size 10k expire ${Math.max(1, persistence.timeoutSeconds)}s srvkey name`, `    stick on ${sourceKey(persistence.granularity)}`];
     case 'HTTP_COOKIE':
       // The Node engine's cookie (http/session-cookies.ts): SRV=<member id>, not passed on.
       return mode === 'http' ? ['    cookie SRV insert indirect nocache'] : [];

@@ -27,7 +27,7 @@ export function l4Snapshot(certificates: FixtureCertificates): Snapshot {
   const pools = [
     makePool({ id: 'rr', members, healthMonitor: makeMonitor({ id: 'hm-tcp', type: 'TCP', intervalMs: 2000, timeoutMs: 1000, riseCount: 2, fallCount: 3 }) }),
     makePool({ id: 'lc', algorithm: 'LEAST_CONNECTIONS', protocol: 'PROXY', members: [makeMember({ id: 'm-5', port: 9005 })] }),
-    makePool({ id: 'sip', algorithm: 'SOURCE_IP', protocol: 'PROXYV2', members: [makeMember({ id: 'm-6', port: 9006 })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360, granularity: null } }),
+    makePool({ id: 'sip', algorithm: 'SOURCE_IP', protocol: 'PROXYV2', members: [makeMember({ id: 'm-6', port: 9006 })], sessionPersistence: { type: 'SOURCE_IP', cookieName: null, timeoutSeconds: 360, granularity: '255.255.255.0' } }),
     makePool({ id: 'sipp', algorithm: 'SOURCE_IP_PORT', members: [makeMember({ id: 'm-7', port: 9007 })], healthMonitor: makeMonitor({ id: 'hm-hello', type: 'TLS-HELLO' }) }),
     makePool({ id: 'off', enabled: false, members: [makeMember({ id: 'm-8', port: 9008 })] }),
     makePool({ id: 'udp', protocol: 'UDP', members: [makeMember({ id: 'm-9', port: 9009 })] }),
