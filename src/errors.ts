@@ -31,6 +31,7 @@ export const ERRORS = {
   OPTION_UNKNOWN: { status: 400, message: 'Validation failure: Invalid {field} {value}: there is no such {kind}' },
   OPTION_DISABLED: { status: 400, message: 'The selected {kind} is not allowed in this deployment: {value}' },
   FIELD_NOT_SUPPORTED: { status: 400, message: 'Field {field} is not supported by elbow: {detail}' },
+  NOT_SUPPORTED_BY_ENGINE: { status: 400, message: 'Field {field} = {value} is not supported by the {engine} engine this elbow runs: {detail}' },
   // 401
   UNAUTHORIZED: { status: 401, message: 'Authentication required: send the API token in X-Auth-Token or Authorization: Bearer' },
   // 403

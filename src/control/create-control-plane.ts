@@ -4,6 +4,7 @@
 // statuses from the data plane's live state: live-state.ts). Amphorae and failover ask the node
 // directory which elbow nodes serve a load balancer (amphorae.ts).
 
+import type { EngineName } from '../model/rules/engine-limits.js';
 import { validateBodies, validateBody, type UpdateBody } from '../model/schemas.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
 import type { ApplyReport, LiveStatus } from '../snapshot/snapshot.js';
@@ -37,6 +38,8 @@ export interface ControlPlaneOptions {
    * apply's report. Stats are always asked afresh.
    */
   liveStatusMaxAgeMs?: number;
+  /** The data plane engine this process runs: values it cannot honour are refused with a 400 naming it. */
+  engine?: EngineName;
   /** Which elbow nodes serve which load balancer (amphorae, failover); default: this process, re-applying nothing. */
   nodes?: NodeDirectory;
 }
@@ -45,7 +48,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const { store } = options;
   const mirror = options.mirror ?? new ConfigMirror(store);
   const live = new LiveState(options.liveStatus, options.liveStatusMaxAgeMs ?? 0);
-  const mutations = new Mutations({ store, publish: options.publish, live, projectId: options.projectId ?? 'elbow', vipRange: options.vipRange ?? DEFAULT_VIP_RANGE });
+  const mutations = new Mutations({ store, publish: options.publish, live, projectId: options.projectId ?? 'elbow', vipRange: options.vipRange ?? DEFAULT_VIP_RANGE, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
   const reader = new ViewsReader(mirror, live);
   const amphorae = amphoraApi({
     nodes: options.nodes ?? localNodeDirectory(thisNode(), async () => undefined),

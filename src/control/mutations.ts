@@ -3,6 +3,7 @@
 // applied the new revision (design.md §3: changes apply synchronously).
 
 import { ElbowError } from '../errors.js';
+import { checkEngineLimits, type EngineName } from '../model/rules/engine-limits.js';
 import { checkFieldsApply } from '../model/rules/field-applies.js';
 import type { CreateBody, UpdateBody } from '../model/schemas.js';
 import type { ResourceKind } from '../model/types.js';
@@ -28,6 +29,8 @@ export interface MutationOptions {
   readonly live: LiveState;
   readonly projectId: string;
   readonly vipRange: VipRange;
+  /** The data plane engine: values it cannot honour are refused (model/rules/engine-limits.ts). */
+  readonly engine?: EngineName;
 }
 
 export class Mutations {
@@ -51,6 +54,7 @@ export class Mutations {
       checkParent(kind, current, parent);
       const resource = await (HANDLERS[kind].update as UpdateFn)(tx, current, body, this.context(parent));
       checkFieldsApply(kind, resource);
+      checkEngineLimits(kind, resource, this.options.engine);
       return resource;
     });
     return revision;
@@ -76,7 +80,14 @@ export class Mutations {
 
   /** `requestProject`: the request's project (X-Project-Id), else the default one. */
   private context(parent: Parent = {}, cascade = false, requestProject?: string): MutationContext {
-    return { projectId: requestProject || this.options.projectId, vipRange: this.options.vipRange, now: octaviaTimestamp(new Date()), parent, cascade };
+    return {
+      projectId: requestProject || this.options.projectId,
+      vipRange: this.options.vipRange,
+      now: octaviaTimestamp(new Date()),
+      parent,
+      cascade,
+      ...(this.options.engine !== undefined ? { engine: this.options.engine } : {}),
+    };
   }
 
   /** One transaction; a unique-index hit becomes the 409 naming the winner; then the apply. */

@@ -11,6 +11,7 @@
 // created before the listeners that use it.
 
 import { ElbowError } from '../errors.js';
+import { checkEngineLimits } from '../model/rules/engine-limits.js';
 import { checkFieldsApply } from '../model/rules/field-applies.js';
 import type { NestedBody } from '../model/resources/field.js';
 import type { AnyResource, L7Policy, Listener, LoadBalancer, Pool, ResourceByKind, ResourceKind } from '../model/types.js';
@@ -29,6 +30,7 @@ export async function createOne<K extends ResourceKind>(tx: StoreTx, kind: K, bo
   const resource = await create(tx, body, ctx);
   // Thrown inside the transaction: nothing is written.
   checkFieldsApply(kind, resource);
+  checkEngineLimits(kind, resource, ctx.engine);
   await checkQuota(tx, kind, resource.project_id);
   return resource;
 }

@@ -82,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       publish: () => publisher.publish(),
       liveStatus: () => applier.status(),
       liveStatusMaxAgeMs: LIVE_STATUS_MAX_AGE_MS,
+      engine: engine.info.name,
     });
     const first = await publisher.publish();
     logger.info({ revision: first.revision, listenerErrors: first.listenerErrors, store: store.kind }, 'applied the stored configuration');

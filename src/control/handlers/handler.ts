@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { ElbowError } from '../../errors.js';
+import type { EngineName } from '../../model/rules/engine-limits.js';
 import type { CreateBody, UpdateBody } from '../../model/schemas.js';
 import { nestingFields, nullResetDefaults, perKind, type FieldsOf } from '../../model/resources/catalog.js';
 import { IGNORED_INPUT, type NullResetKeys } from '../../model/resources/field.js';
@@ -23,6 +24,8 @@ export interface MutationContext {
   readonly now: string;
   readonly parent: Parent;
   readonly cascade: boolean;
+  /** The data plane engine this process runs (values it cannot honour are refused); undefined: no engine limits. */
+  readonly engine?: EngineName;
 }
 
 export interface KindHandler<K extends ResourceKind> {

@@ -8,6 +8,7 @@
 // was sent, and the verify result); it is computed into a variable first.
 
 import { parseCidr } from '../../model/cidr.js';
+import { isHaproxyFetchArgument } from '../../model/rules/engine-limits.js';
 import type { L7CompareType } from '../../model/types.js';
 import type { SnapshotRule } from '../../snapshot/snapshot.js';
 import { quoted, safeName, variableName } from './config-syntax.js';
@@ -39,10 +40,8 @@ export function fetchArgument(name: string): string {
   return name.replace(/[\\\s#'"$,()]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** Whether a name can be passed as a sample-fetch argument at all (engine support check). */
-export function isFetchArgument(name: string): boolean {
-  return name !== '' && [...name].every((ch) => ch > ' ' && ch !== '\x7f' && !',()\\\'"#$'.includes(ch));
-}
+/** Whether a name can be passed as a sample-fetch argument at all (the API refuses others: model/rules/engine-limits.ts). */
+export const isFetchArgument = isHaproxyFetchArgument;
 
 function pattern(flags: string, value: string): string {
   return `${flags} -- ${quoted(value)}`;
