@@ -37,7 +37,7 @@ export interface ServeOptions {
   logger: FastifyBaseLogger;
   /** ELBOW_API_TOKEN, when set. */
   tokenFromEnvironment: string | undefined;
-  /** Where the one startup line (and the demo's hint) go; stdout. */
+  /** Where the startup lines (the engine, the API address, the demo's hint) go; stdout. */
   announce: (line: string) => void;
   /** This node among the nodes sharing the store: name, availability zone, heartbeat (docs/operations.md). */
   node?: NodeSettings;
@@ -104,8 +104,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const url = urlOf({ host: options.api.host, port: typeof address === 'object' && address !== null ? address.port : options.api.port });
     const tokenSource = options.tokenFromEnvironment?.trim() ? 'token from ELBOW_API_TOKEN' : `token in ${tokenFilePath(dataDir)}`;
     await node.start({ apiUrl: url, catchUp: () => publisher.publish(), appliedRevision: () => publisher.last?.revision ?? null, engine: engine.info });
-    options.announce(describeEngine(engine.info));
     options.announce(`elbow API listening on ${url} (${tokenSource})`);
+    options.announce(describeEngine(engine.info));
 
     if (options.demo) {
       const demo: Demo = await startDemo(control);

@@ -73,6 +73,7 @@ describe('elbow serve --engine haproxy', { skip: haproxyMissing(), timeout: 170_
   it('serves HTTP and TCP on HAProxy and UDP on the Node engine, as one load balancer', async (t) => {
     const elbow = await startElbow({ args: ['--engine', 'haproxy', '--drain-timeout', '2'] });
     t.after(() => elbow.stop('SIGKILL'));
+    await elbow.waitForStdout(/^engine haproxy/m);
     assert.match(elbow.stdout(), /^engine haproxy: TCP, HTTP, HTTPS, TERMINATED_HTTPS, SSL \(HAProxy 2\.\d+[^)]*\); UDP on the node engine$/m);
     const root = await fetch(elbow.url).then((response) => response.json() as Promise<{ engine?: { name: string; protocols: Record<string, string[]> } }>);
     assert.equal(root.engine?.name, 'haproxy');
@@ -96,6 +97,13 @@ describe('elbow serve --engine haproxy', { skip: haproxyMissing(), timeout: 170_
     const tcp = await created(elbow, '/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: sharedPort, default_pool_id: tcpPool.id });
     const udp = await created(elbow, '/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'UDP', protocol_port: sharedPort, default_pool_id: udpPool.id });
     for (const listener of [http, tcp, udp]) assert.equal(listener.provisioning_status, 'ACTIVE');
+
+    // A value HAProxy cannot honour is a 400 naming the engine, and nothing is stored.
+    const refused = await elbow.api('POST', '/v2/lbaas/pools', { pool: { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', session_persistence: { type: 'APP_COOKIE', cookie_name: 'a#b' } } });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.code, 'NOT_SUPPORTED_BY_ENGINE');
+    assert.match(refused.body.faultstring, /haproxy engine/);
+    assert.equal((await elbow.api('GET', '/v2/lbaas/pools')).body.pools.length, 3);
 
     // Traffic through each, with real clients.
     const answers = new Set<string>();
@@ -125,6 +133,9 @@ describe('elbow serve --engine haproxy', { skip: haproxyMissing(), timeout: 170_
     assert.match(metrics, new RegExp(`^elbow_listener_connections_total\\{listener="${tcp.id}",loadbalancer="${lb.id}"\\} [1-9]`, 'm'));
     assert.match(metrics, new RegExp(`^elbow_listener_connections_total\\{listener="${udp.id}",loadbalancer="${lb.id}"\\} [1-9]`, 'm'));
     assert.match(metrics, /^elbow_haproxy_workers [1-9]/m);
+    // HAProxy counts responses by class and keeps no latency histogram (docs/engines.md).
+    assert.match(metrics, new RegExp(`^elbow_listener_http_responses_total\\{listener="${http.id}",code="2xx"\\} [1-9]`, 'm'));
+    assert.doesNotMatch(metrics, new RegExp(`^elbow_listener_http_request_duration_seconds_bucket\\{[^}]*listener="${http.id}"`, 'm'));
     assert.equal(metrics.match(/^# TYPE elbow_listener_connections_total /gm)?.length, 1);
 
     // `elbow status` names the engine of the node.

@@ -264,6 +264,18 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     for (let host = 1; host <= 6; host++) replies.push(await replyFrom(port, `127.0.0.${host}`));
     assert.equal(new Set(replies).size, 1, replies.join(' '));
   });
+  it('a REGEX rule PCRE2 cannot compile (JavaScript can) puts its listener in ERROR; the others serve', async (t) => {
+    const a = await startNameServer('a');
+    t.after(() => a.close());
+    const { engine: hx } = await engine(t);
+    const [port, port2] = [await freePort(), await freePort()];
+    const policy: SnapshotPolicy = { id: 'p-js', position: 1, action: 'REJECT', rules: [{ id: 'r', type: 'PATH', compareType: 'REGEX', key: null, value: '^/\\u0041', invert: false }], redirectPoolId: null, redirectUrl: null, redirectPrefix: null, redirectHttpCode: null, redirectListener: null, fixedResponse: null };
+    assert.ok(new RegExp(policy.rules[0]?.value ?? '').test('/A'), 'JavaScript compiles it');
+    const report = await hx.apply(makeSnapshot(1, [makeListener({ id: 'js', protocol: 'HTTP', port, defaultPoolId: 'p', policies: [policy] }), makeListener({ id: 'tcp', port: port2, defaultPoolId: 'p' })], [makePool({ id: 'p', members: [makeMember({ id: 'm', port: a.port })] })]));
+    assert.deepEqual(Object.keys(report.listenerErrors), ['js']);
+    assert.match(report.listenerErrors.js ?? '', /\\u|PCRE|regex/i);
+    assert.equal((await replyFrom(port2, '127.0.0.1')), 'a');
+  });
 });
 
 /** The member's name, asked from `localAddress`; the client's side stays open until the answer (no half-close: docs/engines.md). */
