@@ -2,13 +2,15 @@
 // HTTP, TCP and UDP listeners (TCP and UDP on the same port number), traffic through each with
 // curl and socat, HAProxy's health checks in the status tree, HAProxy's listener in /metrics beside
 // the Node engine's UDP listener, the engine in GET / and `elbow status`, and SIGTERM leaving no
-// haproxy behind. Skipped, visibly, where HAProxy >= 2.6 is not installed.
+// haproxy behind. Skipped, visibly, where HAProxy >= 2.6 is not installed; without it, the start
+// fails with the way to install it.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
@@ -149,5 +151,22 @@ describe('elbow serve --engine haproxy', { skip: haproxyMissing(), timeout: 170_
     assert.ok(pids.every(alive));
     assert.equal(await elbow.stop('SIGTERM'), 0);
     assert.deepEqual(pids.filter(alive), []);
+  });
+});
+
+describe('elbow serve --engine haproxy without HAProxy', { timeout: 60_000 }, () => {
+  it('fails to start with the install command, exit status 1 and no stack trace', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'elbow-no-haproxy-'));
+    try {
+      const failed = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/main.ts'), 'serve', '--engine', 'haproxy', '--haproxy-bin', join(dataDir, 'no-haproxy'), '--api', '127.0.0.1:0', '--data-dir', dataDir], { cwd: REPO_ROOT, timeout: 30_000 }).then(
+        () => assert.fail('elbow serve started without HAProxy'),
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr ?? '', /^elbow: the haproxy engine needs HAProxy >= 2\.6, and \S+ was not found\. Install it \(Debian\/Ubuntu: sudo apt-get install haproxy\) or give its path with --haproxy-bin$/m);
+      assert.doesNotMatch(failed.stderr ?? '', /\n\s+at /);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
