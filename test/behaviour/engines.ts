@@ -25,6 +25,8 @@ export type RunningEngine = SnapshotApplier & {
 export interface StartOptions {
   /** How long a removed listener's connections may finish (default 5 s). */
   readonly drainMs?: number;
+  /** Where listeners with access_log on write <listener id>.log. */
+  readonly accessLogDir?: string;
 }
 
 /** Where a started engine registers its stop: a test's `t`, or node:test's suite-level `{ after }`. */
@@ -46,7 +48,7 @@ export const nodeEngine: BehaviourEngine = {
   name: 'node',
   missing: false,
   async start(t, options = {}) {
-    const plane = createDataPlane({ drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
+    const plane = createDataPlane({ drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, ...(options.accessLogDir !== undefined ? { accessLogDir: options.accessLogDir } : {}) });
     t.after(() => plane.close(0));
     return plane;
   },
@@ -60,7 +62,12 @@ export const haproxyEngine: BehaviourEngine = {
   async start(t, options = {}) {
     const dataDir = mkdtempSync(join(tmpdir(), 'elbow-behaviour-'));
     const bin = process.env.ELBOW_HAPROXY_BIN;
-    const engine = await createHaproxyEngine({ dataDir, drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, ...(bin !== undefined ? { bin } : {}) });
+    const engine = await createHaproxyEngine({
+      dataDir,
+      drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
+      ...(bin !== undefined ? { bin } : {}),
+      ...(options.accessLogDir !== undefined ? { accessLogDir: options.accessLogDir } : {}),
+    });
     t.after(async () => {
       await engine.close(0);
       rmSync(dataDir, { recursive: true, force: true });
