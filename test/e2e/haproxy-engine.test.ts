@@ -17,7 +17,7 @@ import { createHaproxyEngine, type HaproxyEngine, type HaproxyEngineOptions } fr
 import type { SnapshotListener, SnapshotPolicy, SnapshotPool } from '../../src/snapshot/snapshot.js';
 import { createTestCa } from '../helpers/test-ca.js';
 import { haproxyMissing } from '../helpers/haproxy.js';
-import { eventually, exchange, freePort, makeListener, makeMember, makeMonitor, makePool, makeSnapshot, startEchoServer, startNameServer } from '../unit/dataplane/support.js';
+import { eventually, exchange, freePort, makeListener, makeMember, makeMonitor, makePool, makeSnapshot, startEchoServer, startNameServer, startServer } from '../unit/dataplane/support.js';
 
 const run = promisify(execFile);
 
@@ -276,6 +276,26 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     assert.match(report.listenerErrors.js ?? '', /\\u|PCRE|regex/i);
     assert.equal((await replyFrom(port2, '127.0.0.1')), 'a');
   });
+  it('requests HAProxy would pass on and Node refuses (NUL or \\x01 in a header, HTTP/1.1 without Host, a 20-digit Content-Length) are a 400, the member sees none', async (t) => {
+    // A member with no parser of its own: it records the bytes it gets and answers each head.
+    let received = '';
+    const member = await startServer((socket) => {
+      socket.setEncoding('latin1').on('data', (chunk: string) => {
+        received += chunk;
+        if (chunk.includes('\r\n\r\n')) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      });
+    });
+    t.after(() => member.close());
+    const { engine: hx } = await engine(t);
+    const port = await freePort();
+    await hx.apply(makeSnapshot(1, [makeListener({ id: 'web', protocol: 'HTTP', port, defaultPoolId: 'p' })], [makePool({ id: 'p', protocol: 'HTTP', members: [makeMember({ id: 'm', port: member.port })] })]));
+    const ask = (head: string) => rawExchange(port, `${head}\r\n\r\n`);
+    assert.match(await ask('GET / HTTP/1.1\r\nHost: a'), /^HTTP\/1\.1 200 /);
+    for (const head of ['GET / HTTP/1.1\r\nHost: a\r\nX-A: v\x00w', 'GET / HTTP/1.1\r\nHost: a\r\nX-A: \x01v', 'GET / HTTP/1.1', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616']) {
+      assert.match(await ask(head), /^HTTP\/1\.1 400 /, JSON.stringify(head));
+    }
+    assert.equal(received.match(/^(GET|POST) /gm)?.length, 1, JSON.stringify(received));
+  });
 });
 
 /** The member's name, asked from `localAddress`; the client's side stays open until the answer (no half-close: docs/engines.md). */
@@ -286,5 +306,22 @@ function replyFrom(port: number, localAddress: string): Promise<string> {
     socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
     socket.on('error', reject);
     socket.on('close', () => resolve(reply));
+  });
+}
+
+/** Writes raw bytes, returns everything the listener answers until it closes (bounded). */
+function rawExchange(port: number, raw: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let answer = '';
+    socket.setTimeout(5_000, () => socket.destroy());
+    socket.setEncoding('latin1').on('data', (chunk: string) => {
+      answer += chunk;
+      if (/\r\n\r\n/.test(answer) && !/^HTTP\/1\.1 200/.test(answer)) socket.end();
+      if (/^HTTP\/1\.1 200[\s\S]*\r\n\r\nok$/.test(answer)) socket.end();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(answer));
+    socket.write(Buffer.from(raw, 'latin1'));
   });
 }
