@@ -20,9 +20,11 @@ export interface ResourceFormProps {
   preset: Record<string, string>;
 }
 
-/** Console-side starting values that make a first load balancer one click away. */
+/** Console-side starting values that make a first load balancer (or profile: elbow is the one provider) one click away. */
 const CREATE_DEFAULTS: Partial<Record<Kind, Record<string, string>>> = {
   loadbalancer: { vip_subnet_id: 'local' },
+  flavorprofile: { provider_name: 'elbow' },
+  availabilityzoneprofile: { provider_name: 'elbow' },
 };
 
 /** The kinds every form may offer (constraints.ts); others are loaded when a field names them. */

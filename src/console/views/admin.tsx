@@ -84,16 +84,20 @@ export function KindList({ kind }: { kind: AdminKind }) {
         </div>
       </header>
       <Loading loaded={loaded}>
-        {([rows, defaults, names]) => (
-          <>
+        {([rows, defaults, names]) =>
+          defaults === undefined ? (
             <ResourceTable rows={rows} columns={columnsOf(names)} />
-            {defaults !== undefined && (
+          ) : (
+            <>
+              <Section title="Projects with a quota">
+                <ResourceTable rows={rows} columns={columnsOf(names)} />
+              </Section>
               <Section title="Defaults (projects without a quota)">
                 <ResourceTable rows={[{ ...defaults, id: 'defaults' }]} columns={columnsOf(names).slice(1)} />
               </Section>
-            )}
-          </>
-        )}
+            </>
+          )
+        }
       </Loading>
     </>
   );
