@@ -16,6 +16,12 @@ const SERVERNAME = 'abuse.test';
 const STREAM_CAP = 100;
 /** timeout_client_data for the tests that wait for it to expire. */
 const SHORT_CLIENT_TIMEOUT = 1_000;
+/**
+ * timeout_client_data where the client must first get its request to the member: on a loaded CI
+ * machine the client's TLS handshake and first frames took over a second, and HAProxy closed the
+ * connection before the request was sent.
+ */
+const STALL_CLIENT_TIMEOUT = 3_000;
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -114,7 +120,7 @@ export function streamFloodsSuite(engine: AbuseEngine, ca: TestCa): void {
     });
 
     it('a stream whose client stops reading (zero window) is reset after timeout_client_data and frees its member connection', async (t) => {
-      const { member, port } = await setup(t, { clientData: SHORT_CLIENT_TIMEOUT });
+      const { member, port } = await setup(t, { clientData: STALL_CLIENT_TIMEOUT });
       const client = await h2Client(t, port, { settings: { [Setting.INITIAL_WINDOW_SIZE]: 0 }, autoWindowUpdate: false });
       const id = client.request('/big?bytes=4000000');
       await eventually(() => member.activeRequests === 1, 'the request at the member', state(member));
