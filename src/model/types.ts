@@ -11,6 +11,10 @@ export type OperatingStatus = (typeof OPERATING_STATUSES)[number];
 export const LISTENER_PROTOCOLS = ['TCP', 'UDP', 'HTTP', 'HTTPS', 'TERMINATED_HTTPS', 'SSL'] as const;
 export type ListenerProtocol = (typeof LISTENER_PROTOCOLS)[number];
 
+/** What HTTP listeners do with ambiguous requests (listener desync_mitigation_mode; AWS ALB's modes). */
+export const DESYNC_MITIGATION_MODES = ['defensive', 'strictest', 'monitor'] as const;
+export type DesyncMitigationMode = (typeof DESYNC_MITIGATION_MODES)[number];
+
 export const POOL_PROTOCOLS = ['TCP', 'UDP', 'HTTP', 'HTTPS', 'PROXY', 'PROXYV2'] as const;
 export type PoolProtocol = (typeof POOL_PROTOCOLS)[number];
 

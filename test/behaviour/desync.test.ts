@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
-import { expectationFor, loadDesyncCorpus, OWN_CASES, rawRequest, STRICTER_THAN_CORPUS, type Expectation } from '../conformance/desync-corpus.js';
+import { expectationFor, loadDesyncCorpus, OWN_CASES, ownExpectation, rawRequest, STRICTER_THAN_CORPUS, type Expectation } from '../conformance/desync-corpus.js';
 import { eventually, freePort, makeListener, makeMember, makePool, makeSnapshot } from '../unit/dataplane/support.js';
 import { applyServing, engineForSuite, forEachEngine } from './engines.js';
 
@@ -169,5 +169,5 @@ forEachEngine('HTTP desync corpus', (engine) => {
     }
   };
   for (const c of loadDesyncCorpus()) test(`${c.file} [${c.tier}] ${c.name}`, c.name, rawRequest(c), expectationFor(c));
-  for (const c of OWN_CASES) test(`elbow [${c.expect.forward ? 'forward' : 'reject'}] ${c.name}`, c.name, Buffer.from(c.raw, 'latin1'), c.expect);
+  for (const c of OWN_CASES) test(`elbow [${c.verdict}] ${c.name}`, c.name, Buffer.from(c.raw, 'latin1'), ownExpectation(c));
 }, { timeout: 600_000 });

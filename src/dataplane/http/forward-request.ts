@@ -71,6 +71,8 @@ export interface ForwardJob {
   readonly observer: ForwardObserver;
   /** Strict-Transport-Security value for every answer (HSTS on HTTPS listeners); null: none. */
   readonly hsts: string | null;
+  /** The member connection is closed after this exchange, never reused (an ambiguous request in defensive mode). */
+  readonly closeMember?: boolean;
 }
 
 /** What the request's owner learns of the forwarding. */
@@ -220,6 +222,8 @@ export class MemberExchange implements Dispatcher.DispatchHandler, ConnectionWai
       body: this.body,
       headersTimeout: timeouts.memberData,
       bodyTimeout: timeouts.memberData,
+      // undici sends Connection: close and closes the socket after the answer.
+      reset: this.job.closeMember === true,
     }, this);
   }
 

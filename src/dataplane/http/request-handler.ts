@@ -7,6 +7,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { DesyncMitigationMode } from '../../model/types.js';
 import type { MemberRuntime } from '../listener-runtime.js';
 import { createRequestFacts, type RequestFacts } from '../routing/request-facts.js';
 import { clientCertificateFacts, clientCertificateHeaders } from '../tls/client-certificate.js';
@@ -108,6 +109,8 @@ class RequestExchange {
   member: MemberRuntime | null = null;
   upstreamAt: number | null = null;
   upstream: MemberExchange | null = null;
+  /** The member connection closes after this request (an ambiguous request, defensive mode). */
+  closeMember = false;
 
   constructor(
     private readonly state: ProxyState,
@@ -175,13 +178,49 @@ class RequestExchange {
   }
 }
 
-/** Why elbow answers the request itself, before any policy, and closes the connection; null when it goes on. */
-function refusal(req: IncomingMessage): { answer: 'not-allowed' | 'malformed'; detail: string } | null {
+type Refusal = { readonly answer: 'not-allowed' | 'malformed'; readonly detail: string };
+
+/**
+ * What elbow does with the request before any policy: refuse it (then the connection closes), or
+ * let it go on; `ambiguous` names what AWS's desync classes would call ambiguous about it, when
+ * the listener's desync_mitigation_mode lets it through (null: nothing is).
+ */
+function screen(req: IncomingMessage, mode: DesyncMitigationMode): { refused: Refusal | null; ambiguous: string | null } {
   // elbow is a reverse proxy: no CONNECT tunnels (HTTP/1: Node would otherwise drop the connection
   // without a word; HTTP/2: l7-listener.ts routes CONNECT streams here).
-  if (req.method === 'CONNECT') return { answer: 'not-allowed', detail: 'CONNECT is not supported: elbow does not open tunnels' };
-  const problem = (req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null) ?? normalizeRequest(req);
-  return problem === null ? null : { answer: 'malformed', detail: `request refused: ${problem}` };
+  if (req.method === 'CONNECT') return { refused: { answer: 'not-allowed', detail: 'CONNECT is not supported: elbow does not open tunnels' }, ambiguous: null };
+  const finding = req.httpVersionMajor < 2 ? screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) : null;
+  const letThrough = finding !== null && finding.severity === 'ambiguous' && mode !== 'strictest';
+  const problem = (letThrough ? null : finding?.reason) ?? normalizeRequest(req);
+  return { refused: problem === null ? null : { answer: 'malformed', detail: `request refused: ${problem}` }, ambiguous: letThrough ? finding.reason : null };
+}
+
+/**
+ * Refuses what screen() refuses; otherwise decides whether the connection ends with this answer
+ * and logs an ambiguous request let through. Returns whether the request goes on to routing.
+ */
+function admit(generation: ProxyGeneration, req: IncomingMessage, res: ServerResponse, own: () => ServerResponse, exchange: RequestExchange): boolean {
+  const { context, config } = generation;
+  const { refused, ambiguous } = screen(req, config.desyncMitigationMode);
+  if (refused !== null) {
+    context.stats.requestError();
+    sendAnswer(own(), refused.answer, refused.detail, true);
+    return false;
+  }
+  if (ambiguous !== null) {
+    // defensive: no connection is reused after it, the client's nor the member's (AWS's mode).
+    if (config.desyncMitigationMode === 'defensive') {
+      res.shouldKeepAlive = false;
+      exchange.closeMember = true;
+    }
+    context.log(config.desyncMitigationMode === 'monitor' ? 'warn' : 'info', `ambiguous request forwarded (desync_mitigation_mode ${config.desyncMitigationMode})`, {
+      listener: config.id, client: req.socket.remoteAddress, method: req.method, path: req.url, reason: ambiguous,
+    });
+  }
+  // An upgrade served as an ordinary request (h2c, or with a body): Node may have dropped bytes
+  // pipelined behind it, so the connection ends with this answer.
+  if (req.httpVersionMajor < 2 && upgradeWasStripped(req)) res.shouldKeepAlive = false;
+  return true;
 }
 
 export function handleRequest(state: ProxyState, req: IncomingMessage, res: ServerResponse): void {
@@ -196,16 +235,7 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
     if (hsts !== null) res.setHeader('strict-transport-security', hsts);
     return res;
   };
-  const refused = refusal(req);
-  if (refused !== null) {
-    context.stats.requestError();
-    sendAnswer(own(), refused.answer, refused.detail, true);
-    return;
-  }
-
-  // An upgrade served as an ordinary request (h2c, or with a body): Node may have dropped bytes
-  // pipelined behind it, so the connection ends with this answer.
-  if (req.httpVersionMajor < 2 && upgradeWasStripped(req)) res.shouldKeepAlive = false;
+  if (!admit(generation, req, res, own, exchange)) return;
 
   const facts = requestFacts(req, generation);
   const decision = generation.route(facts);
@@ -250,6 +280,7 @@ export function handleRequest(state: ProxyState, req: IncomingMessage, res: Serv
     timeouts: config.timeouts,
     observer: exchange,
     hsts,
+    closeMember: exchange.closeMember,
   };
   forwardRequest(job);
 }

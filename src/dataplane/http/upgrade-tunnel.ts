@@ -43,7 +43,8 @@ export function handleUpgrade(state: ProxyState, req: IncomingMessage, client: S
     context.stats.httpResponse(status, 0);
     writeRawAnswer(client, status, detail);
   };
-  const problem = screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders) ?? normalizeRequest(req);
+  // A tunnel cannot be closed after one answer: ambiguous upgrade requests are refused in every mode.
+  const problem = screenRequest(req.method ?? '', req.httpVersion, req.rawHeaders)?.reason ?? normalizeRequest(req);
   if (problem !== null) return refuse(400, `request refused: ${problem}`);
   const facts = requestFacts(req, generation);
   const decision = generation.route(facts);

@@ -5,6 +5,7 @@
 
 import { parseCidr } from '../../model/cidr.js';
 import { HTTP_LISTENER_PROTOCOLS } from '../../model/protocols.js';
+import type { DesyncMitigationMode } from '../../model/types.js';
 import type { SnapshotListener, SnapshotPolicy, SnapshotTlsCertificate } from '../../snapshot/snapshot.js';
 import { hostPort, logFormatLiteral, ms, quoted, safeName, urlHost } from './config-syntax.js';
 import type { BackendMode } from './render-backend.js';
@@ -90,11 +91,9 @@ function admissionLines(listener: SnapshotListener, files: FileSet): string[] {
   return lines;
 }
 
-/** The Node engine's request screening (http/request-screening.ts) where HAProxy's parser lets a request through. */
+/** The Node engine's request screening (http/request-screening.ts) where HAProxy's parser lets a request through: severe findings. */
 const SCREENING = [
   `    http-request ${refused('more than one Host header')} if { req.hdr_cnt(host) gt 1 }`,
-  `    http-request ${refused('a request without a body method carrying one')} if { method GET HEAD } { req.hdr(transfer-encoding) -m found }`,
-  `    http-request ${refused('a request without a body method carrying one')} if { method GET HEAD } { req.hdr(content-length) -m found } !{ req.hdr(content-length) -m str 0 }`,
   `    http-request ${refused('Transfer-Encoding in an HTTP/1.0 request')} if { req.ver 1.0 } { req.hdr(transfer-encoding) -m found }`,
   // What HAProxy 2.6's parser passes on and Node's refuses (test/behaviour/DIFFERENCES.md): a member
   // with a laxer parser than Node's must not see them. Single quotes: PCRE reads the \xHH escapes
@@ -103,6 +102,28 @@ const SCREENING = [
   `    http-request ${refused('a control character in a header')} if { req.hdrs -m reg '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' }`,
   `    http-request ${refused('a Content-Length of 20 digits or more')} if { req.hdr(content-length) -m reg '^0*[1-9][0-9]{19,}$' }`,
 ];
+
+/** A GET or HEAD with a body: ambiguous (AWS's desync classes), handled per desync_mitigation_mode. */
+const BODYLESS_WITH_BODY = [
+  '{ method GET HEAD } { req.hdr(transfer-encoding) -m found }',
+  '{ method GET HEAD } { req.hdr(content-length) -m found } !{ req.hdr(content-length) -m str 0 }',
+];
+
+/**
+ * desync_mitigation_mode for what HAProxy leaves to it: strictest refuses a GET or HEAD with a body;
+ * defensive forwards it with Connection: close both ways (HAProxy's H1 mux then closes the member
+ * and the client connection after the answer); monitor forwards it as any request (the access log
+ * has it). Header names that look like framing headers are re-framed by HAProxy's parser itself.
+ */
+function desyncLines(mode: DesyncMitigationMode): string[] {
+  if (mode === 'strictest') return BODYLESS_WITH_BODY.map((when) => `    http-request ${refused('a request without a body method carrying one')} if ${when}`);
+  if (mode === 'monitor') return [];
+  return [
+    ...BODYLESS_WITH_BODY.map((when) => `    http-request set-var(txn.elbow_ambiguous) bool(true) if ${when}`),
+    '    http-request set-header Connection close if { var(txn.elbow_ambiguous) -m bool }',
+    '    http-after-response set-header Connection close if { var(txn.elbow_ambiguous) -m bool }',
+  ];
+}
 
 /** insert_headers "true" → set-header (X-Forwarded-For appended to what the client sent, as in Node). */
 function insertHeaderLines(listener: SnapshotListener): string[] {
@@ -260,7 +281,7 @@ export function renderFrontend(listener: SnapshotListener, context: FrontendCont
   const defaultBackend = context.backendOf(listener.defaultPoolId) ?? context.noPoolBackend(mode);
   const pools = listener.defaultPoolId !== null && context.backendOf(listener.defaultPoolId) !== null ? [listener.defaultPoolId] : [];
   if (mode === 'http') {
-    lines.push(...SCREENING);
+    lines.push(...SCREENING, ...desyncLines(listener.desyncMitigationMode));
     // Policies see the request as the client sent it; headers are edited once it is decided.
     const policies = policyLines(listener, context, files);
     lines.push(...policies.decide);

@@ -2,7 +2,7 @@
 // Huawei ELB's, `access_log` elbow's.
 
 import { Type } from '@sinclair/typebox';
-import { LISTENER_PROTOCOLS } from '../types.js';
+import { DESYNC_MITIGATION_MODES, LISTENER_PROTOCOLS } from '../types.js';
 
 /** Listener protocols that speak HTTP to clients. */
 const HTTP_LISTENER_PROTOCOLS = ['HTTP', 'HTTPS', 'TERMINATED_HTTPS'] as const;
@@ -148,6 +148,14 @@ export const LISTENER = defineResource({
       example: 5000,
       appliesWhen: { field: 'protocol', values: HTTP_LISTENER_PROTOCOLS },
       snapshot: 'httpKeepAliveMs',
+    },
+    desync_mitigation_mode: {
+      schema: Enum(DESYNC_MITIGATION_MODES),
+      default: 'defensive',
+      doc: "elbow extension (AWS ALB's desync mitigation modes): what an HTTP/1 request AWS's http-desync-guardian classes as ambiguous (a GET with a body, a header name that looks like Content-Length) gets. defensive: forwarded, then the client and member connections close; strictest: refused with 400; monitor: forwarded and logged, connections kept. Severe requests are refused in every mode",
+      example: 'strictest',
+      appliesWhen: { field: 'protocol', values: HTTP_LISTENER_PROTOCOLS },
+      snapshot: 'desyncMitigationMode',
     },
     allowed_cidrs: {
       schema: Nullable(Type.Array(Type.String({ maxLength: 64 }))),
