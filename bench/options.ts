@@ -24,6 +24,10 @@ export interface BenchOptions {
   propagationChanges: number;
   /** When set, elbow runs with --cpu-prof and its processes' profiles land here. */
   profileDir: string | null;
+  /** Seconds of load in the soak scenario. */
+  soakSeconds: number;
+  /** Seconds the soak scenario waits after the load before reading RSS again. */
+  soakSettleSeconds: number;
   /** Where latest.{json,md,svg} go. */
   resultsDir: string;
 }
@@ -37,7 +41,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --idle-connections N   idle TCP connections for the memory scenario (default 10000)
   --scale-budget S       seconds the scale scenario may spend creating (default 600)
   --changes N            changes the multi-node scenario times, node A to node B (default 100)
-  --quick                smoke run: 1 round of 2 s, scale 20,40,200 within 60 s, 1000 idle connections, 20 changes
+  --soak S               seconds of load in the soak scenario (default 300)
+  --soak-settle S        seconds after the soak's load before RSS is read again (default 60)
+  --quick                smoke run: 1 round of 2 s, scale 20,40,200 within 60 s, 1000 idle connections, 20 changes, a 20 s soak with a 10 s settle
   --profile DIR          run elbow under node --cpu-prof, profiles (every process) written to DIR
   --results DIR          where latest.json/.md/.svg are written (default bench/results)
   --help`;
@@ -61,6 +67,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'idle-connections': { type: 'string' },
       'scale-budget': { type: 'string' },
       changes: { type: 'string' },
+      soak: { type: 'string' },
+      'soak-settle': { type: 'string' },
       quick: { type: 'boolean', default: false },
       profile: { type: 'string' },
       results: { type: 'string' },
@@ -81,6 +89,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     idleConnections: positiveInt(values['idle-connections'], quick ? 1000 : 10000, '--idle-connections'),
     scaleBudgetSeconds: positiveInt(values['scale-budget'], quick ? 60 : 600, '--scale-budget'),
     propagationChanges: positiveInt(values.changes, quick ? 20 : 100, '--changes'),
+    soakSeconds: positiveInt(values.soak, quick ? 20 : 300, '--soak'),
+    soakSettleSeconds: positiveInt(values['soak-settle'], quick ? 10 : 60, '--soak-settle'),
     profileDir: values.profile ? path.resolve(values.profile) : null,
     resultsDir: values.results ?? 'bench/results',
   };

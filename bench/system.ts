@@ -47,7 +47,7 @@ export async function waitForPort(port: number, timeoutMs: number, isAlive: () =
   throw new Error(`nothing listens on ${HOST}:${port} after ${timeoutMs} ms`);
 }
 
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
       readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
@@ -57,7 +57,7 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-function rssKb(pid: number): number {
+export function rssKb(pid: number): number {
   try {
     const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : 0;

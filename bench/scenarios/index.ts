@@ -4,6 +4,7 @@ import { configScale } from './config-scale.js';
 import { h2, httpKeepAlive, httpNewConnection, httpsFullHandshakes, httpsKeepAlive, httpsNewConnection } from './http.js';
 import { idleMemory } from './idle-memory.js';
 import { multiNode } from './multi-node.js';
+import { soak } from './soak.js';
 import { tcpBulk, tcpConnections } from './tcp.js';
 import { udp } from './udp.js';
 
@@ -20,4 +21,5 @@ export const SCENARIOS: readonly Scenario[] = [
   configScale,
   multiNode,
   idleMemory,
+  soak,
 ];

@@ -22,8 +22,32 @@ const EXIT_GRACE_MS = 2_000;
  * grows, but every socket read allocates a 64 KB buffer outside it; with incremental marking on,
  * V8 then ran a major GC every 50-90 ms under bulk TCP, a fifth of the worker's CPU. Without it a
  * major GC runs only when the old generation reaches its limit (docs/benchmark.md, "History", has the A/B).
+ * That also stops V8's memory reducer, the collections it runs once idle: --expose-gc lets the
+ * worker run them itself (idle-collector.ts).
  */
-const WORKER_V8_FLAGS = ['--no-incremental-marking'];
+const WORKER_V8_FLAGS = ['--no-incremental-marking', '--expose-gc'];
+
+/**
+ * glibc malloc settings for data plane workers (each one unless the operator set it). Socket
+ * buffers live outside V8's heap, in malloc: under a flood of connections and large answers,
+ * glibc's default — up to 8 arenas per core, and an mmap threshold that rises after every large
+ * free so that later large buffers go to the arenas too — left a worker's RSS hundreds of MB above
+ * its baseline after the load, with the heap long freed (issue 10's soak, issue 15's stalled
+ * downloads). Two arenas, a fixed 128 KB mmap threshold (larger buffers are mapped and unmapped,
+ * so freeing them returns the memory) and a 128 KB trim threshold (the arenas' free tops go back
+ * to the kernel) bound it; the 64 KB socket read buffers stay below the threshold, so reads cost
+ * no system call (docs/benchmark.md, the soak scenario).
+ */
+export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
+
+/** The malloc settings a worker gets: WORKER_MALLOC_ENV, except those the environment already sets. */
+export function workerMallocEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(WORKER_MALLOC_ENV).filter(([name]) => env[name] === undefined));
+}
 
 /** One worker position: the process in it changes when it is restarted. */
 export class WorkerSlot {
@@ -143,6 +167,7 @@ export class WorkerSupervisor implements WorkerSet {
   private fork(slot: WorkerSlot, onFirstStart?: () => void): void {
     const { settings, logger } = this.options;
     const worker = cluster.fork({
+      ...workerMallocEnv(),
       [WORKER_ENV.slot]: String(slot.index),
       [WORKER_ENV.probes]: slot.probes ? '1' : '0',
       [WORKER_ENV.settings]: JSON.stringify(settings),

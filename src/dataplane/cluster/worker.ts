@@ -3,6 +3,7 @@
 import { createJsonLogger, isLogLevel } from '../../logging/json-logger.js';
 import { createDataPlane } from '../dataplane.js';
 import { adoptTicketKeys } from '../tls/ticket-keys.js';
+import { startIdleCollector } from './idle-collector.js';
 import { WORKER_ENV } from './messages.js';
 import { serveDataPlaneOverIpc } from './worker-ipc.js';
 
@@ -11,6 +12,10 @@ import { serveDataPlaneOverIpc } from './worker-ipc.js';
 const ticketKeys = process.env[WORKER_ENV.ticketKeys];
 delete process.env[WORKER_ENV.ticketKeys];
 if (ticketKeys === undefined || !adoptTicketKeys(ticketKeys)) process.emitWarning('no TLS ticket keys from the primary: sessions resume only on the worker that issued them');
+
+// --expose-gc (worker-supervisor.ts WORKER_V8_FLAGS): memory goes back once the load stops.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc !== undefined) startIdleCollector({ gc });
 
 await serveDataPlaneOverIpc(({ slot, probes, settings }, reportMemberHealth) =>
   createDataPlane({
