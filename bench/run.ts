@@ -124,10 +124,13 @@ async function main(): Promise<number> {
     console.log(`Starting ${PROXY_NAMES.join(', ')}…`);
     targets = await startTargets(plan);
     const held = backends.heldConnections;
+    // Each fresh instance gets a data directory of its own: a second one on the first's store found
+    // its load balancer (and VIP) already there.
+    let freshStarts = 0;
     for (const scenario of scenarios) {
       console.log(`${scenario.name}: ${scenario.title}`);
       if (scenario.kind === 'round') await runRounds(scenario, targets, options, samples);
-      else await runOnce(scenario, { options, startFresh: (name) => startProxy(name, plan, `${name}-fresh`), heldConnections: held, plan }, samples);
+      else await runOnce(scenario, { options, startFresh: (name) => startProxy(name, plan, `${name}-fresh-${(freshStarts += 1)}`), heldConnections: held, plan }, samples);
     }
   } finally {
     await Promise.all(targets.map((target) => target.stop()));
