@@ -6,13 +6,13 @@
 // runs in network namespaces, test/e2e/vip-failover-netns.test.ts).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres-database.js';
 import { eventually, freePort, startNameServer } from '../unit/dataplane/support.js';
+import { ask } from '../helpers/tcp-ask.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'multi-node-test-token';
@@ -38,18 +38,6 @@ async function nodesSeenBy(node: ElbowProcess): Promise<Json[]> {
   const answer = await node.api('GET', '/v2/lbaas/nodes');
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body.nodes;
-}
-
-/** Connects to host:port and collects what the server says; null when the connection fails. */
-function ask(host: string, port: number): Promise<string | null> {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    let reply = '';
-    socket.setTimeout(2000, () => socket.destroy());
-    socket.on('data', (chunk) => (reply += chunk.toString()));
-    socket.on('error', () => done(null));
-    socket.on('close', (failed) => done(failed ? null : reply));
-  });
 }
 
 /** A loopback VIP unlikely to be another test's (they use 127.0.1.x from the default range). */

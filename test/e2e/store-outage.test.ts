@@ -13,6 +13,7 @@ import pg from 'pg';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { eventually, freePort, startNameServer, type TestServer } from '../unit/dataplane/support.js';
+import { ask } from '../helpers/tcp-ask.js';
 
 const TOKEN = 'store-outage-token';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
@@ -58,18 +59,6 @@ class Forwarder {
     for (const socket of this.sockets) socket.destroy();
     await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
   }
-}
-
-/** What a TCP listener answers (the member's name), or null when nothing accepts. */
-function ask(host: string, port: number): Promise<string | null> {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    let reply = '';
-    socket.setTimeout(2000, () => socket.destroy());
-    socket.on('data', (chunk) => (reply += chunk.toString()));
-    socket.on('error', () => done(null));
-    socket.on('close', (failed) => done(failed ? null : reply));
-  });
 }
 
 async function created(node: ElbowProcess, path: string, kind: string, body: Json): Promise<Json> {
