@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
-import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
+import { connectUntilEveryWorkerServes, echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
 
 const standIn = fileURLToPath(new URL('../helpers/stand-in-worker.ts', import.meta.url));
 
@@ -24,14 +24,7 @@ test('two workers share a TCP listener, survive a crash and report one truth', a
   assert.deepEqual(report, { revision: 1, listenerErrors: {} });
 
   // Parallel connections until both workers have accepted some: the kernel spreads them.
-  let succeeded = 0;
-  await until('connections served by both workers', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => echoes(port)));
-    assert.ok(results.every(Boolean), 'every connection echoes');
-    succeeded += results.length;
-    const workers = await plane.workers();
-    return workers.every((w) => (w.status?.listeners['listener-1']?.total_connections ?? 0) > 0);
-  });
+  let succeeded = await connectUntilEveryWorkerServes(plane, port, 'listener-1');
 
   const before = await plane.workers();
   const pids = before.map((w) => w.pid);

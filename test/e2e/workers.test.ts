@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
 import type { SnapshotListenerTls, SnapshotPool } from '../../src/snapshot/snapshot.js';
 import { createTestCa } from '../helpers/test-ca.js';
-import { echoes, echoServer, freePort, snapshotOf, tcpListener, tcpMonitor, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
+import { connectUntilEveryWorkerServes, echoes, echoServer, freePort, snapshotOf, tcpListener, tcpMonitor, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
 
 test('two workers share a TCP listener, survive a crash, and show one truth', async (t) => {
   const echo = await echoServer();
@@ -24,14 +24,8 @@ test('two workers share a TCP listener, survive a crash, and show one truth', as
   const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [pool]));
   assert.deepEqual(report, { revision: 1, listenerErrors: {} });
 
-  let succeeded = 0;
-  await until('connections served by both workers', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => echoes(port)));
-    assert.ok(results.every(Boolean), 'every connection echoes');
-    succeeded += results.length;
-    const workers = await plane.workers();
-    return workers.every((w) => (w.status?.listeners['listener-1']?.total_connections ?? 0) > 0);
-  });
+  // Parallel connections until both workers have accepted some: the kernel spreads them.
+  let succeeded = await connectUntilEveryWorkerServes(plane, port, 'listener-1');
 
   const before = await plane.workers();
   assert.equal(new Set(before.map((w) => w.pid)).size, 2);

@@ -1,5 +1,6 @@
 // Shared by the cluster tests: snapshots of TCP listeners over one member, a free port, an echo
 // server, and a client that opens one connection and checks the echo.
+import assert from 'node:assert/strict';
 import net from 'node:net';
 import { reservePort } from '../../../helpers/ports.js';
 import type { Snapshot, SnapshotHealthMonitor, SnapshotListener, SnapshotPool } from '../../../../src/snapshot/snapshot.js';
@@ -90,4 +91,24 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Opens parallel echo connections through `port` until every worker of `plane` has counted some on
+ * `listenerId` (the kernel spreads them); every one must echo. Returns how many were made.
+ */
+export async function connectUntilEveryWorkerServes(
+  plane: { workers(): Promise<readonly { status?: { listeners: Record<string, { total_connections: number } | undefined> } | null }[]> },
+  port: number,
+  listenerId: string,
+): Promise<number> {
+  let made = 0;
+  await until('connections served by every worker', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => echoes(port)));
+    assert.ok(results.every(Boolean), 'every connection echoes');
+    made += results.length;
+    const workers = await plane.workers();
+    return workers.every((w) => (w.status?.listeners[listenerId]?.total_connections ?? 0) > 0);
+  });
+  return made;
 }
