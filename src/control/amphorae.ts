@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ElbowError } from '../errors.js';
 import type { LoadBalancer } from '../model/types.js';
-import type { LiveStatus } from '../snapshot/snapshot.js';
+import type { ListenerStats } from '../snapshot/snapshot.js';
 import type { ConfigView } from '../store/config-mirror.js';
 import type { ListParams, ResourceView } from './control-plane.js';
 import { applyListQuery } from './list-query.js';
@@ -20,8 +20,8 @@ export interface AmphoraDeps {
   readonly nodes: NodeDirectory;
   /** The configuration at the latest revision, with the statuses of this read. */
   rendered<T>(render: (view: ConfigView, statuses: StatusLookup) => T): Promise<T>;
-  /** The data plane's live counters; null when none answers. */
-  live(): Promise<LiveStatus | null>;
+  /** The data plane's listener counters, asked afresh; undefined when none answers. */
+  stats(): Promise<Readonly<Record<string, ListenerStats>> | undefined>;
 }
 
 interface Served {
@@ -95,11 +95,11 @@ export function amphoraApi(deps: AmphoraDeps) {
     /** Octavia's {"amphora_stats": [...]}: one entry per listener of the load balancer, as this node counts. */
     async amphoraStats(id: string): Promise<Record<string, unknown>> {
       const { pair, view } = await find(id);
-      const live = await deps.live();
+      const counters = await deps.stats();
       const listeners = view.children('listenersByLb', pair.lb.id);
       const zero = { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0, request_errors: 0 };
       return {
-        amphora_stats: listeners.map((listener) => ({ id, loadbalancer_id: pair.lb.id, listener_id: listener.id, ...zero, ...live?.listeners[listener.id] })),
+        amphora_stats: listeners.map((listener) => ({ id, loadbalancer_id: pair.lb.id, listener_id: listener.id, ...zero, ...counters?.[listener.id] })),
       };
     },
 

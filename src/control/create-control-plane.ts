@@ -1,18 +1,18 @@
 // The control plane: validate the body (schemas from the catalog), change the configuration
 // (mutations.ts: the kind's handler in one store transaction, then the wait until the data plane
 // applied the new revision), answer with the resource as the API shows it (views-reader.ts, with
-// statuses from the data plane's live state: live-state.ts). Amphorae and failover ask the node
-// directory which elbow nodes serve a load balancer (amphorae.ts).
+// statuses from the runtime view the engines report into: snapshot/runtime-view.ts). Amphorae and
+// failover ask the node directory which elbow nodes serve a load balancer (amphorae.ts).
 
 import type { EngineName } from '../model/rules/engine-limits.js';
 import { validateBodies, validateBody, type UpdateBody } from '../model/schemas.js';
 import { DEFAULT_VIP_RANGE, type VipRange } from '../model/vip.js';
-import type { ApplyReport, LiveStatus } from '../snapshot/snapshot.js';
+import type { RuntimeView } from '../snapshot/runtime-view.js';
+import type { ApplyReport, ListenerStats } from '../snapshot/snapshot.js';
 import { ConfigMirror } from '../store/config-mirror.js';
 import type { Store } from '../store/store.js';
 import { amphoraApi } from './amphorae.js';
 import type { ControlPlane } from './control-plane.js';
-import { LiveState } from './live-state.js';
 import { Mutations } from './mutations.js';
 import { localNodeDirectory, thisNode, type NodeDirectory } from './node-directory.js';
 import { defaultQuotaView } from './quotas.js';
@@ -24,20 +24,17 @@ export interface ControlPlaneOptions {
   mirror?: ConfigMirror;
   /** Builds the snapshot of `revision` and applies it in the data plane (wired by main). */
   publish?: (revision: number) => Promise<ApplyReport>;
-  /** Where the data plane's live state comes from, for statuses and stats (whatever engine runs it). */
-  liveStatus?: () => Promise<LiveStatus>;
+  /**
+   * What the data plane runs, for statuses: the engines report into it, reads render from it as it
+   * is. Without one (the control plane alone) statuses show the defaults: members NO_MONITOR, no errors.
+   */
+  runtime?: RuntimeView;
+  /** The listeners' counters, asked of the data plane on each stats read (whatever engine runs it). */
+  stats?: () => Promise<Readonly<Record<string, ListenerStats>>>;
   /** The project every resource belongs to (elbow has one tenant). Default "elbow". */
   projectId?: string;
   /** Where VIPs are allocated from. Default 127.0.1.1–127.255.255.254 (design.md §4). */
   vipRange?: VipRange;
-  /**
-   * How old the live state may be when rendering statuses; default 0 (asked on every read).
-   * Asking every worker costs a round trip carrying every member's health and every listener's
-   * counters, a lot to pay on each API answer at scale, while health probes run seconds apart:
-   * serve allows a second. Listener errors of an apply newer than the live state come from that
-   * apply's report. Stats are always asked afresh.
-   */
-  liveStatusMaxAgeMs?: number;
   /** The data plane engine this process runs: values it cannot honour are refused with a 400 naming it. */
   engine?: EngineName;
   /** Which elbow nodes serve which load balancer (amphorae, failover); default: this process, re-applying nothing. */
@@ -47,22 +44,16 @@ export interface ControlPlaneOptions {
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const { store } = options;
   const mirror = options.mirror ?? new ConfigMirror(store);
-  const live = new LiveState(options.liveStatus, options.liveStatusMaxAgeMs ?? 0);
-  const mutations = new Mutations({ store, publish: options.publish, live, projectId: options.projectId ?? 'elbow', vipRange: options.vipRange ?? DEFAULT_VIP_RANGE, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
-  const reader = new ViewsReader(mirror, live);
+  const mutations = new Mutations({ store, publish: options.publish, projectId: options.projectId ?? 'elbow', vipRange: options.vipRange ?? DEFAULT_VIP_RANGE, ...(options.engine !== undefined ? { engine: options.engine } : {}) });
+  const reader = new ViewsReader(mirror, options.runtime, options.stats);
   const amphorae = amphoraApi({
     nodes: options.nodes ?? localNodeDirectory(thisNode(), async () => undefined),
     rendered: (render) => reader.withStatuses(render),
-    live: () => live.ask(),
+    stats: () => reader.counters(),
   });
 
   return {
     ...amphorae,
-    async failover(kind, id) {
-      await amphorae.failover(kind, id);
-      // The nodes applied afresh: statuses come from their state now, not from before.
-      live.forget();
-    },
     async create(kind, body, parent, request) {
       const created = await mutations.create(kind, validateBody(kind, 'create', body) as Record<string, unknown>, parent, request?.projectId);
       // Octavia answers a load balancer create with its listeners and pools in full.

@@ -1,14 +1,14 @@
-// Member state changes as they happen (the console's timeline, the API's live stream): the data
-// plane's member statuses are sampled every few seconds and each change is remembered, with the
-// time it was seen, in a bounded ring. Sampling is independent of viewers, so a change made while
+// Member state changes as they happen (the console's timeline, the API's live stream): each
+// change the runtime view reports (an engine's apply or health verdict) is remembered, with the
+// time it was seen, in a bounded ring. It records whether anyone watches, so a change made while
 // nobody watched is there when someone looks.
 
-import type { LiveStatus } from '../snapshot/snapshot.js';
+import type { MemberChange } from '../snapshot/runtime-view.js';
 
 export interface MemberStateChange {
   /** Increases by one per change, for "everything after N" reads. */
   readonly seq: number;
-  /** When the change was seen (ISO 8601); at most one sampling period after it happened. */
+  /** When the change was seen (ISO 8601). */
   readonly time: string;
   readonly member_id: string;
   /** null the first time the member is seen (it was just created, or elbow just started). */
@@ -20,25 +20,14 @@ export interface MemberStateChange {
 const DEFAULT_CAPACITY = 2000;
 
 export class MemberTimeline {
-  private readonly current = new Map<string, string>();
   private readonly changes: MemberStateChange[] = [];
   private lastSeq = 0;
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
-  /** Compares a sample of every member's status with the last one and records the differences. */
-  observe(members: Readonly<Record<string, string>>, now = new Date()): void {
-    const time = now.toISOString();
-    for (const [memberId, status] of Object.entries(members)) {
-      const before = this.current.get(memberId);
-      if (before === status) continue;
-      this.current.set(memberId, status);
-      this.changes.push({ seq: ++this.lastSeq, time, member_id: memberId, from: before ?? null, to: status });
-    }
-    // Members that left the configuration are forgotten; their past changes stay in the ring.
-    if (this.current.size > Object.keys(members).length) {
-      for (const memberId of this.current.keys()) if (!(memberId in members)) this.current.delete(memberId);
-    }
+  /** One change, as the runtime view reports it. */
+  record(change: MemberChange, now = new Date()): void {
+    this.changes.push({ seq: ++this.lastSeq, time: now.toISOString(), member_id: change.memberId, from: change.from, to: change.to });
     if (this.changes.length > this.capacity) this.changes.splice(0, this.changes.length - this.capacity);
   }
 
@@ -51,24 +40,4 @@ export class MemberTimeline {
   get latestSeq(): number {
     return this.lastSeq;
   }
-}
-
-/**
- * Samples the data plane's live state into the timeline every `periodMs` until stopped. One
- * sample at a time; a failed read is skipped (the next one catches up).
- */
-export function sampleMemberStates(read: () => Promise<LiveStatus>, timeline: MemberTimeline, periodMs: number): () => void {
-  let busy = false;
-  const sample = () => {
-    if (busy) return;
-    busy = true;
-    read()
-      .then((live) => timeline.observe(live.members))
-      .catch(() => undefined)
-      .finally(() => (busy = false));
-  };
-  sample();
-  const timer = setInterval(sample, periodMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -12,7 +12,6 @@ import type { ApplyReport } from '../snapshot/snapshot.js';
 import { UniqueViolation, type Store, type StoreTx } from '../store/store.js';
 import { mustGet, octaviaTimestamp, type MutationContext, type Parent } from './handlers/handler.js';
 import { HANDLERS } from './handlers/registry.js';
-import type { LiveState } from './live-state.js';
 import { replaceMembers } from './member-batch.js';
 import { checkParent } from './parents.js';
 import { resetQuota, setQuota } from './quotas.js';
@@ -26,7 +25,6 @@ export interface MutationOptions {
   readonly store: Store;
   /** Builds the snapshot of `revision` and applies it in the data plane. */
   readonly publish?: (revision: number) => Promise<ApplyReport>;
-  readonly live: LiveState;
   readonly projectId: string;
   readonly vipRange: VipRange;
   /** The data plane engine: values it cannot honour are refused (model/rules/engine-limits.ts). */
@@ -106,10 +104,11 @@ export class Mutations {
   }
 
   private async publish(revision: number): Promise<void> {
-    const { publish, live } = this.options;
+    const { publish } = this.options;
     if (!publish) return;
     try {
-      live.applied(await publish(revision));
+      // The engines reported the apply into the runtime view before it resolves: the answer rendered next shows its listener errors.
+      await publish(revision);
     } catch (error) {
       // Stored, then the store went away before this node could read the change back: a 503 too,
       // saying so (the node applies it once the store is back).

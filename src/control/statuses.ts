@@ -1,10 +1,11 @@
 // Provisioning and operating statuses as the API shows them: computed at read time from the
-// configuration and the data plane's live state, rolled up member → pool → listener → load
-// balancer. Each status is computed when asked and remembered for the one read, so showing one
-// resource costs its subtree, not the whole configuration.
+// configuration and the runtime view (what the engines report: listener errors, member health),
+// rolled up member → pool → listener → load balancer. Nothing is stored. Each status is computed
+// when asked and remembered for the one read, so showing one resource costs its subtree, not the
+// whole configuration.
 
 import type { AnyResource, Listener, LoadBalancer, Member, OperatingStatus, Pool, ProvisioningStatus, ResourceKind } from '../model/types.js';
-import type { LiveStatus } from '../snapshot/snapshot.js';
+import type { RuntimeView } from '../snapshot/runtime-view.js';
 import type { ConfigView } from '../store/config-mirror.js';
 
 export interface ShownStatus {
@@ -29,19 +30,16 @@ function rollUp(parts: readonly OperatingStatus[]): OperatingStatus {
 const active = (operating: OperatingStatus): ShownStatus => ({ provisioning_status: 'ACTIVE', operating_status: operating });
 
 /**
- * The statuses of one read, rolled up from the live state (the model's `Statuses` is the pair of
- * fields; this computes their values). `live` is null when no data plane reports (then members
- * keep their stored status); listenerErrors are the data plane's listeners that could not be served.
+ * The statuses of one read (the catalog's STATUS_FIELDS; this computes their values). `runtime`
+ * is undefined when no data plane runs (the control plane alone): monitored members then show
+ * NO_MONITOR and no listener has an error.
  */
 export class StatusRollup {
   private readonly shown = new Map<string, ShownStatus | undefined>();
-  /** Whether a status shown so far came from the live health of a monitored member. */
-  usedMemberHealth = false;
 
   constructor(
     private readonly view: ConfigView,
-    private readonly live: LiveStatus | null,
-    private readonly listenerErrors: Readonly<Record<string, string>>,
+    private readonly runtime: RuntimeView | undefined,
   ) {}
 
   /** The status of a resource with statuses; undefined for other kinds and unknown ids. */
@@ -72,10 +70,9 @@ export class StatusRollup {
     if (!member.admin_state_up) return 'OFFLINE';
     const monitored = this.view.children('monitorsByPool', member.pool_id).some((hm) => hm.admin_state_up);
     if (!monitored) return 'NO_MONITOR';
-    if (this.live === null) return member.operating_status;
-    this.usedMemberHealth = true;
-    // A data plane that has not probed the member yet: OFFLINE, as Octavia shows a monitored member before its first check.
-    const reported = this.live.members[member.id];
+    if (this.runtime === undefined) return 'NO_MONITOR';
+    // A data plane that does not run the member yet: OFFLINE, as Octavia shows a monitored member before its first check.
+    const reported = this.runtime.memberStatus(member.id);
     return reported !== undefined && LIVE_MEMBER_STATUSES.has(reported) ? (reported as OperatingStatus) : 'OFFLINE';
   }
 
@@ -86,7 +83,7 @@ export class StatusRollup {
   }
 
   private listenerStatus(listener: Listener): ShownStatus {
-    const error = this.listenerErrors[listener.id];
+    const error = this.runtime?.listenerError(listener.id);
     if (!listener.admin_state_up || this.view.get('loadbalancer', listener.loadbalancer_id)?.admin_state_up === false) return active('OFFLINE');
     if (error !== undefined) return { provisioning_status: 'ERROR', operating_status: 'ERROR', provisioning_status_reason: error };
     const pool = listener.default_pool_id === null || this.view.get('pool', listener.default_pool_id) === undefined ? undefined : this.get(listener.default_pool_id);

@@ -1,16 +1,18 @@
 // Reads of the configuration as the API shows it: resources rendered from the configuration
-// mirror with their relations and statuses (statuses.ts) from the live state, lists filtered and
-// paged as Octavia does, the status tree and stats.
+// mirror with their relations and statuses (statuses.ts) from the runtime view as it is now (the
+// engines keep it current; a read never waits on them), lists filtered and paged as Octavia does,
+// the status tree and stats (the one read that asks the data plane: counters must be fresh).
 
 import { ElbowError } from '../errors.js';
 import { perKind, sortableFields } from '../model/resources/catalog.js';
 import type { ResourceByKind, ResourceKind } from '../model/types.js';
+import type { RuntimeView } from '../snapshot/runtime-view.js';
+import type { ListenerStats } from '../snapshot/snapshot.js';
 import type { ConfigMirror, ConfigView } from '../store/config-mirror.js';
 import type { ListParams, ResourceView } from './control-plane.js';
 import { fullLoadBalancerView } from './full-views.js';
 import type { Parent } from './handlers/handler.js';
 import { applyListQuery } from './list-query.js';
-import type { LiveAnswer, LiveState } from './live-state.js';
 import { checkParent, PARENT_FIELD, PARENT_INDEX, PARENT_KIND } from './parents.js';
 import { defaultQuotaView } from './quotas.js';
 import { statusTree, sumStats } from './status-tree.js';
@@ -23,7 +25,8 @@ const SORTABLE = perKind((kind) => new Set(sortableFields(kind)));
 export class ViewsReader {
   constructor(
     private readonly mirror: ConfigMirror,
-    private readonly live: LiveState,
+    private readonly runtime: RuntimeView | undefined,
+    private readonly askCounters: (() => Promise<Readonly<Record<string, ListenerStats>>>) | undefined,
   ) {}
 
   /** One resource, rendered at `revision` at least (else at the store's latest). */
@@ -75,10 +78,19 @@ export class ViewsReader {
 
   /** Stats are always asked afresh. */
   async stats(kind: 'loadbalancer' | 'listener', id: string): Promise<Record<string, unknown>> {
-    const [live] = await Promise.all([this.live.ask(), this.mirror.refresh()]);
+    const [counters] = await Promise.all([this.counters(), this.mirror.refresh()]);
     if (this.mirror.get(kind, id) === undefined) throw new ElbowError('NOT_FOUND', { kind, id });
     const listenerIds = kind === 'listener' ? [id] : this.mirror.children('listenersByLb', id).map((l) => l.id);
-    return { stats: sumStats(listenerIds, live?.listeners) };
+    return { stats: sumStats(listenerIds, counters) };
+  }
+
+  /** Every listener's counters as the data plane has them now; undefined when it cannot answer (stats show zeros). */
+  async counters(): Promise<Readonly<Record<string, ListenerStats>> | undefined> {
+    try {
+      return await this.askCounters?.();
+    } catch {
+      return undefined;
+    }
   }
 
   /** Renders from the configuration at the store's latest revision with the statuses of this read (amphorae). */
@@ -86,27 +98,9 @@ export class ViewsReader {
     return this.rendered((_relations, statuses) => render(this.mirror, statuses));
   }
 
-  /**
-   * Renders with the mirror at least at `revision` (else at the store's latest) and statuses.
-   * Recent live state serves for listener errors; member health, should the answer show any,
-   * is asked afresh (a read must not miss a probe's verdict that came before it).
-   */
+  /** Renders with the mirror at least at `revision` (else at the store's latest) and the statuses of the runtime view now. */
   private async rendered<T>(render: (relations: Relations, statuses: StatusRollup) => T, revision?: number): Promise<T> {
-    const started = performance.now();
-    const live = this.live.recent(-Infinity);
     if (revision === undefined || this.mirror.revision < revision) await this.mirror.refresh();
-    const relations = new Relations(this.mirror);
-    let statuses = await this.rollup(live);
-    let result = render(relations, statuses);
-    if (statuses.usedMemberHealth && live.askedAt < started) {
-      statuses = await this.rollup(this.live.recent(started));
-      result = render(relations, statuses);
-    }
-    return result;
-  }
-
-  private async rollup(answer: LiveAnswer): Promise<StatusRollup> {
-    const status = await answer.value;
-    return new StatusRollup(this.mirror, status, this.live.listenerErrors(answer, status));
+    return render(new Relations(this.mirror), new StatusRollup(this.mirror, this.runtime));
   }
 }

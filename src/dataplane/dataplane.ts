@@ -2,11 +2,13 @@
 // apply() brings live member/pool state in line (pool-set.ts), diffs the new snapshot against the
 // running listeners (reconcile.ts) and carries the plan out (running-listeners.ts: new listeners
 // open first, kept ones swap handlers, removed ones drain in the background within drainMs).
-// Counters live in observe/listener-counters.ts. Applies run one at a time in call order; a
+// Each apply's outcome and each member health verdict are pushed into the runtime view when one
+// is given (snapshot/runtime-view.ts). Counters live in observe/listener-counters.ts. Applies run one at a time in call order; a
 // snapshot older than the running revision is ignored.
 
 import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier, SnapshotListener } from '../snapshot/snapshot.js';
 import { checkSnapshot } from '../snapshot/check-snapshot.js';
+import type { RuntimeReporter } from '../snapshot/runtime-view.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ListenerContext, ListenerRegistry } from './listener-runtime.js';
 import { LISTENERS } from './listeners/registry.js';
@@ -35,6 +37,8 @@ export interface DataPlaneOptions {
   onMemberHealth?: (states: Readonly<Record<string, string>>) => void;
   /** This data plane's index among the workers of one node (default 0): where round robin starts. */
   workerIndex?: number;
+  /** Where applies' outcomes and member status changes are reported (the runtime view the API reads). */
+  runtime?: RuntimeReporter;
 }
 
 export type DataPlane = SnapshotApplier & {
@@ -47,12 +51,15 @@ export type DataPlane = SnapshotApplier & {
 export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   const logger = options.logger ?? SILENT_LOGGER;
-  const onMemberHealth = options.onMemberHealth;
+  const { onMemberHealth, runtime } = options;
   const pools = new PoolSet({
     logger,
     drainMs,
     probes: options.healthChecks ?? true,
-    onDecided: (member) => onMemberHealth?.({ [member.id]: member.healthy ? 'ONLINE' : 'ERROR' }),
+    onDecided: (member) => {
+      onMemberHealth?.({ [member.id]: member.healthy ? 'ONLINE' : 'ERROR' });
+      runtime?.members(revision, { [member.id]: member.operatingStatus });
+    },
     startOffset: options.workerIndex ?? 0,
   });
   const counters = new ListenerCounters(pools.members);
@@ -87,7 +94,9 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
     listeners.forgetErrors(snapshot);
     counters.forgetRemoved(snapshot);
     revision = snapshot.revision;
-    return report();
+    const done = report();
+    runtime?.applied({ ...done, members: pools.members.statuses() });
+    return done;
   }
 
   return {

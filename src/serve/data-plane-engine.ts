@@ -9,6 +9,7 @@ import { createDataPlane } from '../dataplane/dataplane.js';
 import { checkHaproxy, createHaproxyEngine } from '../engines/haproxy/engine.js';
 import { SplitApplier, type ClosableApplier } from '../engines/split-applier.js';
 import { LISTENER_PROTOCOLS } from '../model/types.js';
+import type { RuntimeView } from '../snapshot/runtime-view.js';
 
 export const ENGINE_NAMES = ['node', 'haproxy'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -53,16 +54,18 @@ export async function checkEngine(settings: EngineSettings): Promise<string | nu
 export async function startEngine(
   settings: EngineSettings,
   haproxyVersion: string | null,
-  options: { dataDir: string; workers: number; drainMs: number; logger: FastifyBaseLogger },
+  /** `runtime`: the view the engine reports into (both halves of the haproxy engine, each its own part). */
+  options: { dataDir: string; workers: number; drainMs: number; logger: FastifyBaseLogger; runtime: RuntimeView },
 ): Promise<DataPlaneEngine> {
   const { drainMs, logger } = options;
   if (settings.name === 'node' || haproxyVersion === null) {
-    const applier = options.workers === 0 ? createDataPlane({ drainMs, logger }) : createClusteredDataPlane({ workers: options.workers, drainMs, logger, logLevel: logger.level });
+    const runtime = options.runtime.part('node');
+    const applier = options.workers === 0 ? createDataPlane({ drainMs, logger, runtime }) : createClusteredDataPlane({ workers: options.workers, drainMs, logger, logLevel: logger.level, runtime });
     return { applier, info: { name: 'node', haproxy_version: null, protocols: { node: [...LISTENER_PROTOCOLS] } } };
   }
   // HAProxy's threads take the place of the Node data plane's worker processes; UDP alone stays in this process.
-  const haproxy = await createHaproxyEngine({ dataDir: options.dataDir, bin: settings.haproxyBin ?? 'haproxy', drainMs, threads: Math.max(1, options.workers), logger });
-  const udp = createDataPlane({ drainMs, logger });
+  const haproxy = await createHaproxyEngine({ dataDir: options.dataDir, bin: settings.haproxyBin ?? 'haproxy', drainMs, threads: Math.max(1, options.workers), logger, runtime: options.runtime.part('haproxy') });
+  const udp = createDataPlane({ drainMs, logger, runtime: options.runtime.part('udp') });
   return {
     applier: new SplitApplier(udp, haproxy),
     info: {

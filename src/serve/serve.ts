@@ -3,7 +3,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createApiServer } from '../api/server.js';
 import { createControlPlane } from '../control/create-control-plane.js';
-import { MemberTimeline, sampleMemberStates } from '../control/member-timeline.js';
+import { MemberTimeline } from '../control/member-timeline.js';
+import { RuntimeView } from '../snapshot/runtime-view.js';
 import { IncrementalSnapshotBuilder } from '../snapshot/incremental-snapshot.js';
 import { ConfigMirror } from '../store/config-mirror.js';
 import { openStore } from '../store/open-store.js';
@@ -16,10 +17,6 @@ import { urlOf } from './listen-address.js';
 import { NodeRuntime, type NodeSettings } from './node/node-runtime.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
-/** Statuses in API answers may use the data plane's live state this old (see ControlPlaneOptions). */
-const LIVE_STATUS_MAX_AGE_MS = 1000;
-/** How often member states are sampled for the timeline of changes (the live stream's `member` events). */
-const MEMBER_SAMPLE_MS = 2000;
 
 export interface ServeOptions {
   dataDir: string;
@@ -69,7 +66,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
   };
   try {
-    const engine = await startEngine(engineSettings, haproxyVersion, { dataDir, workers: options.workers, drainMs: options.drainTimeoutMs, logger });
+    // What the data plane runs, pushed by the engine as it happens; statuses in API answers are read from it.
+    const runtime = new RuntimeView();
+    // Member state changes for the live stream's `member` events, recorded from the first apply on.
+    const timeline = new MemberTimeline();
+    runtime.onMemberChange((change) => timeline.record(change));
+    const engine = await startEngine(engineSettings, haproxyVersion, { dataDir, workers: options.workers, drainMs: options.drainTimeoutMs, logger, runtime });
     const { applier } = engine;
     // The data plane bounds its own drain; the extra second covers a worker that hangs on exit.
     cleanups.push(() => withinBound(applier.close(options.drainTimeoutMs), options.drainTimeoutMs + 1000, logger));
@@ -80,8 +82,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       mirror,
       nodes: node.directory((loadBalancerId) => publisher.reapply(loadBalancerId), token),
       publish: () => publisher.publish(),
-      liveStatus: () => applier.status(),
-      liveStatusMaxAgeMs: LIVE_STATUS_MAX_AGE_MS,
+      runtime,
+      stats: async () => (await applier.status()).listeners,
       engine: engine.info.name,
     });
     const first = await publisher.publish();
@@ -92,9 +94,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
     cleanups.push(async () => unsubscribe());
 
-    const timeline = new MemberTimeline();
-    const stopSampling = sampleMemberStates(() => applier.status(), timeline, MEMBER_SAMPLE_MS);
-    cleanups.push(async () => stopSampling());
     const app = createApiServer({ control, token, metrics: () => applier.metrics(), timeline, logger, version: options.version, nodeList: node.list, health: () => node.report(), engine: engine.info });
     // On shutdown the node says it stopped (and hands its VIPs over) before the data plane drains.
     cleanups.push(() => node.stop());

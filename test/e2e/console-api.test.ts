@@ -130,7 +130,8 @@ describe('live stream of a load balancer', () => {
   after(() => app.close());
 
   it('sends the status tree, recent member changes, then stats every tick with rates', async () => {
-    timeline.observe({ m1: 'ONLINE', elsewhere: 'ONLINE' });
+    timeline.record({ memberId: 'm1', from: null, to: 'ONLINE' });
+    timeline.record({ memberId: 'elsewhere', from: null, to: 'ONLINE' });
     const { status, headers, events } = await readStream(`${base}/v2/lbaas/loadbalancers/lb1/stream`, (e) => e.filter((x) => x.event === 'stats').length >= 2);
     assert.equal(status, 200);
     assert.match(headers.get('content-type') ?? '', /^text\/event-stream/);
@@ -152,7 +153,7 @@ describe('live stream of a load balancer', () => {
       if (!downed && e.length > 0) {
         downed = true;
         state.memberStatus = 'ERROR';
-        timeline.observe({ m1: 'ERROR', elsewhere: 'ONLINE' });
+        timeline.record({ memberId: 'm1', from: 'ONLINE', to: 'ERROR' });
       }
       return e.some((x) => x.event === 'member' && x.data.to === 'ERROR') && e.filter((x) => x.event === 'status').length >= 2;
     });

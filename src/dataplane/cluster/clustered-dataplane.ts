@@ -2,8 +2,9 @@
 // listening socket. The primary (which keeps the API and the store) runs four parts, wired here:
 // the supervisor keeps the workers running (worker-supervisor.ts), the fanout sends each snapshot
 // to every worker and the latest to one that restarts (snapshot-fanout.ts), the relay passes
-// member health and sticky bindings between workers (worker-relay.ts), and the cluster status
-// merges their status and metrics into one truth (cluster-status.ts).
+// member health and sticky bindings between workers (worker-relay.ts), the cluster status
+// merges their status and metrics into one truth (cluster-status.ts), and the cluster runtime
+// reports applies and health verdicts into the runtime view (cluster-runtime.ts).
 //
 // Listening sockets are opened once by the primary and shared (SCHED_NONE: the kernel spreads
 // accepts); a UDP listener is bound by one worker only (udp-ownership.ts). Why, and how sticky
@@ -13,6 +14,8 @@ import cluster from 'node:cluster';
 import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 import { DEFAULT_DRAIN_MS } from '../dataplane.js';
 import { SILENT_LOGGER, type DataPlaneLogger } from '../observe/logger.js';
+import type { RuntimeReporter } from '../../snapshot/runtime-view.js';
+import { ClusterRuntime } from './cluster-runtime.js';
 import { ClusterStatus, type WorkerInfo } from './cluster-status.js';
 import type { WorkerSettings } from './messages.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-backoff.js';
@@ -41,6 +44,8 @@ export interface ClusteredDataPlaneOptions {
   readonly queryTimeoutMs?: number;
   /** A worker that takes longer to apply a snapshot is taken as hung: killed and restarted. Default 60 s. */
   readonly applyTimeoutMs?: number;
+  /** Where applies' outcomes and member status changes are reported (the runtime view the API reads). */
+  readonly runtime?: RuntimeReporter;
 }
 
 export interface ClusteredDataPlane extends SnapshotApplier {
@@ -71,7 +76,11 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
         }
         return upToDate;
       },
-      memberHealth: (from, states) => relay.relayHealth(from, states),
+      memberHealth: (from, states) => {
+        if (!from.probes) return;
+        relay.relayHealth(from, states);
+        runtime.decided(states);
+      },
       sticky: (from, bindings) => relay.relaySticky(from, bindings),
       exited: (slot) => {
         if (!supervisor.isClosing) fanout.reassignUdp();
@@ -82,6 +91,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   const fanout = new SnapshotFanout(supervisor, options.applyTimeoutMs ?? 60_000, logger);
   const relay = new WorkerRelay(supervisor);
   const status = new ClusterStatus(supervisor, options.queryTimeoutMs ?? 5_000);
+  const runtime = new ClusterRuntime(options.runtime, (memberId) => relay.verdict(memberId));
   supervisor.start();
 
   return {
@@ -91,7 +101,9 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       await supervisor.firstStarts;
       relay.forgetRemoved(snapshot);
       status.forgetRemoved(snapshot);
-      return fanout.applyToAll(snapshot);
+      const report = await fanout.applyToAll(snapshot);
+      runtime.applied(snapshot, report);
+      return report;
     },
     status: (): Promise<LiveStatus> => status.status(),
     metrics: (): Promise<string> => status.metrics(),

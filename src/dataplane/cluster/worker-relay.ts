@@ -21,6 +21,11 @@ export class WorkerRelay {
     for (const { slot, channel } of this.workers.started()) if (!slot.probes) channel.send({ kind: 'elbow:member-health', states });
   }
 
+  /** The probing worker's latest verdict on a member; undefined before its first probe. */
+  verdict(memberId: string): string | undefined {
+    return this.memberHealth[memberId];
+  }
+
   relaySticky(from: WorkerSlot, bindings: readonly StickyBinding[]): void {
     for (const { slot, channel } of this.workers.started()) if (slot !== from) channel.send({ kind: 'elbow:sticky', bindings });
   }

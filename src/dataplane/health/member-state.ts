@@ -2,9 +2,8 @@
 // Keyed by member id in the MemberTable and kept across re-applies; only its `config` is replaced.
 
 import type { MemberRuntime } from '../listener-runtime.js';
+import { memberOperatingStatus, type MemberOperatingStatus } from '../../snapshot/member-status.js';
 import type { SnapshotMember } from '../../snapshot/snapshot.js';
-
-export type MemberOperatingStatus = 'ONLINE' | 'ERROR' | 'NO_MONITOR' | 'OFFLINE' | 'DRAINING';
 
 export class MemberState implements MemberRuntime {
   activeConnections = 0;
@@ -36,12 +35,7 @@ export class MemberState implements MemberRuntime {
   }
 
   get operatingStatus(): MemberOperatingStatus {
-    if (!this.configured) return 'DRAINING';
-    if (!this.config.enabled) return 'OFFLINE';
-    if (!this.monitored) return 'NO_MONITOR';
-    if (!this.healthy) return 'ERROR';
-    // Octavia reports a weight-0 member that is up as DRAINING (HAProxy's DRAIN state).
-    return this.config.weight === 0 ? 'DRAINING' : 'ONLINE';
+    return this.configured ? memberOperatingStatus(this.config, this.monitored, this.healthy) : 'DRAINING';
   }
 
   acquire(): void {

@@ -7,6 +7,8 @@
 // once the new configuration serves. Applies run one at a time; when several wait, only the
 // newest snapshot is delivered (one coalesced reload), and every waiter gets its report.
 // HAProxy is supervised: restarted with backoff if it dies, with the latest snapshot.
+// Each apply's outcome goes into the runtime view, and so does member health, read from HAProxy's
+// statistics every HEALTH_POLL_MS (a reading older than the last apply is dropped there).
 
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -14,6 +16,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 import { checkSnapshot } from '../../snapshot/check-snapshot.js';
+import { memberOperatingStatus } from '../../snapshot/member-status.js';
+import type { RuntimeReporter } from '../../snapshot/runtime-view.js';
 import { AccessLogReceiver } from './access-log.js';
 import { checkBind } from './bind-check.js';
 import { hostPort, idOfName } from './config-syntax.js';
@@ -42,6 +46,8 @@ export interface HaproxyEngineOptions {
   readonly maxConnections?: number;
   /** SIGTERM HAProxy when elbow dies, where setpriv exists; default true (tests of the other safeguard turn it off). */
   readonly parentDeathSignal?: boolean;
+  /** Where applies' outcomes and member status changes are reported (the runtime view the API reads). */
+  readonly runtime?: RuntimeReporter;
 }
 
 export type HaproxyEngine = SnapshotApplier & {
@@ -58,6 +64,8 @@ const DEFAULT_DRAIN_MS = 10_000;
 /** Deliveries of one snapshot, each leaving out the listeners the previous one could not bind. */
 const MAX_ATTEMPTS = 4;
 const RESTART_DELAYS_MS = [250, 1_000, 2_000, 5_000, 10_000, 30_000];
+/** How often member health is read for the runtime view: HAProxy tells no one when a check changes it. */
+const HEALTH_POLL_MS = 1_000;
 
 const run = promisify(execFile);
 
@@ -125,6 +133,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   let latest: Snapshot | undefined;
   let revision = 0;
   let errors = new Map<string, string>();
+  /** Member id → up, from the last reading of the current worker's statistics (unread members count as up, as HAProxy starts them). */
+  let health = new Map<string, boolean>();
   let reloads = 0;
   let failedReloads = 0;
   let closed = false;
@@ -296,7 +306,9 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     revision = snapshot.revision;
     if (running !== undefined) removeStaleFiles(running);
     ledger.forget(new Set(snapshot.listeners.map((listener) => listener.id)));
-    return report();
+    const done = report();
+    options.runtime?.applied({ ...done, members: memberStatusRecord() });
+    return done;
   }
 
   /** Waiters queue up; each run delivers the newest snapshot handed in so far. */
@@ -332,8 +344,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   }
 
   /** Every worker's counters (old ones included); the current worker's rows for health. */
-  async function readWorkers(): Promise<{ current: ReturnType<typeof parseShowStat>; workers: number }> {
-    if (!haproxy.running) return { current: [], workers: 0 };
+  async function readWorkers(): Promise<{ workers: number }> {
+    if (!haproxy.running) return { workers: 0 };
     const table = await haproxy.proc();
     const readings = new Map<number, WorkerCounters>();
     let current: ReturnType<typeof parseShowStat> = [];
@@ -347,27 +359,48 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
       }),
     );
     ledger.record(readings);
-    return { current, workers: table.workers.length };
+    if (running !== undefined && current.length > 0) health = memberHealth(current, running);
+    return { workers: table.workers.length };
   }
 
-  /** Member statuses in the Node engine's precedence, from the snapshot and HAProxy's health. */
-  function memberStatuses(rows: ReturnType<typeof parseShowStat>): Map<string, { status: string; poolId: string; up: boolean }> {
+  /** Member statuses in the Node engine's precedence, from the snapshot and HAProxy's health as last read. */
+  function memberStatuses(): Map<string, { status: string; poolId: string; up: boolean }> {
     const statuses = new Map<string, { status: string; poolId: string; up: boolean }>();
     const snapshot = runningSnapshot;
     if (snapshot === undefined || running === undefined) return statuses;
-    const health = memberHealth(rows, running);
     const servedPools = new Set([...running.backends.values()].map((backend) => backend.poolId));
     for (const pool of Object.values(snapshot.pools)) {
       if (!servedPools.has(pool.id)) continue;
       for (const member of pool.members) {
         const healthy = health.get(member.id) ?? true;
         const monitored = pool.healthMonitor !== null;
-        const status = !member.enabled ? 'OFFLINE' : !monitored ? 'NO_MONITOR' : !healthy ? 'ERROR' : member.weight === 0 ? 'DRAINING' : 'ONLINE';
+        const status = memberOperatingStatus(member, monitored, healthy);
         statuses.set(member.id, { status, poolId: pool.id, up: pool.enabled && member.enabled && member.weight > 0 && (!monitored || healthy) });
       }
     }
     return statuses;
   }
+
+  const memberStatusRecord = (): Record<string, string> => Object.fromEntries([...memberStatuses()].map(([id, member]) => [id, member.status]));
+
+  /** One reading of member health into the runtime view, tagged with the revision it began under. */
+  let polling = false;
+  async function pollHealth(runtime: RuntimeReporter): Promise<void> {
+    if (polling || closed || !haproxy.running) return;
+    polling = true;
+    const at = revision;
+    try {
+      await readWorkers();
+      runtime.members(at, memberStatusRecord(), true);
+    } catch (error) {
+      logger.debug({ error: String(error) }, 'could not read haproxy member health');
+    } finally {
+      polling = false;
+    }
+  }
+  const { runtime } = options;
+  const poller = runtime === undefined ? undefined : setInterval(() => void pollHealth(runtime), HEALTH_POLL_MS);
+  poller?.unref();
 
   function knownListeners(): Map<string, ListenerStats> {
     const ids = new Set((runningSnapshot?.listeners ?? []).filter((listener) => listener.transport === 'tcp').map((listener) => listener.id));
@@ -377,17 +410,17 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   return {
     apply,
     async status(): Promise<LiveStatus> {
-      const { current } = await readWorkers();
+      await readWorkers();
       return {
         revision,
-        members: Object.fromEntries([...memberStatuses(current)].map(([id, member]) => [id, member.status])),
+        members: memberStatusRecord(),
         listeners: Object.fromEntries(knownListeners()),
         listenerErrors: Object.fromEntries(errors),
       };
     },
     async metrics(): Promise<string> {
-      const { current, workers } = await readWorkers();
-      const members = memberStatuses(current);
+      const { workers } = await readWorkers();
+      const members = memberStatuses();
       const listeners = knownListeners();
       return metricsText({
         loadBalancerOf: new Map((runningSnapshot?.listeners ?? []).map((listener) => [listener.id, listener.loadBalancerId])),
@@ -403,6 +436,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     async close(closeDrainMs = drainMs): Promise<void> {
       closed = true;
       clearTimeout(restartTimer);
+      clearInterval(poller);
       await queue.idle();
       await haproxy.stop(closeDrainMs + 2_000);
       await accessLog.close();

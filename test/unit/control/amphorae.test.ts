@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ElbowNode, NodeDirectory } from '../../../src/control/node-directory.js';
 import { localNodeDirectory, thisNode } from '../../../src/control/node-directory.js';
-import type { LiveStatus } from '../../../src/snapshot/snapshot.js';
+import { RuntimeView } from '../../../src/snapshot/runtime-view.js';
+import type { ListenerStats } from '../../../src/snapshot/snapshot.js';
 import { listener, loadBalancer } from './fixtures.js';
 import { codeOf, controlPlaneFor } from './setup.js';
 
@@ -26,8 +27,9 @@ function twoNodes(): { directory: NodeDirectory; reapplied: string[] } {
 
 test('amphorae: one per node and load balancer, with stable ids, addresses and status; filters, show and stats', async (t) => {
   const { directory } = twoNodes();
-  let live: LiveStatus = { revision: 0, members: {}, listeners: {}, listenerErrors: {} };
-  const { control } = await controlPlaneFor(t, { nodes: directory, liveStatus: async () => live });
+  let counters: Record<string, ListenerStats> = {};
+  const runtime = new RuntimeView();
+  const { control } = await controlPlaneFor(t, { nodes: directory, runtime, stats: async () => counters });
   assert.deepEqual(await control.listAmphorae({ query: {} }), []);
   const lb = await loadBalancer(control, { vip_address: '127.0.0.40' });
   const other = await loadBalancer(control, { vip_address: '127.0.0.41' });
@@ -48,7 +50,8 @@ test('amphorae: one per node and load balancer, with stable ids, addresses and s
   assert.deepEqual(await control.showAmphora(first.id), mine[0]);
   assert.equal(await codeOf(() => control.showAmphora('nope')), 'NOT_FOUND');
 
-  live = { ...live, listeners: { [l.id]: { bytes_in: 10, bytes_out: 20, active_connections: 1, total_connections: 3, request_errors: 0 } }, listenerErrors: { [l.id]: 'listen EADDRINUSE' } };
+  counters = { [l.id]: { bytes_in: 10, bytes_out: 20, active_connections: 1, total_connections: 3, request_errors: 0 } };
+  runtime.part('node').applied({ revision: 1, listenerErrors: { [l.id]: 'listen EADDRINUSE' }, members: {} });
   assert.deepEqual(await control.amphoraStats(first.id), {
     amphora_stats: [{ id: first.id, loadbalancer_id: lb.id, listener_id: l.id, bytes_in: 10, bytes_out: 20, active_connections: 1, total_connections: 3, request_errors: 0 }],
   });

@@ -1,11 +1,12 @@
-// Lists (filters, tags, limit/marker), live statuses and their roll-up, stats, the status tree,
+// Lists (filters, tags, limit/marker), statuses from the runtime view and their roll-up, stats, the status tree,
 // publishing each revision, and naming the winner when a unique index catches a race.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listener, loadBalancer, pool } from './fixtures.js';
 import { codeOf, controlPlaneFor } from './setup.js';
-import type { ApplyReport, LiveStatus } from '../../../src/snapshot/snapshot.js';
+import { RuntimeView } from '../../../src/snapshot/runtime-view.js';
+import type { ApplyReport, ListenerStats } from '../../../src/snapshot/snapshot.js';
 import { conflictError } from '../../../src/control/unique-conflicts.js';
 import { UniqueViolation } from '../../../src/store/store.js';
 import type { Listener } from '../../../src/model/types.js';
@@ -67,9 +68,10 @@ test("lists sort as Octavia's: sort=key:dir,… or sort_key/sort_dir, creation o
   assert.deepEqual((await control.list('loadbalancer', { query: { sort: 'created_at:desc,id' } })).length, lbs.length);
 });
 
-test('statuses: live member health rolls up to pool, listener and load balancer; listener errors show', async (t) => {
-  let live: LiveStatus = { revision: 0, members: {}, listeners: {}, listenerErrors: {} };
-  const { control } = await controlPlaneFor(t, { liveStatus: async () => live });
+test('statuses: member health from the runtime view rolls up to pool, listener and load balancer; listener errors show', async (t) => {
+  const runtime = new RuntimeView();
+  const engine = runtime.part('node');
+  const { control } = await controlPlaneFor(t, { runtime });
   const lb = await loadBalancer(control);
   const l = await listener(control, lb.id);
   const spare = await listener(control, lb.id, 'TCP', 81);
@@ -85,19 +87,19 @@ test('statuses: live member health rolls up to pool, listener and load balancer;
 
   await control.create('healthmonitor', { pool_id: p.id, type: 'HTTP', delay: 5, timeout: 3, max_retries: 2 });
   assert.equal(await status('member', m1.id), 'OFFLINE', 'monitored but not probed yet');
-  live = { ...live, members: { [m1.id]: 'ONLINE', [m2.id]: 'ERROR', [down.id]: 'ERROR' } };
+  engine.members(0, { [m1.id]: 'ONLINE', [m2.id]: 'ERROR', [down.id]: 'ERROR' });
   assert.equal(await status('member', m2.id), 'ERROR');
   assert.equal(await status('member', down.id), 'OFFLINE');
   assert.equal(await status('pool', p.id), 'DEGRADED');
   assert.equal(await status('listener', l.id), 'DEGRADED');
   assert.equal(await status('loadbalancer', lb.id), 'DEGRADED');
 
-  live = { ...live, members: { [m1.id]: 'ERROR', [m2.id]: 'ERROR' } };
+  engine.members(0, { [m1.id]: 'ERROR', [m2.id]: 'ERROR' });
   assert.equal(await status('pool', p.id), 'ERROR');
   assert.equal(await status('listener', l.id), 'ERROR');
   assert.equal(await status('loadbalancer', lb.id), 'DEGRADED', 'the spare listener is still up');
 
-  live = { ...live, members: { [m1.id]: 'ONLINE', [m2.id]: 'ONLINE' }, listenerErrors: { [spare.id]: 'listen EADDRINUSE 127.0.1.1:81' } };
+  engine.applied({ revision: 1, members: { [m1.id]: 'ONLINE', [m2.id]: 'ONLINE' }, listenerErrors: { [spare.id]: 'listen EADDRINUSE 127.0.1.1:81' } });
   const failed = await control.show('listener', spare.id);
   assert.equal(failed.provisioning_status, 'ERROR');
   assert.equal(failed.operating_status, 'ERROR');
@@ -119,9 +121,9 @@ test('statuses: live member health rolls up to pool, listener and load balancer;
 
 test('stats: zeros without a data plane, per listener and summed per load balancer', async (t) => {
   const counters = { bytes_in: 10, bytes_out: 20, active_connections: 1, total_connections: 5, request_errors: 0 };
-  let live: LiveStatus | null = null;
+  let live: Record<string, ListenerStats> | null = null;
   const { control } = await controlPlaneFor(t, {
-    liveStatus: async () => {
+    stats: async () => {
       if (!live) throw new Error('no data plane yet');
       return live;
     },
@@ -130,7 +132,7 @@ test('stats: zeros without a data plane, per listener and summed per load balanc
   const a = await listener(control, lb.id, 'HTTP', 80);
   const b = await listener(control, lb.id, 'TCP', 81);
   assert.deepEqual(await control.stats('loadbalancer', lb.id), { stats: { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0, request_errors: 0 } });
-  live = { revision: 1, members: {}, listenerErrors: {}, listeners: { [a.id]: counters, [b.id]: { ...counters, request_errors: 2 } } };
+  live = { [a.id]: counters, [b.id]: { ...counters, request_errors: 2 } };
   assert.deepEqual(await control.stats('listener', a.id), { stats: counters });
   assert.deepEqual(await control.stats('loadbalancer', lb.id), { stats: { bytes_in: 20, bytes_out: 40, active_connections: 2, total_connections: 10, request_errors: 2 } });
   assert.equal(await codeOf(() => control.stats('listener', lb.id)), 'NOT_FOUND');
@@ -161,9 +163,17 @@ test('every change is published with its revision before the call returns; a fai
   assert.equal(published.length, before);
 });
 
-test('listener errors reported by the last apply show when no live status source is wired', async (t) => {
+test("listener errors an apply reports show in the answer of the change that caused them", async (t) => {
   const errors: Record<string, string> = {};
-  const { control } = await controlPlaneFor(t, { publish: async (revision) => ({ revision, listenerErrors: { ...errors } }) });
+  const runtime = new RuntimeView();
+  const engine = runtime.part('node');
+  // As an engine does: the apply's outcome is in the view before the apply resolves.
+  const publish = async (revision: number): Promise<ApplyReport> => {
+    const report = { revision, listenerErrors: { ...errors } };
+    engine.applied({ ...report, members: {} });
+    return report;
+  };
+  const { control } = await controlPlaneFor(t, { publish, runtime });
   const lb = await loadBalancer(control);
   const l = await listener(control, lb.id);
   assert.equal(l.provisioning_status, 'ACTIVE');
