@@ -76,8 +76,28 @@ export interface StatusLookup {
   get(id: string): ShownStatus | undefined;
 }
 
+/**
+ * The stored fields with the computed statuses right after the common ones (where Octavia shows
+ * them). Rows stored when statuses were stored still carry theirs: ignored.
+ */
+function withStatuses(resource: AnyResource, pair: Partial<Pick<ShownStatus, 'provisioning_status' | 'operating_status'>>): Record<string, unknown> {
+  if (pair.provisioning_status === undefined) return { ...resource };
+  const shown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(resource)) {
+    if (key === 'provisioning_status' || key === 'operating_status') continue;
+    shown[key] = value;
+    if (key === 'updated_at') Object.assign(shown, pair);
+  }
+  return shown;
+}
+
 export function renderView<K extends ResourceKind>(kind: K, resource: ResourceByKind[K], relations: Relations, statuses: StatusLookup): ResourceView {
-  const view: Record<string, unknown> = { ...(resource as AnyResource), ...(DERIVED[kind] as Derive<K>)(resource, relations), ...statuses.get(resource.id) };
+  const { provisioning_status_reason: reason, ...pair } = statuses.get(resource.id) ?? {};
+  const view: Record<string, unknown> = {
+    ...withStatuses(resource as AnyResource, pair),
+    ...(DERIVED[kind] as Derive<K>)(resource, relations),
+    ...(reason !== undefined ? { provisioning_status_reason: reason } : {}),
+  };
   // Fields the catalog does not show (a certificate's private key) never leave through the API.
   for (const field of HIDDEN[kind]) delete view[field];
   return view as ResourceView;

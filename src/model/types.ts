@@ -3,7 +3,7 @@
 // are declared once in the catalog (resources/<kind>.ts) and the types below derive from it.
 
 import type { CATALOG } from './resources/catalog.js';
-import type { BASE_FIELDS, OPERATING_STATUSES, PROVISIONING_STATUSES, STATUS_FIELDS, StoredFields } from './resources/field.js';
+import type { BASE_FIELDS, OPERATING_STATUSES, PROVISIONING_STATUSES, StoredFields } from './resources/field.js';
 
 export type ProvisioningStatus = (typeof PROVISIONING_STATUSES)[number];
 export type OperatingStatus = (typeof OPERATING_STATUSES)[number];
@@ -61,18 +61,16 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Fields every stored resource has. */
 export type ResourceBase = StoredFields<typeof BASE_FIELDS>;
-/** provisioning_status and operating_status, of the kinds that have them. */
-export type Statuses = StoredFields<typeof STATUS_FIELDS>;
 
 type Stored<K extends ResourceKind> = StoredFields<(typeof CATALOG)[K]['fields']>;
 
-export type LoadBalancer = ResourceBase & Statuses & Stored<'loadbalancer'>;
-export type Listener = ResourceBase & Statuses & Stored<'listener'>;
-export type Pool = ResourceBase & Statuses & Stored<'pool'>;
-export type Member = ResourceBase & Statuses & Stored<'member'>;
-export type HealthMonitor = ResourceBase & Statuses & Stored<'healthmonitor'>;
-export type L7Policy = ResourceBase & Statuses & Stored<'l7policy'>;
-export type L7Rule = ResourceBase & Statuses & Stored<'l7rule'>;
+export type LoadBalancer = ResourceBase & Stored<'loadbalancer'>;
+export type Listener = ResourceBase & Stored<'listener'>;
+export type Pool = ResourceBase & Stored<'pool'>;
+export type Member = ResourceBase & Stored<'member'>;
+export type HealthMonitor = ResourceBase & Stored<'healthmonitor'>;
+export type L7Policy = ResourceBase & Stored<'l7policy'>;
+export type L7Rule = ResourceBase & Stored<'l7rule'>;
 /** A certificate as stored: the private key never leaves the store through the API. */
 export type StoredCertificate = ResourceBase & Stored<'certificate'>;
 /** A certificate as the API shows it. */

@@ -52,11 +52,6 @@ export function certificateNames(certificate: Pick<StoredCertificate, 'subject' 
   return [...new Set([...(cn ? [cn] : []), ...certificate.subject_alt_names])];
 }
 
-/** Resources marked for deletion are not configuration any more. */
-export function isLive(item: { provisioning_status?: string }): boolean {
-  return item.provisioning_status !== 'DELETED' && item.provisioning_status !== 'PENDING_DELETE';
-}
-
 /** What building one listener or pool looks up; every answer is live configuration only. */
 export interface SnapshotSources {
   /** A live load balancer. */
@@ -260,20 +255,20 @@ function byId<T extends { id: string }>(items: readonly T[]): Map<string, T> {
 /** Lookups over a whole StoreContents, indexed once. */
 export function sourcesOf(contents: StoreContents): SnapshotSources & { listeners: readonly Listener[] } {
   const r = contents.resources;
-  const loadBalancers = byId(r.loadbalancer.filter(isLive));
-  const listeners = r.listener.filter((l) => isLive(l) && loadBalancers.has(l.loadbalancer_id));
+  const loadBalancers = byId(r.loadbalancer);
+  const listeners = r.listener.filter((l) => loadBalancers.has(l.loadbalancer_id));
   const listenersById = byId(listeners);
-  const poolsById = byId(r.pool.filter(isLive));
+  const poolsById = byId(r.pool);
   const certificates = byId(r.certificate);
   const ipGroups = byId(r.ipgroup);
   const flavors = byId(r.flavor);
   const profiles = byId(r.flavorprofile);
-  const monitors = r.healthmonitor.filter(isLive);
+  const monitors = r.healthmonitor;
   const monitorsById = byId(monitors);
   const monitorsByPool = groupBy(monitors, (m) => m.pool_id);
-  const membersByPool = groupBy(r.member.filter(isLive), (m) => m.pool_id);
-  const policiesByListener = groupBy(r.l7policy.filter((p) => isLive(p) && p.admin_state_up), (p) => p.listener_id);
-  const rulesByPolicy = groupBy(r.l7rule.filter((rule) => isLive(rule) && rule.admin_state_up), (rule) => rule.l7policy_id);
+  const membersByPool = groupBy(r.member, (m) => m.pool_id);
+  const policiesByListener = groupBy(r.l7policy.filter((p) => p.admin_state_up), (p) => p.listener_id);
+  const rulesByPolicy = groupBy(r.l7rule.filter((rule) => rule.admin_state_up), (rule) => rule.l7policy_id);
   return {
     listeners,
     loadBalancer: (id) => loadBalancers.get(id),

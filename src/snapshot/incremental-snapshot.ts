@@ -12,35 +12,26 @@
 
 import type { HealthMonitor, L7Policy, L7Rule, Listener, Member, Pool } from '../model/types.js';
 import type { ChangeBatch, ConfigMirror, ConfigView } from '../store/config-mirror.js';
-import { isLive, profileDefaults, referencedPoolIds, snapshotListener, snapshotPool, type SnapshotSources } from './build-snapshot.js';
+import { profileDefaults, referencedPoolIds, snapshotListener, snapshotPool, type SnapshotSources } from './build-snapshot.js';
 import type { Snapshot, SnapshotListener, SnapshotPool } from './snapshot.js';
 
 /** SnapshotSources over the mirror's indexes: each lookup costs the size of its answer. */
 export function sourcesOfView(view: ConfigView): SnapshotSources {
-  const loadBalancer = (id: string) => {
-    const lb = view.get('loadbalancer', id);
-    return lb && isLive(lb) ? lb : undefined;
-  };
+  const loadBalancer = (id: string) => view.get('loadbalancer', id);
   return {
     loadBalancer,
     listener: (id) => {
       const listener = view.get('listener', id);
-      return listener && isLive(listener) && loadBalancer(listener.loadbalancer_id) ? listener : undefined;
+      return listener && loadBalancer(listener.loadbalancer_id) ? listener : undefined;
     },
-    pool: (id) => {
-      const pool = view.get('pool', id);
-      return pool && isLive(pool) ? pool : undefined;
-    },
+    pool: (id) => view.get('pool', id),
     certificate: (id) => view.get('certificate', id),
     ipGroup: (id) => view.get('ipgroup', id),
-    monitor: (id) => {
-      const monitor = view.get('healthmonitor', id);
-      return monitor && isLive(monitor) ? monitor : undefined;
-    },
-    monitorsOfPool: (id) => view.children('monitorsByPool', id).filter(isLive),
-    membersOfPool: (id) => view.children('membersByPool', id).filter(isLive),
-    policiesOfListener: (id) => view.children('policiesByListener', id).filter((p) => isLive(p) && p.admin_state_up),
-    rulesOfPolicy: (id) => view.children('rulesByPolicy', id).filter((r) => isLive(r) && r.admin_state_up),
+    monitor: (id) => view.get('healthmonitor', id),
+    monitorsOfPool: (id) => view.children('monitorsByPool', id),
+    membersOfPool: (id) => view.children('membersByPool', id),
+    policiesOfListener: (id) => view.children('policiesByListener', id).filter((p) => p.admin_state_up),
+    rulesOfPolicy: (id) => view.children('rulesByPolicy', id).filter((r) => r.admin_state_up),
     flavorDefaults: (id) => profileDefaults(view.get('flavorprofile', view.get('flavor', id)?.flavor_profile_id ?? '')),
   };
 }

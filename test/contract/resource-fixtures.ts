@@ -28,11 +28,9 @@ function base(): ResourceBase {
   return { id: randomUUID(), project_id: PROJECT, created_at: new Date().toISOString(), updated_at: null };
 }
 
-const statuses = { provisioning_status: 'ACTIVE', operating_status: 'ONLINE' } as const;
-
 export function loadBalancer(overrides: Partial<LoadBalancer> = {}): LoadBalancer {
   return {
-    ...base(), ...statuses, tags: ['web'], name: 'lb', description: '', admin_state_up: true, type: 'standard',
+    ...base(), tags: ['web'], name: 'lb', description: '', admin_state_up: true, type: 'standard',
     vip_address: '127.0.0.10', vip_port_id: null, vip_subnet_id: null, vip_network_id: null, vip_qos_policy_id: null,
     provider: 'elbow', flavor_id: null, availability_zone: null, listeners: [], pools: [], ...overrides,
   };
@@ -41,7 +39,7 @@ export function loadBalancer(overrides: Partial<LoadBalancer> = {}): LoadBalance
 export function listener(loadbalancer_id: string, overrides: Partial<Listener> = {}): Listener {
   return {
     // The catalog's defaults first: a field added later is set without touching this fixture.
-    ...LISTENER_DEFAULTS, ...base(), ...statuses, tags: [], name: 'listener', description: 'front door', admin_state_up: true, loadbalancer_id,
+    ...LISTENER_DEFAULTS, ...base(), tags: [], name: 'listener', description: 'front door', admin_state_up: true, loadbalancer_id,
     loadbalancers: [{ id: loadbalancer_id }], protocol: 'HTTP', protocol_port: 80, connection_limit: -1, default_pool_id: null,
     default_tls_container_ref: null, sni_container_refs: [], client_ca_tls_container_ref: null, client_authentication: 'NONE',
     client_crl_container_ref: null, insert_headers: { 'X-Forwarded-For': 'true' }, timeout_client_data: 50000,
@@ -53,7 +51,7 @@ export function listener(loadbalancer_id: string, overrides: Partial<Listener> =
 
 export function pool(loadbalancer_id: string, overrides: Partial<Pool> = {}): Pool {
   return {
-    ...base(), ...statuses, tags: [], name: 'pool', description: '', admin_state_up: true, protocol: 'HTTP',
+    ...base(), tags: [], name: 'pool', description: '', admin_state_up: true, protocol: 'HTTP',
     lb_algorithm: 'ROUND_ROBIN', session_persistence: { type: 'HTTP_COOKIE', cookie_name: null, persistence_timeout: 3600, persistence_granularity: null },
     loadbalancer_id, loadbalancers: [{ id: loadbalancer_id }], listeners: [], members: [], healthmonitor_id: null, tls_enabled: false,
     tls_container_ref: null, ca_tls_container_ref: null, crl_container_ref: null, tls_ciphers: null, tls_versions: null,
@@ -63,14 +61,14 @@ export function pool(loadbalancer_id: string, overrides: Partial<Pool> = {}): Po
 
 export function member(pool_id: string, overrides: Partial<Member> = {}): Member {
   return {
-    ...base(), ...statuses, tags: [], name: 'member', pool_id, admin_state_up: true, address: '127.0.0.20', protocol_port: 8080,
+    ...base(), tags: [], name: 'member', pool_id, admin_state_up: true, address: '127.0.0.20', protocol_port: 8080,
     weight: 1, backup: false, subnet_id: null, monitor_address: null, monitor_port: null, ...overrides,
   };
 }
 
 export function healthMonitor(pool_id: string, overrides: Partial<HealthMonitor> = {}): HealthMonitor {
   return {
-    ...base(), ...statuses, tags: [], name: 'hm', pool_id, pools: [{ id: pool_id }], admin_state_up: true, type: 'HTTP', delay: 5,
+    ...base(), tags: [], name: 'hm', pool_id, pools: [{ id: pool_id }], admin_state_up: true, type: 'HTTP', delay: 5,
     timeout: 3, max_retries: 3, max_retries_down: 3, http_method: 'GET', url_path: '/health', expected_codes: '200-299',
     http_version: 1.1, domain_name: null, ...overrides,
   };
@@ -78,7 +76,7 @@ export function healthMonitor(pool_id: string, overrides: Partial<HealthMonitor>
 
 export function l7Policy(listener_id: string, overrides: Partial<L7Policy> = {}): L7Policy {
   return {
-    ...base(), ...statuses, tags: [], name: 'policy', description: '', listener_id, admin_state_up: true, action: 'FIXED_RESPONSE',
+    ...base(), tags: [], name: 'policy', description: '', listener_id, admin_state_up: true, action: 'FIXED_RESPONSE',
     position: 1, redirect_pool_id: null, redirect_url: null, redirect_prefix: null, redirect_http_code: null, redirect_listener_id: null,
     fixed_response_config: { status_code: '503', content_type: 'text/plain', message_body: 'maintenance\n"quoted" ünïcode' }, rules: [],
     ...overrides,
@@ -87,7 +85,7 @@ export function l7Policy(listener_id: string, overrides: Partial<L7Policy> = {})
 
 export function l7Rule(l7policy_id: string, overrides: Partial<L7Rule> = {}): L7Rule {
   return {
-    ...base(), ...statuses, tags: [], l7policy_id, admin_state_up: true, type: 'PATH', compare_type: 'STARTS_WITH', key: null,
+    ...base(), tags: [], l7policy_id, admin_state_up: true, type: 'PATH', compare_type: 'STARTS_WITH', key: null,
     value: '/api', invert: false, ...overrides,
   };
 }

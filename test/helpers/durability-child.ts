@@ -12,7 +12,7 @@ for (;;) {
   const now = new Date().toISOString();
   const { revision } = await store.transaction((tx) =>
     tx.insert('loadbalancer', {
-      id, project_id: 'p', created_at: now, updated_at: null, tags: [], provisioning_status: 'ACTIVE', operating_status: 'ONLINE',
+      id, project_id: 'p', created_at: now, updated_at: null, tags: [],
       name: id, description: '', admin_state_up: true, type: 'standard', vip_address: '127.0.0.1', vip_port_id: null,
       vip_subnet_id: null, vip_network_id: null, vip_qos_policy_id: null, provider: 'elbow', flavor_id: null,
       availability_zone: null, listeners: [], pools: [],

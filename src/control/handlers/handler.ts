@@ -7,7 +7,7 @@ import type { EngineName } from '../../model/rules/engine-limits.js';
 import type { CreateBody, UpdateBody } from '../../model/schemas.js';
 import { nestingFields, nullResetDefaults, perKind, type FieldsOf } from '../../model/resources/catalog.js';
 import { IGNORED_INPUT, type NullResetKeys } from '../../model/resources/field.js';
-import type { ResourceBase, ResourceByKind, ResourceKind, Statuses } from '../../model/types.js';
+import type { ResourceBase, ResourceByKind, ResourceKind } from '../../model/types.js';
 import type { VipRange } from '../../model/vip.js';
 import type { StoreTx } from '../../store/store.js';
 
@@ -49,8 +49,6 @@ export function newBase(ctx: MutationContext, projectId: string = ctx.projectId)
 export function requestedProject(body: { project_id?: string; tenant_id?: string }, ctx: MutationContext): string {
   return body.project_id || body.tenant_id || ctx.projectId;
 }
-
-export const ACTIVE: Statuses = { provisioning_status: 'ACTIVE', operating_status: 'ONLINE' };
 
 /** Octavia's timestamp: `2026-11-29T08:24:40`. */
 export function octaviaTimestamp(date: Date): string {

@@ -10,7 +10,7 @@ import {
 } from '../../model/rules/health-monitor.js';
 import { checkImmutableFields } from '../../model/rules/immutable-fields.js';
 import type { HealthMonitor, Pool } from '../../model/types.js';
-import { ACTIVE, meaningful, mustGet, newBase, nullToDefault, type KindHandler } from './handler.js';
+import { meaningful, mustGet, newBase, nullToDefault, type KindHandler } from './handler.js';
 
 function checkMonitor(monitor: HealthMonitor, pool: Pool): void {
   checkSingleHealthMonitor(pool, monitor.id);
@@ -25,7 +25,6 @@ export const healthmonitorHandler: KindHandler<'healthmonitor'> = {
     const given = meaningful('healthmonitor', body);
     const monitor: HealthMonitor = {
       ...newBase(ctx, pool.project_id),
-      ...ACTIVE,
       ...HEALTH_MONITOR_DEFAULTS,
       // HTTP defaults fill only what the client left out, so a TCP monitor with a url_path is still refused.
       ...healthMonitorHttpDefaults(body.type),

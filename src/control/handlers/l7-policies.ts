@@ -8,7 +8,7 @@ import { checkL7Listener, checkL7PolicyAction, checkRedirectListener, clearUnuse
 import { checkPoolProtocol } from '../../model/rules/protocol-compat.js';
 import type { L7Policy, Listener } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
-import { ACTIVE, meaningful, mustGet, newBase, type KindHandler } from './handler.js';
+import { meaningful, mustGet, newBase, type KindHandler } from './handler.js';
 
 async function checkPolicy(tx: StoreTx, policy: L7Policy, listener: Listener): Promise<void> {
   checkL7Listener(listener);
@@ -51,7 +51,6 @@ export const l7policyHandler: KindHandler<'l7policy'> = {
     const given = meaningful('l7policy', body);
     const policy = normalize({
       ...newBase(ctx, listener.project_id),
-      ...ACTIVE,
       ...L7_POLICY_DEFAULTS,
       redirect_http_code: null,
       ...given,

@@ -3,14 +3,13 @@
 import { L7_RULE_DEFAULTS } from '../../model/defaults.js';
 import { checkL7Rule } from '../../model/rules/l7-rule.js';
 import type { L7Rule } from '../../model/types.js';
-import { ACTIVE, meaningful, mustGet, newBase, type KindHandler } from './handler.js';
+import { meaningful, mustGet, newBase, type KindHandler } from './handler.js';
 
 export const l7ruleHandler: KindHandler<'l7rule'> = {
   async create(tx, body, ctx) {
     const policy = await mustGet(tx, 'l7policy', ctx.parent.l7policy_id ?? '');
     const rule: L7Rule = {
       ...newBase(ctx, policy.project_id),
-      ...ACTIVE,
       ...L7_RULE_DEFAULTS,
       ...meaningful('l7rule', body),
       type: body.type,

@@ -15,7 +15,7 @@ import { checkListenerTls, checkSslAllowed } from '../../model/rules/listener-tl
 import { checkPoolProtocol } from '../../model/rules/protocol-compat.js';
 import type { Certificate, Listener, ListenerIpGroup, LoadBalancer } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
-import { ACTIVE, meaningful, mustGet, newBase, type KindHandler } from './handler.js';
+import { meaningful, mustGet, newBase, type KindHandler } from './handler.js';
 import { removePolicyTree } from './l7-policies.js';
 
 type IpGroupBody = { ipgroup_id: string; enable_ipgroup?: boolean; type?: 'white' | 'black' } | null;
@@ -79,7 +79,6 @@ export const listenerHandler: KindHandler<'listener'> = {
     const { ipgroup, ...rest } = meaningful('listener', body);
     const listener: Listener = emptyRefsToNull({
       ...newBase(ctx, loadbalancer.project_id),
-      ...ACTIVE,
       ...LISTENER_DEFAULTS,
       ...rest,
       protocol: body.protocol,

@@ -11,7 +11,7 @@ import type { LoadBalancer } from '../../model/types.js';
 import { allocateVip, type VipRange } from '../../model/vip.js';
 import { parseZoneData } from '../../model/zone-data.js';
 import type { StoreTx } from '../../store/store.js';
-import { ACTIVE, meaningful, newBase, requestedProject, type KindHandler } from './handler.js';
+import { meaningful, newBase, requestedProject, type KindHandler } from './handler.js';
 
 /** Octavia: an unknown flavor or zone is a 400 (not a 404), a disabled one too. */
 async function checkFlavor(tx: StoreTx, flavorId: string | null): Promise<void> {
@@ -49,7 +49,6 @@ export const loadbalancerHandler: KindHandler<'loadbalancer'> = {
     }
     const loadbalancer: LoadBalancer = {
       ...newBase(ctx, requestedProject(body, ctx)),
-      ...ACTIVE,
       ...LOADBALANCER_DEFAULTS,
       ...meaningful('loadbalancer', body),
       vip_address: vipAddress,

@@ -23,8 +23,6 @@ export const memberHandler: KindHandler<'member'> = {
     }
     const member: Member = {
       ...newBase(ctx, pool.project_id),
-      provisioning_status: 'ACTIVE',
-      operating_status: 'NO_MONITOR',
       ...MEMBER_DEFAULTS,
       ...meaningful('member', body),
       pool_id: pool.id,

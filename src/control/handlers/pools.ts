@@ -13,7 +13,7 @@ import { checkPoolProtocol } from '../../model/rules/protocol-compat.js';
 import { checkSessionPersistence } from '../../model/rules/session-persistence.js';
 import type { Pool, SessionPersistence } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
-import { ACTIVE, meaningful, mustGet, newBase, type KindHandler } from './handler.js';
+import { meaningful, mustGet, newBase, type KindHandler } from './handler.js';
 
 type SessionPersistenceBody = Partial<SessionPersistence> & Pick<SessionPersistence, 'type'>;
 
@@ -49,7 +49,6 @@ export const poolHandler: KindHandler<'pool'> = {
     const loadbalancer = await mustGet(tx, 'loadbalancer', lbId);
     const pool: Pool = {
       ...newBase(ctx, loadbalancer.project_id),
-      ...ACTIVE,
       ...POOL_DEFAULTS,
       ...rest,
       protocol: body.protocol,

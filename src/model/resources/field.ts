@@ -198,10 +198,13 @@ export const BASE_FIELDS = {
   updated_at: output(Nullable(Type.String()), 'Time of the last update; null before the first'),
 } as const satisfies Fields;
 
-/** The statuses of resources that have them, as Octavia shows them. */
+/**
+ * The statuses of resources that have them, as Octavia shows them. Never stored: each read
+ * computes them from the configuration and what the data plane runs (control/statuses.ts).
+ */
 export const STATUS_FIELDS = {
-  provisioning_status: output(Enum(PROVISIONING_STATUSES), 'ACTIVE once a change is applied; ERROR with provisioning_status_reason when it could not be'),
-  operating_status: output(Enum(OPERATING_STATUSES), 'Health as the data plane sees it, rolled up member → pool → listener → load balancer'),
+  provisioning_status: { ...output(Enum(PROVISIONING_STATUSES), 'ACTIVE once a change is applied; ERROR with provisioning_status_reason when it could not be'), stored: false },
+  operating_status: { ...output(Enum(OPERATING_STATUSES), 'Health as the data plane sees it, rolled up member → pool → listener → load balancer'), stored: false },
 } as const satisfies Fields;
 
 /** Fields Octavia clients may send that elbow accepts and ignores: the project comes from the server. */

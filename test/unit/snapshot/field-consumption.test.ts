@@ -19,16 +19,15 @@ import type { StoreContents } from '../../../src/store/store.js';
 type Row = Record<string, unknown> & { id: string };
 
 let created = 0;
-const base = (id: string, withStatus = true): Row => ({
+const base = (id: string): Row => ({
   id,
   project_id: 'elbow',
   created_at: `2026-01-01T00:00:${String(created++).padStart(2, '0')}`,
   updated_at: null,
-  ...(withStatus ? { provisioning_status: 'ACTIVE', operating_status: 'ONLINE' } : {}),
 });
 const defaults = (kind: ResourceKind): Row =>
   Object.fromEntries(fieldsOf(kind).filter(([, f]) => f.default !== undefined).map(([name, f]) => [name, f.default])) as Row;
-const make = (kind: ResourceKind, id: string, fields: Record<string, unknown>): Row => ({ ...base(id, CATALOG[kind].hasStatus), ...defaults(kind), ...fields });
+const make = (kind: ResourceKind, id: string, fields: Record<string, unknown>): Row => ({ ...base(id), ...defaults(kind), ...fields });
 
 /**
  * One of everything, with every field set to a value that shows in the snapshot: a TLS listener

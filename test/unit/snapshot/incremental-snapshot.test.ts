@@ -14,7 +14,7 @@ import type { StoreTx } from '../../../src/store/store.js';
 import { certificate, flavor, flavorProfile, healthMonitor, ipGroup, l7Policy, l7Rule, listener, loadBalancer, member, pool } from '../../contract/resource-fixtures.js';
 import { defined } from '../../helpers/defined.js';
 
-const OPS = ['lb', 'listener', 'pool', 'member', 'monitor', 'policy', 'rule', 'certificate', 'ipgroup', 'flavor', 'toggle', 'rename', 'repoint', 'retire', 'remove'] as const;
+const OPS = ['lb', 'listener', 'pool', 'member', 'monitor', 'policy', 'rule', 'certificate', 'ipgroup', 'flavor', 'toggle', 'rename', 'repoint', 'remove'] as const;
 type Op = { op: (typeof OPS)[number]; a: number; b: number; flag: boolean };
 
 const opArbitrary = fc.record({ op: fc.constantFrom(...OPS), a: fc.nat(50), b: fc.nat(50), flag: fc.boolean() });
@@ -92,15 +92,13 @@ async function run(tx: StoreTx, { op, a, b, flag }: Op): Promise<void> {
       return lb ? tx.update('loadbalancer', { ...lb, flavor_id: made.id } as never) : undefined;
     }
     case 'toggle':
-    case 'rename':
-    case 'retire': {
+    case 'rename': {
       const kind = defined(RESOURCE_KINDS[a % RESOURCE_KINDS.length]);
       const found = (await pick(tx, kind, b)) as Record<string, unknown> | undefined;
       if (!found) return;
       const changed = { ...found };
       if (op === 'toggle' && 'admin_state_up' in changed) changed.admin_state_up = !changed.admin_state_up;
       if (op === 'rename') changed.name = `renamed ${n}`;
-      if (op === 'retire' && 'provisioning_status' in changed) changed.provisioning_status = flag ? 'PENDING_DELETE' : 'ACTIVE';
       if (op === 'rename' && kind === 'ipgroup') changed.ip_list = [{ ip: `192.0.2.${n % 250}`, description: '' }];
       if (op === 'rename' && kind === 'loadbalancer') changed.vip_address = `127.1.${n % 250}.${1 + (n % 200)}`;
       return tx.update(kind, changed as never);

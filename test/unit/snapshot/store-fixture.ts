@@ -3,16 +3,14 @@
 // health monitor, and resources snapshots must leave out (a disabled policy, an unused pool).
 
 import type { StoreContents } from '../../../src/store/store.js';
-import type { ResourceBase, Statuses } from '../../../src/model/types.js';
+import type { ResourceBase } from '../../../src/model/types.js';
 import { LISTENER_DEFAULTS, POOL_DEFAULTS } from '../../../src/model/defaults.js';
 
-const base = (id: string): ResourceBase & Statuses & { tags: string[] } => ({
+const base = (id: string): ResourceBase & { tags: string[] } => ({
   id,
   project_id: 'project',
   created_at: '2026-01-01T00:00:00Z',
   updated_at: null,
-  provisioning_status: 'ACTIVE',
-  operating_status: 'ONLINE',
   tags: [],
 });
 
