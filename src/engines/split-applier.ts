@@ -1,7 +1,8 @@
 // `elbow serve --engine haproxy`: one snapshot, two engines. HAProxy does not carry UDP, so each
 // snapshot is cut by listener transport: UDP listeners go to the Node data plane, everything else
 // to HAProxy, each with the pools its listeners use. Reports, statuses and metrics come back
-// merged, so that API and CLI users see one load balancer.
+// merged, so that API and CLI users see one load balancer; each half reports into its own part of
+// the one runtime view (wired in serve/data-plane-engine.ts).
 
 import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier, SnapshotListener } from '../snapshot/snapshot.js';
 import { mergePrometheusText } from '../util/prometheus-merge.js';

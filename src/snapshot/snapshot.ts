@@ -149,7 +149,10 @@ export interface ApplyReport {
   readonly listenerErrors: Readonly<Record<string, string>>;
 }
 
-/** Live state the data plane exposes, read by the control plane for statuses and stats. */
+/**
+ * The data plane's state asked afresh: the control plane reads only its counters (stats); the
+ * statuses it shows come from the runtime view the engines push into (runtime-view.ts).
+ */
 export interface LiveStatus {
   readonly revision: number;
   /** Member id → ONLINE | ERROR | NO_MONITOR | OFFLINE | DRAINING. */
@@ -166,9 +169,13 @@ export interface ListenerStats {
   request_errors: number;
 }
 
-/** The seam between control plane and data plane, implemented by the data plane and wired in main. */
+/**
+ * The seam between control plane and data plane, implemented by the data plane and wired in main.
+ * An engine given a RuntimeReporter reports each apply's outcome into it before apply() resolves.
+ */
 export interface SnapshotApplier {
   apply(snapshot: Snapshot): Promise<ApplyReport>;
+  /** Asked on demand: counters for stats, and whether the data plane answers (node health). */
   status(): Promise<LiveStatus>;
   /** Prometheus exposition text of the data plane's metrics. */
   metrics(): Promise<string>;
