@@ -14,6 +14,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createHaproxyEngine, type HaproxyEngine, type HaproxyEngineOptions } from '../../src/engines/haproxy/engine.js';
+import { RuntimeView } from '../../src/snapshot/runtime-view.js';
 import type { SnapshotListener, SnapshotPolicy, SnapshotPool } from '../../src/snapshot/snapshot.js';
 import { createTestCa } from '../helpers/test-ca.js';
 import { haproxyMissing } from '../helpers/haproxy.js';
@@ -68,17 +69,20 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const held = (squatter.address() as { port: number }).port;
     const member = await startNameServer('m');
     t.after(async () => { await member.close(); if (squatter.listening) await new Promise((resolve) => squatter.close(resolve)); });
-    const { engine: hx } = await engine(t);
+    const runtime = new RuntimeView();
+    const { engine: hx } = await engine(t, { runtime: runtime.part('haproxy') });
     const port = await freePort();
     const pool = makePool({ id: 'p', members: [makeMember({ id: 'm', port: member.port })] });
     const listeners = [makeListener({ id: 'held', port: held, defaultPoolId: 'p' }), makeListener({ id: 'free', port, defaultPoolId: 'p' })];
     const report = await hx.apply(makeSnapshot(1, listeners, [pool]));
+    assert.deepEqual(runtime.listenerErrors(), report.listenerErrors, 'in the runtime view when apply resolves');
     assert.deepEqual(Object.keys(report.listenerErrors), ['held']);
     assert.match(report.listenerErrors.held ?? '', new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${held}`));
     assert.equal((await exchange(port, '', false)).reply, 'm');
     assert.deepEqual((await hx.status()).listenerErrors, report.listenerErrors);
     await new Promise((resolve) => squatter.close(resolve));
     assert.deepEqual((await hx.apply(makeSnapshot(2, listeners, [pool]))).listenerErrors, {});
+    assert.deepEqual(runtime.listenerErrors(), {});
     assert.equal((await exchange(held, '', false)).reply, 'm');
   });
 
@@ -87,7 +91,8 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const b = await startNameServer('b');
     const gone = await freePort();
     t.after(async () => { await a.close(); await b.close(); });
-    const { engine: hx } = await engine(t);
+    const runtime = new RuntimeView();
+    const { engine: hx } = await engine(t, { runtime: runtime.part('haproxy') });
     const [port, other] = [await freePort(), await freePort()];
     const monitor = makeMonitor({ intervalMs: 100, timeoutMs: 500, riseCount: 2, fallCount: 1 });
     const down = makePool({ id: 'down', members: [makeMember({ id: 'dead', port: gone }), makeMember({ id: 'alive', port: a.port })], healthMonitor: monitor });
@@ -95,6 +100,9 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     const listeners: SnapshotListener[] = [makeListener({ id: 'l', port, defaultPoolId: 'down' }), makeListener({ id: 's', port: other, defaultPoolId: 'sticky' })];
     await hx.apply(makeSnapshot(1, listeners, [down, sticky]));
     await eventually('dead member marked down', async () => (await hx.status()).members.dead === 'ERROR');
+    // Read into the runtime view by the engine's own polling of show stat.
+    await eventually('dead member ERROR in the runtime view', async () => runtime.memberStatus('dead') === 'ERROR');
+    assert.equal(runtime.memberStatus('alive'), 'ONLINE');
     const first = (await exchange(other, '', false)).reply;
     assert.equal(first, 'a', 'round robin starts with the first member');
     // An unrelated listener is added: a reload. The members are listed the other way round, so a
@@ -103,6 +111,7 @@ describe('HAProxy engine', { skip: haproxyMissing(), timeout: 120_000 }, () => {
     await hx.apply(makeSnapshot(2, [...listeners, makeListener({ id: 'x', port: await freePort(), defaultPoolId: 'sticky' })], [down, reversed]));
     assert.equal(hx.reloads, 1);
     assert.equal((await hx.status()).members.dead, 'ERROR', 'the new worker starts with the health the old one found');
+    assert.equal(runtime.memberStatus('dead'), 'ERROR', 'the reload\'s report carries the health found before it');
     for (let i = 0; i < 6; i++) assert.equal((await exchange(port, '', false)).reply, 'a');
     for (let i = 0; i < 6; i++) assert.equal((await exchange(other, '', false)).reply, first, 'the stick table came through the reload');
   });

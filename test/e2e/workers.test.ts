@@ -9,6 +9,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { test } from 'node:test';
 import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
+import { RuntimeView } from '../../src/snapshot/runtime-view.js';
 import type { SnapshotListenerTls, SnapshotPool } from '../../src/snapshot/snapshot.js';
 import { createTestCa } from '../helpers/test-ca.js';
 import { connectUntilEveryWorkerServes, echoes, echoServer, freePort, snapshotOf, tcpListener, tcpMonitor, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
@@ -69,7 +70,8 @@ test('member health is probed by one worker and mirrored by the others', async (
   const echo = await echoServer();
   t.after(() => echo.close());
   const port = await freePort();
-  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn' });
+  const runtime = new RuntimeView();
+  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'warn', runtime: runtime.part('node') });
   t.after(() => plane.close(1_000));
   const healthy = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }], tcpMonitor(100));
   await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [healthy]));
@@ -82,6 +84,9 @@ test('member health is probed by one worker and mirrored by the others', async (
   await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1')], [closed]));
   await until('member ERROR in every worker', everyWorkerSees('ERROR'));
   assert.deepEqual((await plane.status()).members, { 'member-1': 'ERROR' });
+  // The primary reported the prober's verdict into the runtime view the API reads.
+  await until('member ERROR in the runtime view', async () => runtime.memberStatus('member-1') === 'ERROR');
+  assert.equal(runtime.revision, 2);
   assert.match(await plane.metrics(), /^elbow_member_up\{member="member-1",pool="pool-1"\} 0$/m);
 
   // A restarted mirror gets the current health before it counts as ready; a restarted prober
@@ -99,18 +104,21 @@ test('member health is probed by one worker and mirrored by the others', async (
 
   await plane.apply(snapshotOf(3, [tcpListener('listener-1', port, 'pool-1')], [healthy]));
   await until('member ONLINE again in every worker', everyWorkerSees('ONLINE'));
+  await until('member ONLINE again in the runtime view', async () => runtime.memberStatus('member-1') === 'ONLINE');
   assert.equal(await echoes(port), true);
 });
 
 test('a port taken by another program is a listener error, once', async (t) => {
   const taken = await echoServer();
   t.after(() => taken.close());
-  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'silent' });
+  const runtime = new RuntimeView();
+  const plane = createClusteredDataPlane({ workers: 2, logLevel: 'silent', runtime: runtime.part('node') });
   t.after(() => plane.close(1_000));
   const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', taken.port, null)], []));
   assert.deepEqual(Object.keys(report.listenerErrors), ['listener-1']);
   assert.match(report.listenerErrors['listener-1'] ?? '', /EADDRINUSE/);
   assert.deepEqual(Object.keys((await plane.status()).listenerErrors), ['listener-1']);
+  assert.deepEqual(runtime.listenerErrors(), report.listenerErrors, 'in the runtime view when apply resolves');
 });
 
 test('a UDP listener is bound by one worker, so a client flow reaches the member from one socket, and moves when that worker dies', async (t) => {
