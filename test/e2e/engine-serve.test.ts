@@ -100,6 +100,17 @@ describe('elbow serve --engine haproxy', { skip: haproxyMissing(), timeout: 170_
     const udp = await created(elbow, '/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'UDP', protocol_port: sharedPort, default_pool_id: udpPool.id });
     for (const listener of [http, tcp, udp]) assert.equal(listener.provisioning_status, 'ACTIVE');
 
+    // A port another program holds: the create's own answer says so (HAProxy's apply reported into
+    // the runtime view before the API answered).
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => squatter.close(resolve)));
+    const heldPort = (squatter.address() as { port: number }).port;
+    const held = (await elbow.api('POST', '/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: heldPort, default_pool_id: tcpPool.id } })).body.listener;
+    assert.equal(held.provisioning_status, 'ERROR');
+    assert.match(held.provisioning_status_reason, /EADDRINUSE/);
+    assert.equal((await elbow.api('DELETE', `/v2/lbaas/listeners/${held.id}`)).status, 204);
+
     // A value HAProxy cannot honour is a 400 naming the engine, and nothing is stored.
     const refused = await elbow.api('POST', '/v2/lbaas/pools', { pool: { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', session_persistence: { type: 'APP_COOKIE', cookie_name: 'a#b' } } });
     assert.equal(refused.status, 400);
