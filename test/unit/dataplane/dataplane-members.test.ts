@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { createDataPlane } from '../../../src/dataplane/dataplane.js';
+import { RuntimeView } from '../../../src/snapshot/runtime-view.js';
 import { eventually, exchange, freePort, makeListener, makeMember, makeMonitor, makePool, makeSnapshot, startEchoServer, startNameServer } from './support.js';
 
 test('health survives unrelated re-applies; probes go to the monitor port; admin down is OFFLINE', async (t) => {
@@ -16,7 +17,8 @@ test('health survives unrelated re-applies; probes go to the monitor port; admin
     await health.close();
   });
   const decided: Record<string, string>[] = [];
-  const plane = createDataPlane({ drainMs: 100, onMemberHealth: (states) => decided.push({ ...states }) });
+  const runtime = new RuntimeView();
+  const plane = createDataPlane({ drainMs: 100, onMemberHealth: (states) => decided.push({ ...states }), runtime: runtime.part('node') });
   t.after(() => plane.close(0));
   const [port, other] = [await freePort(), await freePort()];
   const gone = await freePort();
@@ -29,12 +31,16 @@ test('health survives unrelated re-applies; probes go to the monitor port; admin
   await eventually('first probes', async () => Object.keys((await plane.status()).members).length === 3 && decided.length === 3);
   assert.deepEqual((await plane.status()).members, { a: 'ONLINE', down: 'ERROR', side: 'ONLINE' });
   assert.deepEqual(Object.assign({}, ...decided), { a: 'ONLINE', down: 'ERROR', side: 'ONLINE' });
+  // Each verdict reached the runtime view as it was decided.
+  assert.deepEqual(['a', 'down', 'side'].map((id) => runtime.memberStatus(id)), ['ONLINE', 'ERROR', 'ONLINE']);
   // Adding a listener changes nothing for the members (the next probe is 30 s away).
   await plane.apply(makeSnapshot(2, [listener, makeListener({ id: 'l2', port: other, defaultPoolId: 'p' })], [pool]));
   assert.deepEqual((await plane.status()).members, { a: 'ONLINE', down: 'ERROR', side: 'ONLINE' });
   const offline = { ...pool, members: [...members.slice(0, 2), { ...side, enabled: false }] };
   await plane.apply(makeSnapshot(3, [listener], [offline]));
   assert.deepEqual((await plane.status()).members, { a: 'ONLINE', down: 'ERROR', side: 'OFFLINE' });
+  assert.equal(runtime.memberStatus('side'), 'OFFLINE', 'the apply reported it before it resolved');
+  assert.equal(runtime.revision, 3);
   for (let i = 0; i < 5; i++) assert.equal((await exchange(port)).reply, 'a');
 });
 
