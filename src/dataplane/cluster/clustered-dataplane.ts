@@ -1,5 +1,5 @@
 // `elbow serve --workers N`: the data plane in N worker processes (node:cluster) sharing every
-// listening socket. The primary (which keeps the API and the store) runs four parts, wired here:
+// listening socket. The primary (which keeps the API and the store) runs five parts, wired here:
 // the supervisor keeps the workers running (worker-supervisor.ts), the fanout sends each snapshot
 // to every worker and the latest to one that restarts (snapshot-fanout.ts), the relay passes
 // member health and sticky bindings between workers (worker-relay.ts), the cluster status
