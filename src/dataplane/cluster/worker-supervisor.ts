@@ -22,8 +22,9 @@ const EXIT_GRACE_MS = 2_000;
  * grows, but every socket read allocates a 64 KB buffer outside it; with incremental marking on,
  * V8 then ran a major GC every 50-90 ms under bulk TCP, a fifth of the worker's CPU. Without it a
  * major GC runs only when the old generation reaches its limit (docs/benchmark.md, "History", has the A/B).
- * That also stops V8's memory reducer, the collections it runs once idle: --expose-gc lets the
- * worker run them itself (idle-collector.ts).
+ * That also stops V8's memory reducer, the collections it runs once idle, and lets the old
+ * generation grow to several times its live size under load: --expose-gc lets the worker collect
+ * itself, under load (heap-ceiling.ts) and once idle (idle-collector.ts).
  */
 const WORKER_V8_FLAGS = ['--no-incremental-marking', '--expose-gc'];
 

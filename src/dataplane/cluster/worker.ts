@@ -3,6 +3,8 @@
 import { createJsonLogger, isLogLevel } from '../../logging/json-logger.js';
 import { createDataPlane } from '../dataplane.js';
 import { adoptTicketKeys } from '../tls/ticket-keys.js';
+import { getHeapStatistics } from 'node:v8';
+import { startHeapCeiling } from './heap-ceiling.js';
 import { startIdleCollector } from './idle-collector.js';
 import { WORKER_ENV } from './messages.js';
 import { serveDataPlaneOverIpc } from './worker-ipc.js';
@@ -13,9 +15,13 @@ const ticketKeys = process.env[WORKER_ENV.ticketKeys];
 delete process.env[WORKER_ENV.ticketKeys];
 if (ticketKeys === undefined || !adoptTicketKeys(ticketKeys)) process.emitWarning('no TLS ticket keys from the primary: sessions resume only on the worker that issued them');
 
-// --expose-gc (worker-supervisor.ts WORKER_V8_FLAGS): memory goes back once the load stops.
+// --expose-gc (worker-supervisor.ts WORKER_V8_FLAGS): the heap stays near its live size under
+// load, and memory goes back once the load stops.
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc !== undefined) startIdleCollector({ gc });
+if (gc !== undefined) {
+  startHeapCeiling({ gc, usedHeap: () => getHeapStatistics().used_heap_size });
+  startIdleCollector({ gc });
+}
 
 await serveDataPlaneOverIpc(({ slot, probes, settings }, reportMemberHealth) =>
   createDataPlane({
