@@ -14,6 +14,7 @@ import { createHttpsListener } from '../../src/dataplane/listeners/https.js';
 import { startElbow, type ElbowProcess } from '../helpers/elbow-process.js';
 import { FakeContext, listener, member, pool } from '../helpers/fake-pools.js';
 import { freePort, rawExchange, startBackend, startListener } from '../helpers/l7-harness.js';
+import { haproxyMissing } from '../helpers/haproxy.js';
 import { createTestCa } from '../helpers/test-ca.js';
 
 async function created(elbow: ElbowProcess, path: string, kind: string, body: Record<string, unknown>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
@@ -208,46 +209,56 @@ describe('hostile input', { timeout: 170_000 }, () => {
     assert.equal(backend.seen.length, 0, 'the member received nothing');
   });
 
-  it("item 11: desync_mitigation_mode: Elasticsearch's GET _search with a body, through curl, in each mode", async (t) => {
-    const elbow = await startElbow();
-    t.after(() => elbow.stop());
-    const backend = await startBackend(t, 'member', (req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      req.on('end', () => res.end(`searched ${body}`));
-    });
-    const lb = await created(elbow, '/v2/lbaas/loadbalancers', 'loadbalancer', { name: 'es', vip_address: '127.0.0.1' });
-    const pool = await created(elbow, '/v2/lbaas/pools', 'pool', { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
-    await created(elbow, `/v2/lbaas/pools/${pool.id}/members`, 'member', { address: '127.0.0.1', protocol_port: backend.port });
-    const port = await freePort();
-    const http = await created(elbow, '/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: port, default_pool_id: pool.id });
-    assert.equal(http.desync_mitigation_mode, 'defensive', 'the default');
-    const search = () => run('curl', ['-sS', '-m', '10', '-X', 'GET', '-H', 'content-type: application/json', '-d', '{"query":{"match_all":{}}}', '-D', '-', `http://127.0.0.1:${port}/_search`]).then((r) => r.stdout);
-
-    const defensive = await search();
-    assert.match(defensive, /^HTTP\/1\.1 200 /);
-    assert.match(defensive, /\r\nconnection: close\r\n/i, 'defensive: the client connection closes after the answer');
-    assert.match(defensive, /searched \{"query":\{"match_all":\{\}\}\}$/);
-    assert.equal(backend.seen.at(-1)?.headers.connection, 'close', 'defensive: the member connection is not reused');
-
-    const update = async (value: unknown) => elbow.api('PUT', `/v2/lbaas/listeners/${http.id}`, { listener: { desync_mitigation_mode: value } });
-    assert.equal((await update('strictest')).status, 200);
-    const before = backend.seen.length;
-    const strictest = await search();
-    assert.match(strictest, /^HTTP\/1\.1 400 /);
-    assert.match(strictest, /a GET request with a body/);
-    assert.equal(backend.seen.length, before, 'strictest: nothing reached the member');
-
-    assert.equal((await update('monitor')).status, 200);
-    const monitor = await search();
-    assert.match(monitor, /^HTTP\/1\.1 200 /);
-    assert.match(monitor, /\r\nconnection: keep-alive\r\n/i, 'monitor: the connection is kept');
-    assert.notEqual(backend.seen.at(-1)?.headers.connection, 'close');
-    for (let i = 0; i < 50 && !elbow.stderr().includes('ambiguous request forwarded'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.match(elbow.stderr(), /ambiguous request forwarded \(desync_mitigation_mode monitor\)/, 'monitor: logged');
-
-    assertRefused(await update('lenient'), 'desync_mitigation_mode', 'an unknown mode');
-    const tcp = await elbow.api('POST', '/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: await freePort(), desync_mitigation_mode: 'strictest' } });
-    assert.equal(tcp.status, 400, `only HTTP listeners: ${JSON.stringify(tcp.body)}`);
-  });
+  for (const engine of ['node', 'haproxy'] as const) {
+    const skip = engine === 'haproxy' ? haproxyMissing() : false;
+    it(`item 11: desync_mitigation_mode: Elasticsearch's GET _search with a body, through curl, in each mode (${engine} engine)`, { skip }, (t) => searchInEachMode(t, engine));
+  }
 });
+
+/** Item 11 on either engine: the same curl requests, answers and log lines. */
+async function searchInEachMode(t: TestContext, engine: 'node' | 'haproxy'): Promise<void> {
+  const elbow = await startElbow({ args: ['--engine', engine] });
+  t.after(() => elbow.stop());
+  const backend = await startBackend(t, 'member', (req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => res.end(`searched ${body}`));
+  });
+  const lb = await created(elbow, '/v2/lbaas/loadbalancers', 'loadbalancer', { name: 'es', vip_address: '127.0.0.1' });
+  const pool = await created(elbow, '/v2/lbaas/pools', 'pool', { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+  await created(elbow, `/v2/lbaas/pools/${pool.id}/members`, 'member', { address: '127.0.0.1', protocol_port: backend.port });
+  const port = await freePort();
+  const http = await created(elbow, '/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: port, default_pool_id: pool.id });
+  assert.equal(http.desync_mitigation_mode, 'defensive', 'the default');
+  const search = () => run('curl', ['-sS', '-m', '10', '-X', 'GET', '-H', 'content-type: application/json', '-d', '{"query":{"match_all":{}}}', '-D', '-', `http://127.0.0.1:${port}/_search`]).then((r) => r.stdout);
+
+  const defensive = await search();
+  assert.match(defensive, /^HTTP\/1\.1 200 /);
+  assert.match(defensive, /\r\nconnection: close\r\n/i, 'defensive: the client connection closes after the answer');
+  assert.match(defensive, /searched \{"query":\{"match_all":\{\}\}\}$/);
+  assert.equal(backend.seen.at(-1)?.headers.connection, 'close', 'defensive: the member connection is not reused');
+
+  const update = async (value: unknown) => elbow.api('PUT', `/v2/lbaas/listeners/${http.id}`, { listener: { desync_mitigation_mode: value } });
+  assert.equal((await update('strictest')).status, 200);
+  const before = backend.seen.length;
+  const strictest = await search();
+  assert.match(strictest, /^HTTP\/1\.1 400 /);
+  assert.match(strictest, /a GET (or HEAD )?request with a body/);
+  assert.equal(backend.seen.length, before, 'strictest: nothing reached the member');
+
+  assert.equal((await update('monitor')).status, 200);
+  const monitor = await search();
+  assert.match(monitor, /^HTTP\/1\.1 200 /);
+  // HTTP/1.1 connections persist unless closed (HAProxy sends no keep-alive header).
+  assert.doesNotMatch(monitor, /\r\nconnection: close\r\n/i, 'monitor: the connection is kept');
+  assert.notEqual(backend.seen.at(-1)?.headers.connection, 'close');
+  // The haproxy engine's log line arrives a moment after the answer (a syslog datagram).
+  const logged = 'ambiguous request forwarded (desync_mitigation_mode monitor)';
+  for (let i = 0; i < 50 && !elbow.stderr().includes(logged); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(elbow.stderr().includes(logged), 'monitor: logged');
+  assert.ok(elbow.stderr().includes('ambiguous request forwarded (desync_mitigation_mode defensive)'), 'defensive: logged');
+
+  assertRefused(await update('lenient'), 'desync_mitigation_mode', 'an unknown mode');
+  const tcp = await elbow.api('POST', '/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: await freePort(), desync_mitigation_mode: 'strictest' } });
+  assert.equal(tcp.status, 400, `only HTTP listeners: ${JSON.stringify(tcp.body)}`);
+}

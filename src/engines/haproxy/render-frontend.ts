@@ -112,14 +112,16 @@ const BODYLESS_WITH_BODY = [
 /**
  * desync_mitigation_mode for what HAProxy leaves to it: strictest refuses a GET or HEAD with a body;
  * defensive forwards it with Connection: close both ways (HAProxy's H1 mux then closes the member
- * and the client connection after the answer); monitor forwards it as any request (the access log
- * has it). Header names that look like framing headers are re-framed by HAProxy's parser itself.
+ * and the client connection after the answer); monitor forwards it as any request. Both mark it
+ * (txn.elbow_ambiguous) for the log: elbow's log says so, as the Node engine's does
+ * (accessLogLines). Header names that look like framing headers are re-framed by HAProxy's parser.
  */
 function desyncLines(mode: DesyncMitigationMode): string[] {
-  if (mode === 'strictest') return BODYLESS_WITH_BODY.map((when) => `    http-request ${refused('a request without a body method carrying one')} if ${when}`);
-  if (mode === 'monitor') return [];
+  if (mode === 'strictest') return BODYLESS_WITH_BODY.map((when) => `    http-request ${refused('a GET or HEAD request with a body')} if ${when}`);
+  const marked = BODYLESS_WITH_BODY.map((when) => `    http-request set-var(txn.elbow_ambiguous) bool(true) if ${when}`);
+  if (mode === 'monitor') return marked;
   return [
-    ...BODYLESS_WITH_BODY.map((when) => `    http-request set-var(txn.elbow_ambiguous) bool(true) if ${when}`),
+    ...marked,
     '    http-request set-header Connection close if { var(txn.elbow_ambiguous) -m bool }',
     '    http-after-response set-header Connection close if { var(txn.elbow_ambiguous) -m bool }',
   ];
@@ -255,11 +257,23 @@ function policyLines(listener: SnapshotListener, context: FrontendContext, files
   return { decide: lines, route };
 }
 
-/** Access log: elbow's JSON-lines fields, completed by the receiver (access-log.ts). */
+/**
+ * Log entries to elbow's receiver (access-log.ts): each request when access_log is on ("w":1, the
+ * access log gets it), and requests marked ambiguous (desyncLines: "a" is "1"), which elbow's own
+ * log reports in defensive and monitor mode. Without access_log, every other request is silent.
+ */
 function accessLogLines(listener: SnapshotListener, target: string | null): string[] {
-  if (!listener.accessLog || target === null || !HTTP_LISTENER_PROTOCOLS[listener.protocol]) return [];
-  const format = `{"l":${JSON.stringify(logFormatLiteral(listener.id))},"c":"%ci:%cp","s":"%si:%sp","m":"%[capture.req.method,json(utf8s)]","u":"%[capture.req.uri,json(utf8s)]","st":%ST,"bi":%U,"bo":%B,"ta":%Ta,"tr":%Tr,"t":%Ts%ms}`;
+  if (target === null || !HTTP_LISTENER_PROTOCOLS[listener.protocol]) return [];
+  const marksAmbiguous = listener.desyncMitigationMode !== 'strictest';
+  if (!listener.accessLog && !marksAmbiguous) return [];
+  const format = `{"l":${JSON.stringify(logFormatLiteral(listener.id))},"c":"%ci:%cp","s":"%si:%sp","m":"%[capture.req.method,json(utf8s)]","u":"%[capture.req.uri,json(utf8s)]","st":%ST,"bi":%U,"bo":%B,"ta":%Ta,"tr":%Tr,"t":%Ts%ms,"w":${listener.accessLog ? 1 : 0},"a":"%[var(txn.elbow_ambiguous)]","d":"${listener.desyncMitigationMode}"}`;
   return [`    log ${target} len 16384 format raw local0 info`, `    log-format ${quoted(format)}`];
+}
+
+/** Without access_log, only ambiguous requests are logged (after desyncLines has marked them). */
+function silenceLines(listener: SnapshotListener, target: string | null): string[] {
+  if (target === null || listener.accessLog || listener.desyncMitigationMode === 'strictest') return [];
+  return ['    http-request set-log-level silent unless { var(txn.elbow_ambiguous) -m bool }'];
 }
 
 export function renderFrontend(listener: SnapshotListener, context: FrontendContext): RenderedFrontend {
@@ -281,7 +295,7 @@ export function renderFrontend(listener: SnapshotListener, context: FrontendCont
   const defaultBackend = context.backendOf(listener.defaultPoolId) ?? context.noPoolBackend(mode);
   const pools = listener.defaultPoolId !== null && context.backendOf(listener.defaultPoolId) !== null ? [listener.defaultPoolId] : [];
   if (mode === 'http') {
-    lines.push(...SCREENING, ...desyncLines(listener.desyncMitigationMode));
+    lines.push(...SCREENING, ...desyncLines(listener.desyncMitigationMode), ...silenceLines(listener, context.accessLogTarget));
     // Policies see the request as the client sent it; headers are edited once it is decided.
     const policies = policyLines(listener, context, files);
     lines.push(...policies.decide);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { CounterLedger, parseShowStat, workerCounters } from '../../../../src/engines/haproxy/stats.js';
 import { parseShowTable, restoreCommands, serverIds } from '../../../../src/engines/haproxy/stick-tables.js';
 import { attributeAlerts } from '../../../../src/engines/haproxy/engine.js';
-import { parseAccessLogDatagram } from '../../../../src/engines/haproxy/access-log.js';
+import { parseAccessLogDatagram, parseDatagram } from '../../../../src/engines/haproxy/access-log.js';
 import { renderConfig } from '../../../../src/engines/haproxy/render.js';
 import { makeListener, makeMember, makePool, makeSnapshot } from '../../dataplane/support.js';
 
@@ -77,5 +77,15 @@ describe('access log datagrams', () => {
     const entry = parseAccessLogDatagram('{"l":"web","c":"127.0.0.1:5000","s":"-:-","m":"GET","u":"/x","st":503,"bi":70,"bo":120,"ta":1,"tr":-1,"t":1765000000123}');
     assert.deepEqual(entry, { time: '2025-12-06T05:46:40.123Z', listener_id: 'web', client: '127.0.0.1:5000', member: null, method: 'GET', path: '/x', status: 503, bytes_in: 70, bytes_out: 120, duration_ms: 1, upstream_ms: null });
     assert.equal(parseAccessLogDatagram('not json'), null);
+  });
+
+  it('say whether the access log wants them and whether an ambiguous request was forwarded, in which mode', () => {
+    const base = '"l":"web","c":"127.0.0.1:5000","s":"127.0.0.1:80","m":"GET","u":"/_search","st":200,"bi":70,"bo":120,"ta":1,"tr":1,"t":1765000000123';
+    const plain = parseDatagram(`{${base},"w":1,"a":"","d":"defensive"}`);
+    assert.deepEqual([plain?.write, plain?.ambiguousIn], [true, null]);
+    const monitored = parseDatagram(`{${base},"w":0,"a":"1","d":"monitor"}`);
+    assert.deepEqual([monitored?.write, monitored?.ambiguousIn, monitored?.entry.path], [false, 'monitor', '/_search']);
+    // HAProxy's own notices reach the same receiver.
+    assert.equal(parseDatagram('Proxy web stopped (cumulated conns: FE: 1, BE: 0).'), null);
   });
 });
