@@ -263,7 +263,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     const tables = await haproxy.commands(kept.map((table) => ({ line: `@1 show table ${table}` }))).catch(() => [] as string[]);
     writeRendered(next, running);
     writeFile('server-state', alignServerState(saved ?? '', running, next));
-    const outcome = await haproxy.reload();
+    const outcome = await haproxy.reload({ oldWorkerListens: running.frontends.size > 0 });
     if (outcome.ok) {
       reloads++;
       running = next;

@@ -49,6 +49,13 @@ const POLL_MS = 10;
 const SETPRIV = '/usr/bin/setpriv';
 /** WARNING lines that are routine in master-worker mode. */
 const ROUTINE = /^(CLI : )?(Proxy .* stopped|Former worker|Current worker|Exiting Master|All workers exited|Stopping (frontend|backend|proxy)|Paused |Resumed |Server .* is UP|Server .* is going DOWN for maintenance|Server .* is DOWN|Health check for .* succeeded|Health check for .* failed)/;
+/**
+ * What HAProxy says on a reload when the old worker hands over no listening socket. With none to
+ * hand over (a configuration without listeners) it is not a problem; else the new worker binds its
+ * own sockets (SO_REUSEPORT), which is worth a warning, not an alert: the reload's outcome is read
+ * from the worker PIDs.
+ */
+const NO_SOCKETS_HANDED_OVER = /^Failed to get the (number of sockets to be transferred|sockets from the old process)/;
 /** Log lines kept for attributing a failed reload. */
 const KEPT_LINES = 2_000;
 
@@ -64,6 +71,8 @@ export class HaproxyProcess {
   /** Log lines with their arrival number, so that a reload reads only the ones it caused. */
   private readonly lines: { seq: number; text: string }[] = [];
   private seq = 0;
+  /** Whether the worker being replaced had listeners to hand over (see NO_SOCKETS_HANDED_OVER). */
+  private handingOver = true;
 
   constructor(private readonly options: HaproxyProcessOptions) {
     this.configFile = join(options.dir, 'haproxy.cfg');
@@ -134,8 +143,12 @@ export class HaproxyProcess {
     throw new HaproxyStartError(`haproxy did not start within ${STARTUP_BOUND_MS} ms`, this.alertsSince(mark));
   }
 
-  /** The master re-reads the configuration file; resolves once the new worker serves it, or with the ALERTs of the failure. */
-  async reload(): Promise<ReloadOutcome> {
+  /**
+   * The master re-reads the configuration file; resolves once the new worker serves it, or with
+   * the ALERTs of the failure. `oldWorkerListens`: whether the configuration it replaces had listeners.
+   */
+  async reload(options: { oldWorkerListens?: boolean } = {}): Promise<ReloadOutcome> {
+    this.handingOver = options.oldWorkerListens ?? true;
     const before = await this.proc();
     const previous = new Set(before.workers.map((worker) => worker.pid));
     const mark = this.seq;
@@ -187,6 +200,11 @@ export class HaproxyProcess {
     const message = line.replace(/^\[(\w+)\]\s*\(\d+\)\s*:\s*/, '');
     const level = /^\[(\w+)\]/.exec(line)?.[1];
     const logger = this.options.logger;
+    if (NO_SOCKETS_HANDED_OVER.test(message)) {
+      if (this.handingOver) logger.warn({ haproxy: message }, 'haproxy warning');
+      else logger.debug({ haproxy: message }, 'haproxy notice');
+      return;
+    }
     // HAProxy says WARNING for routine events too (a proxy stopped, a worker exited after a reload).
     if (level === 'ALERT' || level === 'EMERG') logger.error({ haproxy: message }, 'haproxy alert');
     else if (level === 'WARNING' && !ROUTINE.test(message)) logger.warn({ haproxy: message }, 'haproxy warning');
