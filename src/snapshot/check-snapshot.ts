@@ -9,9 +9,31 @@ function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';
 }
 
-function overlaps(a: SnapshotListener, b: SnapshotListener): boolean {
-  if (a.transport !== b.transport || a.port !== b.port) return false;
-  return a.address === b.address || isWildcard(a.address) || isWildcard(b.address);
+/**
+ * Enabled listeners on one transport and port, indexed so that finding the first one a listener
+ * would clash with costs a few lookups, not a scan (a thousand load balancers share port 80).
+ */
+class SocketGroup {
+  private first: SnapshotListener | undefined;
+  private firstWildcard: { listener: SnapshotListener; order: number } | undefined;
+  private readonly firstByAddress = new Map<string, { listener: SnapshotListener; order: number }>();
+  private count = 0;
+
+  /** The earliest listener added that binds a socket overlapping `listener`'s (same address, or either a wildcard). */
+  clash(listener: SnapshotListener): SnapshotListener | undefined {
+    if (isWildcard(listener.address)) return this.first;
+    const same = this.firstByAddress.get(listener.address);
+    const wildcard = this.firstWildcard;
+    if (same === undefined || wildcard === undefined) return (same ?? wildcard)?.listener;
+    return same.order < wildcard.order ? same.listener : wildcard.listener;
+  }
+
+  add(listener: SnapshotListener): void {
+    const entry = { listener, order: this.count++ };
+    this.first ??= listener;
+    if (isWildcard(listener.address)) this.firstWildcard ??= entry;
+    if (!this.firstByAddress.has(listener.address)) this.firstByAddress.set(listener.address, entry);
+  }
 }
 
 /** Every inconsistency found, as a sentence; empty when the snapshot is consistent. */
@@ -23,8 +45,8 @@ export function checkSnapshot(snapshot: Snapshot): string[] {
 function listenerProblems(snapshot: Snapshot): string[] {
   const problems: string[] = [];
   const listenerIds = new Set<string>();
-  // Enabled listeners by transport and port: only those can clash, so each is compared with a few.
-  const enabled = new Map<string, SnapshotListener[]>();
+  // Enabled listeners by transport and port: only those can clash.
+  const enabled = new Map<string, SocketGroup>();
   for (const listener of snapshot.listeners) {
     if (listenerIds.has(listener.id)) problems.push(`listener ${listener.id} appears twice`);
     listenerIds.add(listener.id);
@@ -41,11 +63,11 @@ function listenerProblems(snapshot: Snapshot): string[] {
     }
     if (!listener.enabled) continue;
     const key = `${listener.transport}|${listener.port}`;
-    const sharing = enabled.get(key) ?? [];
-    const clash = sharing.find((other) => overlaps(other, listener));
+    let sharing = enabled.get(key);
+    if (sharing === undefined) enabled.set(key, (sharing = new SocketGroup()));
+    const clash = sharing.clash(listener);
     if (clash) problems.push(`listeners ${clash.id} and ${listener.id} both bind ${listener.transport} ${listener.address}:${listener.port}`);
-    sharing.push(listener);
-    enabled.set(key, sharing);
+    sharing.add(listener);
   }
   return problems;
 }
