@@ -34,6 +34,17 @@ describe('HAProxy stats', () => {
     assert.equal(counters.memberConnections.get('m-1'), 2);
   });
 
+  it('keeps the columns it reads, empty where a line stops short, and skips comments and blank lines', () => {
+    const text = [HEADER, row({ pxname: 'l', svname: 'FRONTEND', scur: 3, qcur: 9, type: 0 }), '', '# a comment', 'p:l,m-1,0,0,1'].join('\n');
+    const rows = parseShowStat(text);
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0]?.scur, '3');
+    assert.equal(rows[0]?.type, '0');
+    assert.equal(rows[0]?.qcur, undefined, 'a column nothing reads is left out');
+    assert.deepEqual([rows[1]?.pxname, rows[1]?.svname, rows[1]?.scur, rows[1]?.status, rows[1]?.dses], ['p:l', 'm-1', '1', '', '']);
+    assert.deepEqual(parseShowStat(''), []);
+  });
+
   it('never goes backwards when an old worker exits after a reload', () => {
     const ledger = new CounterLedger();
     ledger.record(new Map([[100, workerCounters(parseShowStat(csv(10)))]]));
