@@ -4,7 +4,7 @@
 // between runtime commands and a reload, and which attribute a configuration line to a listener.
 // research-haproxy-engine.md §1–2 maps every field; docs/engines.md lists what differs.
 
-import type { Snapshot, SnapshotListener } from '../../snapshot/snapshot.js';
+import type { Snapshot, SnapshotListener, SnapshotPool } from '../../snapshot/snapshot.js';
 import { ms, quoted } from './config-syntax.js';
 import { renderBackend, backendName, type BackendMode, type RenderedBackend } from './render-backend.js';
 import { FileSet, type RenderedFile } from './render-files.js';
@@ -77,64 +77,141 @@ export function servedListeners(snapshot: Snapshot, skip: ReadonlySet<string> = 
   return snapshot.listeners.filter((listener) => listener.enabled && listener.transport === 'tcp' && !skip.has(listener.id));
 }
 
-export function renderConfig(snapshot: Snapshot, options: RenderOptions): Rendered {
+/**
+ * One listener's share of a render: its frontend, its backends, the files they name, and which
+ * shared "no pool" backends it sends to. It depends on the listener, the pools it looks up and
+ * the options only, so it is reused while those are the same objects (the incremental snapshot
+ * keeps unchanged listeners and pools as the very same objects).
+ */
+interface ListenerPart {
+  /** Each pool id the render looked up, and what it found (undefined: not in the snapshot). */
+  readonly pools: ReadonlyMap<string, SnapshotPool | undefined>;
+  readonly options: PartOptions;
+  readonly frontend: RenderedFrontend;
+  readonly backends: readonly RenderedBackend[];
+  readonly files: ReadonlyMap<string, RenderedFile>;
+  readonly noPool: ReadonlySet<BackendMode>;
+  /** The frontend and backend sections, separated by blank lines. */
+  readonly text: string;
+  /** Lines the part takes in the configuration, the blank line after it included. */
+  readonly lines: number;
+}
+
+/** What of the options a listener's part depends on. */
+interface PartOptions {
+  readonly dir: string;
+  readonly accessLogTarget: string | null;
+}
+
+/**
+ * Listener parts of earlier renders, by listener object: a part is reused when the listener is
+ * the same object, every pool it looked up is too, and the options it used are the same. Weak:
+ * a listener no snapshot holds any more takes its part with it.
+ */
+export class RenderCache {
+  private readonly parts = new WeakMap<SnapshotListener, ListenerPart>();
+  /** Listener parts rendered (not reused) so far: for tests. */
+  rendered = 0;
+
+  part(listener: SnapshotListener, snapshot: Snapshot, options: PartOptions): ListenerPart {
+    const cached = this.parts.get(listener);
+    if (cached !== undefined && reusable(cached, snapshot, options)) return cached;
+    const part = renderListener(listener, snapshot, options);
+    this.rendered++;
+    this.parts.set(listener, part);
+    return part;
+  }
+}
+
+function reusable(part: ListenerPart, snapshot: Snapshot, options: PartOptions): boolean {
+  if (part.options.dir !== options.dir || part.options.accessLogTarget !== options.accessLogTarget) return false;
+  for (const [id, pool] of part.pools) if (snapshot.pools[id] !== pool) return false;
+  return true;
+}
+
+function renderListener(listener: SnapshotListener, snapshot: Snapshot, options: PartOptions): ListenerPart {
   const files = new FileSet(options.dir);
+  const pools = new Map<string, SnapshotPool | undefined>();
+  const backends = new Map<string, RenderedBackend>();
+  const noPool = new Set<BackendMode>();
+  const mode: BackendMode = listener.protocol === 'TCP' || listener.protocol === 'SSL' ? 'tcp' : 'http';
+  const frontend = renderFrontend(listener, {
+    files,
+    accessLogTarget: options.accessLogTarget,
+    backendOf: (poolId) => {
+      if (poolId === null) return null;
+      const pool = snapshot.pools[poolId];
+      pools.set(poolId, pool);
+      if (pool === undefined) return null;
+      const name = backendName(pool.id, listener.id);
+      if (!backends.has(name)) backends.set(name, renderBackend(listener, pool, mode, files));
+      return name;
+    },
+    noPoolBackend: (backendMode) => {
+      noPool.add(backendMode);
+      return `elbow.no-pool.${backendMode}`;
+    },
+  });
+  const sections = [frontend.text, ...[...backends.values()].map((backend) => [backend.header, ...backend.servers.map((server) => server.line)].join('\n'))];
+  const text = sections.join('\n\n');
+  return {
+    pools,
+    options: { dir: options.dir, accessLogTarget: options.accessLogTarget },
+    frontend,
+    backends: [...backends.values()],
+    files: files.files,
+    noPool,
+    text,
+    lines: text.split('\n').length + 1,
+  };
+}
+
+/**
+ * The configuration for a snapshot. With a cache, listeners whose part is still valid are not
+ * rendered again (the text is the same either way).
+ */
+export function renderConfig(snapshot: Snapshot, options: RenderOptions, cache: RenderCache = new RenderCache()): Rendered {
+  const files = new Map<string, RenderedFile>();
   const frontends = new Map<string, RenderedFrontend>();
   const backends = new Map<string, RenderedBackend>();
   const noPool = new Set<BackendMode>();
-  const sections: { text: string; listenerId?: string }[] = [{ text: head(options) }];
-
+  const headText = head(options);
+  const texts = [headText];
+  // Where each listener's lines start, for attributing an ALERT's line number to a listener.
+  const starts: { line: number; listenerId: string | undefined }[] = [{ line: 1, listenerId: undefined }];
+  let line = headText.split('\n').length + 2;
+  const partOptions: PartOptions = { dir: options.dir, accessLogTarget: options.accessLogTarget };
   for (const listener of servedListeners(snapshot, options.skipListeners)) {
-    const mode: BackendMode = listener.protocol === 'TCP' || listener.protocol === 'SSL' ? 'tcp' : 'http';
-    const ownBackends: RenderedBackend[] = [];
-    const frontend = renderFrontend(listener, {
-      files,
-      accessLogTarget: options.accessLogTarget,
-      backendOf: (poolId) => {
-        const pool = poolId === null ? undefined : snapshot.pools[poolId];
-        if (pool === undefined) return null;
-        const name = backendName(pool.id, listener.id);
-        if (!backends.has(name)) {
-          const backend = renderBackend(listener, pool, mode, files);
-          backends.set(name, backend);
-          ownBackends.push(backend);
-        }
-        return name;
-      },
-      noPoolBackend: (backendMode) => {
-        noPool.add(backendMode);
-        return `elbow.no-pool.${backendMode}`;
-      },
-    });
-    frontends.set(listener.id, frontend);
-    sections.push({ text: frontend.text, listenerId: listener.id });
-    for (const backend of ownBackends) sections.push({ text: [backend.header, ...backend.servers.map((server) => server.line)].join('\n'), listenerId: listener.id });
+    const part = cache.part(listener, snapshot, partOptions);
+    frontends.set(listener.id, part.frontend);
+    for (const backend of part.backends) backends.set(backend.name, backend);
+    for (const [name, file] of part.files) files.set(name, file);
+    for (const mode of part.noPool) noPool.add(mode);
+    texts.push(part.text);
+    starts.push({ line, listenerId: listener.id });
+    line += part.lines;
   }
-  for (const mode of [...noPool].sort()) sections.push({ text: noPoolBackendText(mode) });
-
-  // Line ranges per section, for attributing an ALERT's line number to a listener.
-  const starts: { line: number; listenerId: string | undefined }[] = [];
-  let line = 1;
-  for (const section of sections) {
-    starts.push({ line, listenerId: section.listenerId });
-    line += section.text.split('\n').length + 1;
-  }
-  const text = `${sections.map((section) => section.text).join('\n\n')}\n`;
-  const shared = [sections[0]?.text ?? '', ...[...noPool].sort().map(noPoolBackendText)].join('\n\n');
+  const shared = [...noPool].sort().map(noPoolBackendText);
+  if (shared.length > 0) starts.push({ line, listenerId: undefined });
+  const text = `${[...texts, ...shared].join('\n\n')}\n`;
   return {
     revision: snapshot.revision,
     text,
-    files: files.files,
-    head: shared,
+    files,
+    head: [headText, ...shared].join('\n\n'),
     frontends,
     backends,
     listenerAtLine(at) {
-      let found: string | undefined;
-      for (const start of starts) {
-        if (start.line > at) break;
-        found = start.listenerId;
+      // The last start at or before the line.
+      let low = 0;
+      let high = starts.length - 1;
+      if (at < (starts[0]?.line ?? 1)) return undefined;
+      while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if ((starts[middle]?.line ?? Infinity) <= at) low = middle;
+        else high = middle - 1;
       }
-      return found;
+      return starts[low]?.listenerId;
     },
   };
 }
