@@ -55,6 +55,8 @@ function serverSteps(backend: string, previous: RenderedServer | undefined, next
 }
 
 function backendSteps(previous: RenderedBackend, next: RenderedBackend, reasons: string[]): PlannedStep[] {
+  // The same part of a cached render: nothing changed (most backends, at scale).
+  if (previous === next) return [];
   if (previous.header !== next.header) {
     reasons.push(`backend ${next.name} changed`);
     return [];
@@ -95,7 +97,7 @@ function fileSteps(dir: string, previous: Rendered, next: Rendered, reasons: str
   const lists: PlannedStep[] = [];
   for (const [name, file] of next.files) {
     const before = previous.files.get(name);
-    if (before !== undefined && before.content === file.content && before.kind === file.kind) continue;
+    if (before === file || (before !== undefined && before.content === file.content && before.kind === file.kind)) continue;
     const path = `${dir}/${name}`;
     if (file.kind === 'cert') {
       // A new certificate file is an SNI entry: it exists in HAProxy before the list names it.
@@ -123,7 +125,7 @@ export function plan(dir: string, previous: Rendered, next: Rendered): Plan {
     const after = next.frontends.get(id);
     if (before === undefined) reasons.push(`listener ${id} added`);
     else if (after === undefined) reasons.push(`listener ${id} removed`);
-    else if (before.text !== after.text) reasons.push(`listener ${id} changed`);
+    else if (before !== after && before.text !== after.text) reasons.push(`listener ${id} changed`);
   }
   const steps: PlannedStep[] = [];
   for (const name of new Set([...previous.backends.keys(), ...next.backends.keys()])) {
