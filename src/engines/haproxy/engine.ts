@@ -24,7 +24,7 @@ import { hostPort, idOfName } from './config-syntax.js';
 import { HaproxyProcess, HaproxyStartError, type EngineLogger } from './haproxy-process.js';
 import { metricsText } from './metrics.js';
 import { plan, type PlannedStep } from './plan.js';
-import { renderConfig, servedListeners, type Rendered, type RenderOptions } from './render.js';
+import { RenderCache, renderConfig, servedListeners, type Rendered, type RenderOptions } from './render.js';
 import { alignServerState, EMPTY_SERVER_STATE } from './server-state.js';
 import { parseShowTable, restoreCommands, serverIds, stickTables } from './stick-tables.js';
 import { CounterLedger, memberHealth, parseShowStat, workerCounters, type WorkerCounters } from './stats.js';
@@ -127,6 +127,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
   };
   const ledger = new CounterLedger();
+  // Listeners and pools the snapshot kept as the same objects are not rendered again.
+  const renderCache = new RenderCache();
   let running: Rendered | undefined;
   /** The snapshot `running` was rendered from. */
   let runningSnapshot: Snapshot | undefined;
@@ -157,16 +159,34 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     renameSync(temporary, path);
   }
 
+  /** Files of renders written since the directory was last swept (undefined: never swept). */
+  let written: Set<string> | undefined;
+
   /** Writes what changed since `previous`; the configuration file last, by rename. */
   function writeRendered(next: Rendered, previous: Rendered | undefined): void {
     for (const [name, file] of next.files) {
-      if (previous?.files.get(name)?.content !== file.content) writeFile(name, file.content);
+      const before = previous?.files.get(name);
+      if (before !== file && before?.content !== file.content) writeFile(name, file.content);
+      written?.add(name);
     }
     writeFile('haproxy.cfg', next.text);
   }
 
-  /** Files no render names any more (left behind by removed listeners and certificates). */
+  /**
+   * Files no render names any more (left behind by removed listeners and certificates). The
+   * directory is read once, for what an earlier elbow left; after that only the files written
+   * since are looked at (thousands of files at scale).
+   */
   function removeStaleFiles(current: Rendered): void {
+    if (written !== undefined) {
+      for (const name of written) {
+        if (current.files.has(name)) continue;
+        rmSync(join(dir, name), { force: true });
+        written.delete(name);
+      }
+      return;
+    }
+    written = new Set(current.files.keys());
     for (const sub of ['certs', 'lists', 'bodies', 'pools']) {
       let names: string[];
       try {
@@ -293,7 +313,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
         }),
     );
     for (let attempt = 1; ; attempt++) {
-      const next = renderConfig(snapshot, { ...renderOptions, skipListeners: new Set(failed.keys()) });
+      const next = renderConfig(snapshot, { ...renderOptions, skipListeners: new Set(failed.keys()) }, renderCache);
       const outcome = await deliver(next);
       if (outcome.ok) break;
       const named = attributeAlerts(outcome.alerts, next);
