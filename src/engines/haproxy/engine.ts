@@ -277,7 +277,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     }
     // The worker about to become old: its counters are read now, so that they carry on (stats.ts).
     await readWorkers().catch(() => undefined);
-    const [saved] = await haproxy.commands([{ line: '@1 show servers state' }]).catch(() => ['']);
+    // Health is all a state file carries over (server-state.ts): without monitors there is none.
+    const [saved] = monitors(running) || monitors(next) ? await haproxy.commands([{ line: '@1 show servers state' }]).catch(() => ['']) : [''];
     // Stick tables kept by both configurations: read from the worker about to become old.
     const kept = stickTables(next).filter((table) => stickTables(running as Rendered).includes(table));
     const tables = await haproxy.commands(kept.map((table) => ({ line: `@1 show table ${table}` }))).catch(() => [] as string[]);
@@ -363,15 +364,28 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     }, delay);
   }
 
-  /** Every worker's counters (old ones included); the current worker's rows for health. */
-  async function readWorkers(): Promise<{ workers: number }> {
+  /** Whether any backend has a health monitor. */
+  function monitors(rendered: Rendered): boolean {
+    for (const backend of rendered.backends.values()) if (backend.monitored) return true;
+    return false;
+  }
+
+  /**
+   * Every worker's counters (old ones included); the current worker's rows for health. Server
+   * rows are most of `show stat` at scale and only tell health (of monitored backends) and member
+   * connections (metrics): without monitors, and unless `allServers`, only frontends and backends
+   * are read, which is every counter a listener has.
+   */
+  async function readWorkers(allServers = false): Promise<{ workers: number }> {
     if (!haproxy.running) return { workers: 0 };
+    const monitored = running !== undefined && monitors(running);
+    const servers = allServers || monitored;
     const table = await haproxy.proc();
     const readings = new Map<number, WorkerCounters>();
     let current: ReturnType<typeof parseShowStat> = [];
     await Promise.all(
       table.workers.map(async (worker) => {
-        const [csv] = await haproxy.commands([{ line: `@!${worker.pid} show stat` }]).catch(() => [undefined]);
+        const [csv] = await haproxy.commands([{ line: `@!${worker.pid} show stat${servers ? '' : ' -1 3 -1'}` }]).catch(() => [undefined]);
         if (csv === undefined) return;
         const rows = parseShowStat(csv);
         readings.set(worker.pid, workerCounters(rows));
@@ -379,7 +393,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
       }),
     );
     ledger.record(readings);
-    if (running !== undefined && current.length > 0) health = memberHealth(current, running);
+    // Rows without servers say nothing of health, unless nothing is monitored (then there is none).
+    if (running !== undefined && current.length > 0 && (servers || !monitors(running))) health = memberHealth(current, running);
     return { workers: table.workers.length };
   }
 
@@ -439,7 +454,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
       };
     },
     async metrics(): Promise<string> {
-      const { workers } = await readWorkers();
+      const { workers } = await readWorkers(true);
       const members = memberStatuses();
       const listeners = knownListeners();
       return metricsText({
