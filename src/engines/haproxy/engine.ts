@@ -303,11 +303,19 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     const problems = checkSnapshot(snapshot);
     if (problems.length > 0) throw new Error(`inconsistent snapshot (revision ${snapshot.revision}): ${problems.join('; ')}`);
     latest = snapshot;
-    const held = new Set((runningSnapshot === undefined || !haproxy.running ? [] : servedListeners(runningSnapshot, new Set(errors.keys()))).map((listener) => hostPort(listener.address, listener.port)));
+    // Addresses HAProxy holds already are not checked: a listener that is the same object as one
+    // served holds its address; the others are looked up by address (built only when needed).
+    const served = runningSnapshot === undefined || !haproxy.running ? [] : servedListeners(runningSnapshot, new Set(errors.keys()));
+    const servedObjects = new Set(served);
+    let held: Set<string> | undefined;
     const failed = new Map<string, string>();
     await Promise.all(
       servedListeners(snapshot)
-        .filter((listener) => !held.has(hostPort(listener.address, listener.port)))
+        .filter((listener) => {
+          if (servedObjects.has(listener)) return false;
+          held ??= new Set(served.map((other) => hostPort(other.address, other.port)));
+          return !held.has(hostPort(listener.address, listener.port));
+        })
         .map(async (listener) => {
           const error = await checkBind(listener.address, listener.port);
           if (error !== null) failed.set(listener.id, error);
