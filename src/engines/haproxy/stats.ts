@@ -119,10 +119,14 @@ export function workerCounters(rows: readonly StatRow[]): WorkerCounters {
 /** HAProxy's view of a member's health: true up, false down, undefined not checked (or unknown). */
 export function memberHealth(rows: readonly StatRow[], rendered: Rendered): Map<string, boolean> {
   const health = new Map<string, boolean>();
-  const byName = new Map<string, StatRow>();
-  for (const row of rows) byName.set(`${row.pxname ?? ''}/${row.svname ?? ''}`, row);
+  // Built at the first monitored backend: without monitors there is no health to read.
+  let byName: Map<string, StatRow> | undefined;
   for (const backend of rendered.backends.values()) {
     if (!backend.monitored) continue;
+    if (byName === undefined) {
+      byName = new Map<string, StatRow>();
+      for (const row of rows) byName.set(`${row.pxname ?? ''}/${row.svname ?? ''}`, row);
+    }
     for (const server of backend.servers) {
       if (health.has(server.memberId)) continue;
       const row = byName.get(`${backend.name}/${server.name}`);
