@@ -32,10 +32,22 @@ export function mergeReports(a: ApplyReport, b: ApplyReport): ApplyReport {
 export function mergeStatuses(a: LiveStatus, b: LiveStatus): LiveStatus {
   return {
     revision: Math.min(a.revision, b.revision),
-    members: { ...a.members, ...b.members },
-    listeners: { ...a.listeners, ...b.listeners },
-    listenerErrors: { ...a.listenerErrors, ...b.listenerErrors },
+    members: merged(a.members, b.members),
+    listeners: merged(a.listeners, b.listeners),
+    listenerErrors: merged(a.listenerErrors, b.listenerErrors),
   };
+}
+
+/** Both records as one; when one is empty (often: no UDP listener), the other as it is, not a copy of thousands of members. */
+function merged<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  if (isEmpty(a)) return b;
+  if (isEmpty(b)) return a;
+  return { ...a, ...b };
+}
+
+function isEmpty(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return false;
+  return true;
 }
 
 /** Member health is one truth per member, not a count: never summed. */

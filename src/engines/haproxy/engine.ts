@@ -137,6 +137,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   let errors = new Map<string, string>();
   /** Member id → up, from the last reading of the current worker's statistics (unread members count as up, as HAProxy starts them). */
   let health = new Map<string, boolean>();
+  /** What this engine last put into the runtime view: the same statuses again would change nothing there. */
+  let reported: { revision: number; members: Record<string, string> } | undefined;
   let reloads = 0;
   let failedReloads = 0;
   let closed = false;
@@ -336,7 +338,11 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     if (running !== undefined) removeStaleFiles(running);
     ledger.forget(new Set(snapshot.listeners.map((listener) => listener.id)));
     const done = report();
-    options.runtime?.applied({ ...done, members: memberStatusRecord() });
+    if (options.runtime !== undefined) {
+      const members = memberStatusRecord();
+      options.runtime.applied({ ...done, members });
+      reported = { revision: done.revision, members };
+    }
     return done;
   }
 
@@ -372,6 +378,12 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     }, delay);
   }
 
+  function sameHealth(a: ReadonlyMap<string, boolean>, b: ReadonlyMap<string, boolean>): boolean {
+    if (a.size !== b.size) return false;
+    for (const [id, up] of a) if (b.get(id) !== up) return false;
+    return true;
+  }
+
   /** Whether any backend has a health monitor. */
   function monitors(rendered: Rendered): boolean {
     for (const backend of rendered.backends.values()) if (backend.monitored) return true;
@@ -402,7 +414,11 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     );
     ledger.record(readings);
     // Rows without servers say nothing of health, unless nothing is monitored (then there is none).
-    if (running !== undefined && current.length > 0 && (servers || !monitors(running))) health = memberHealth(current, running);
+    if (running !== undefined && current.length > 0 && (servers || !monitors(running))) {
+      const read = memberHealth(current, running);
+      // Kept as the same map when nothing changed: member statuses are then not computed again.
+      if (!sameHealth(health, read)) health = read;
+    }
     return { workers: table.workers.length };
   }
 
@@ -424,7 +440,16 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     return statuses;
   }
 
-  const memberStatusRecord = (): Record<string, string> => Object.fromEntries([...memberStatuses()].map(([id, member]) => [id, member.status]));
+  /** The last members answer and what it was computed from (memberStatuses reads nothing else). */
+  let lastMembers: { snapshot: Snapshot | undefined; rendered: Rendered | undefined; health: ReadonlyMap<string, boolean>; members: Record<string, string> } | undefined;
+
+  /** Member id → status; the same answer while the served snapshot and the health read are (10,000 members at scale). */
+  function memberStatusRecord(): Record<string, string> {
+    if (lastMembers !== undefined && lastMembers.snapshot === runningSnapshot && lastMembers.rendered === running && lastMembers.health === health) return lastMembers.members;
+    const members = Object.fromEntries(Array.from(memberStatuses(), ([id, member]) => [id, member.status]));
+    lastMembers = { snapshot: runningSnapshot, rendered: running, health, members };
+    return members;
+  }
 
   /** One reading of member health into the runtime view, tagged with the revision it began under. */
   let polling = false;
@@ -434,7 +459,10 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     const at = revision;
     try {
       await readWorkers();
-      runtime.members(at, memberStatusRecord(), true);
+      const members = memberStatusRecord();
+      if (reported?.revision === at && reported.members === members) return;
+      runtime.members(at, members, true);
+      if (at >= (reported?.revision ?? 0)) reported = { revision: at, members };
     } catch (error) {
       logger.debug({ error: String(error) }, 'could not read haproxy member health');
     } finally {

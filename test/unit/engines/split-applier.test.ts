@@ -55,6 +55,13 @@ test('statuses merge members, listener stats and errors from both engines', () =
   assert.deepEqual(merged.listenerErrors, { bare: 'no' });
 });
 
+test('an engine with nothing to report leaves the other\'s records as they are (no copy of thousands of members)', () => {
+  const members = { 'w-1': 'ONLINE', 'w-2': 'NO_MONITOR' };
+  const merged = mergeStatuses({ revision: 4, members: {}, listeners: {}, listenerErrors: {} }, { revision: 5, members, listeners: {}, listenerErrors: { bare: 'no' } });
+  assert.equal(merged.members, members);
+  assert.deepEqual(merged, { revision: 4, members, listeners: {}, listenerErrors: { bare: 'no' } });
+});
+
 test('metrics merge into one family each, with one HELP even when the engines word it differently', () => {
   const node = ['# HELP elbow_listener_http_responses_total HTTP responses by status code', '# TYPE elbow_listener_http_responses_total counter', 'elbow_listener_http_responses_total{listener="a",code="200"} 3', '# HELP elbow_member_up up', '# TYPE elbow_member_up gauge', 'elbow_member_up{member="d-1",pool="dns"} 1', ''].join('\n');
   const haproxy = ['# HELP elbow_listener_http_responses_total HTTP responses by class', '# TYPE elbow_listener_http_responses_total counter', 'elbow_listener_http_responses_total{listener="b",code="2xx"} 4', '# HELP elbow_member_up up', '# TYPE elbow_member_up gauge', 'elbow_member_up{member="w-1",pool="web"} 0', '# HELP elbow_haproxy_workers w', '# TYPE elbow_haproxy_workers gauge', 'elbow_haproxy_workers 1', ''].join('\n');
