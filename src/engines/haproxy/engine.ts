@@ -15,7 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
-import { checkSnapshot } from '../../snapshot/check-snapshot.js';
+import { SnapshotChecker } from '../../snapshot/check-snapshot.js';
 import { memberOperatingStatus } from '../../snapshot/member-status.js';
 import type { RuntimeReporter } from '../../snapshot/runtime-view.js';
 import { AccessLogReceiver } from './access-log.js';
@@ -129,6 +129,8 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   const ledger = new CounterLedger();
   // Listeners and pools the snapshot kept as the same objects are not rendered again.
   const renderCache = new RenderCache();
+  // Pools kept as the same objects are not checked again.
+  const checker = new SnapshotChecker();
   let running: Rendered | undefined;
   /** The snapshot `running` was rendered from. */
   let runningSnapshot: Snapshot | undefined;
@@ -302,7 +304,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   async function applyNow(snapshot: Snapshot): Promise<ApplyReport> {
     if (closed) throw new Error('the haproxy engine is closed');
     if (snapshot.revision < revision) return report();
-    const problems = checkSnapshot(snapshot);
+    const problems = checker.check(snapshot);
     if (problems.length > 0) throw new Error(`inconsistent snapshot (revision ${snapshot.revision}): ${problems.join('; ')}`);
     latest = snapshot;
     // Addresses HAProxy holds already are not checked: a listener that is the same object as one
