@@ -146,7 +146,7 @@ try {
   console.log(`member added:      render ${f(median(memberTimes.render))}, plan ${f(median(memberTimes.plan))}, apply ${f(median(memberTimes.apply))} (apply each: ${memberTimes.apply.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`listener changed:  render ${f(median(listenerTimes.render))}, plan ${f(median(listenerTimes.plan))}, apply ${f(median(listenerTimes.apply))} (apply each: ${listenerTimes.apply.map((x) => x.toFixed(0)).join(', ')})`);
   const statusTimes: number[] = [];
-  for (let i = 0; i < 5; i++) statusTimes.push((await timeAsync(() => engine.status()))[1]);
+  for (let i = 0; i < 10; i++) statusTimes.push((await timeAsync(() => engine.status()))[1]);
   console.log(`status(): ${f(median(statusTimes))} (each: ${statusTimes.map((x) => x.toFixed(0)).join(', ')})`);
   globalThis.gc?.();
   console.log(`heap used ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
