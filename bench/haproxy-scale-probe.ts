@@ -16,6 +16,7 @@ import { createHaproxyEngine } from '../src/engines/haproxy/engine.js';
 import { plan } from '../src/engines/haproxy/plan.js';
 import { RenderCache, renderConfig } from '../src/engines/haproxy/render.js';
 import { copiedDefaults } from '../src/snapshot/copied-fields.js';
+import { RuntimeView } from '../src/snapshot/runtime-view.js';
 import type { Snapshot, SnapshotListener, SnapshotMember, SnapshotPool } from '../src/snapshot/snapshot.js';
 import { share, vipAddress } from './scenarios/config-scale.js';
 
@@ -97,7 +98,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const f = (x: number): string => `${x.toFixed(1)} ms`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'elbow-haproxy-probe-'));
-const engine = await createHaproxyEngine({ dataDir, parentDeathSignal: true });
+// Reporting into a runtime view, as `elbow serve` has it: each apply's member statuses go there.
+const engine = await createHaproxyEngine({ dataDir, parentDeathSignal: true, runtime: new RuntimeView().part('haproxy') });
 try {
   let snapshot = build();
   const options = { dir: join(dataDir, 'haproxy'), hardStopAfterMs: 10_000, threads: 1, accessLogTarget: null };
