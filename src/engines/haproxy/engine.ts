@@ -14,7 +14,7 @@ import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } 
 import { dirname, join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
+import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier, SnapshotPool } from '../../snapshot/snapshot.js';
 import { SnapshotChecker } from '../../snapshot/check-snapshot.js';
 import { memberOperatingStatus } from '../../snapshot/member-status.js';
 import type { RuntimeReporter } from '../../snapshot/runtime-view.js';
@@ -429,9 +429,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     const statuses = new Map<string, { status: string; poolId: string; up: boolean }>();
     const snapshot = runningSnapshot;
     if (snapshot === undefined || running === undefined) return statuses;
-    const servedPools = new Set([...running.backends.values()].map((backend) => backend.poolId));
-    for (const pool of Object.values(snapshot.pools)) {
-      if (!servedPools.has(pool.id)) continue;
+    for (const pool of servedPools(snapshot, running)) {
       for (const member of pool.members) {
         const healthy = health.get(member.id) ?? true;
         const monitored = pool.healthMonitor !== null;
@@ -442,13 +440,35 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     return statuses;
   }
 
-  /** The last members answer and what it was computed from (memberStatuses reads nothing else). */
+  /** The snapshot's pools that HAProxy serves (some listener's backend), in the snapshot's order. */
+  function servedPools(snapshot: Snapshot, rendered: Rendered): SnapshotPool[] {
+    const served = new Set<string>();
+    for (const backend of rendered.backends.values()) served.add(backend.poolId);
+    return Object.values(snapshot.pools).filter((pool) => served.has(pool.id));
+  }
+
+  /** A pool's [member id, status] pairs as memberStatuses has them; without a monitor they follow from the pool alone, so are kept by pool. */
+  const unmonitoredStatuses = new WeakMap<SnapshotPool, readonly (readonly [string, string])[]>();
+  function poolStatuses(pool: SnapshotPool): readonly (readonly [string, string])[] {
+    const monitored = pool.healthMonitor !== null;
+    if (!monitored) {
+      const kept = unmonitoredStatuses.get(pool);
+      if (kept !== undefined) return kept;
+    }
+    const pairs = pool.members.map((member) => [member.id, memberOperatingStatus(member, monitored, health.get(member.id) ?? true)] as const);
+    if (!monitored) unmonitoredStatuses.set(pool, pairs);
+    return pairs;
+  }
+
+  /** The last members answer and what it was computed from (member statuses depend on nothing else). */
   let lastMembers: { snapshot: Snapshot | undefined; rendered: Rendered | undefined; health: ReadonlyMap<string, boolean>; members: Record<string, string> } | undefined;
 
   /** Member id → status; the same answer while the served snapshot and the health read are (10,000 members at scale). */
   function memberStatusRecord(): Record<string, string> {
     if (lastMembers !== undefined && lastMembers.snapshot === runningSnapshot && lastMembers.rendered === running && lastMembers.health === health) return lastMembers.members;
-    const members = Object.fromEntries(Array.from(memberStatuses(), ([id, member]) => [id, member.status]));
+    const pairs: (readonly [string, string])[] = [];
+    if (runningSnapshot !== undefined && running !== undefined) for (const pool of servedPools(runningSnapshot, running)) pairs.push(...poolStatuses(pool));
+    const members = Object.fromEntries(pairs);
     lastMembers = { snapshot: runningSnapshot, rendered: running, health, members };
     return members;
   }
