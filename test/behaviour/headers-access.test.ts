@@ -119,4 +119,27 @@ forEachEngine('Inserted headers and access control', (engine) => {
     });
     assert.equal(insider, 'welcome');
   });
+
+  it('access control on a running listener: restricted, changed, lifted (the haproxy engine renders a list only where it restricts)', async (t) => {
+    const member = await startBackend(t, 'web');
+    const hx = await engine.start(t);
+    const port = await freePort();
+    const pool = makePool({ id: 'p', protocol: 'HTTP', members: [makeMember({ id: 'm', port: member.port })] });
+    const withAccess = (revision: number, control: SnapshotAccessControl) => makeSnapshot(revision, [makeListener({ id: 'l', protocol: 'HTTP', port, defaultPoolId: 'p', accessControl: control })], [pool]);
+    const from = (address: string) => curl(['--interface', address, `http://127.0.0.1:${port}/`]);
+    const refused = /Empty reply|reset|Recv failure|Couldn't connect/i;
+    await applyServing(hx, withAccess(1, access([])));
+    assert.equal((await from('127.0.0.1')).body, 'web');
+    await applyServing(hx, withAccess(2, access(['127.0.0.2/32'])));
+    await assert.rejects(from('127.0.0.1'), refused, 'the first restriction');
+    assert.equal((await from('127.0.0.2')).body, 'web');
+    await applyServing(hx, withAccess(3, access(['127.0.0.1/32'])));
+    await assert.rejects(from('127.0.0.2'), refused, 'the restriction changed');
+    assert.equal((await from('127.0.0.1')).body, 'web');
+    await applyServing(hx, withAccess(4, access([], { type: 'black', cidrs: ['127.0.0.1/32'] })));
+    await assert.rejects(from('127.0.0.1'), refused, 'a black list instead');
+    assert.equal((await from('127.0.0.2')).body, 'web');
+    await applyServing(hx, withAccess(5, access([])));
+    assert.equal((await from('127.0.0.1')).body, 'web', 'lifted: everyone again');
+  });
 });

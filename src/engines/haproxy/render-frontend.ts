@@ -38,8 +38,6 @@ const TEXT = 'content-type "text/plain; charset=utf-8"';
 const REJECTED = `deny deny_status 403 ${TEXT} string ${quoted('403 Forbidden: request rejected by a forwarding policy\n')} hdr cache-control no-store`;
 const refused = (detail: string): string => `deny deny_status 400 ${TEXT} string ${quoted(`400 Bad Request: request refused: ${detail}\n`)} hdr cache-control no-store hdr connection close`;
 
-const EVERYONE = '0.0.0.0/0\n::/0\n';
-
 /** ACL list file content: one block per line (entries that do not parse are left out, as in Node). */
 function cidrList(cidrs: readonly string[]): string {
   return cidrs.filter((cidr) => parseCidr(cidr) !== null).map((cidr) => `${cidr}\n`).join('');
@@ -76,18 +74,31 @@ function hstsValue(hsts: NonNullable<SnapshotListener['hsts']>): string {
   return `max-age=${hsts.maxAge}${hsts.includeSubdomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
 }
 
-/** connection_limit, allowed_cidrs and the ip group: refused before anything is read (Node: tcp-server.ts admit). */
+/**
+ * connection_limit, allowed_cidrs and the ip group: refused before anything is read (Node:
+ * tcp-server.ts admit). A list is rendered only where it restricts: HAProxy 2.6 loads `-f` list
+ * files in time quadratic in their number (three per listener made `haproxy -c` and every reload
+ * take 0.9-1.5 s at 2,000 listeners, 0.2 s without), and each costs a lookup per connection. A
+ * rendered list's entries then change at runtime (plan.ts); a listener's first restriction, or
+ * lifting its last, changes the frontend and is a reload.
+ */
 function admissionLines(listener: SnapshotListener, files: FileSet): string[] {
   const id = safeName(listener.id);
   const control = listener.accessControl;
-  const allowed = files.add(`lists/${id}.allowed.lst`, control.allowedCidrs.length === 0 ? EVERYONE : cidrList(control.allowedCidrs), 'acl');
-  const white = files.add(`lists/${id}.white.lst`, control.ipGroup === null ? EVERYONE : control.ipGroup.type === 'white' ? cidrList(control.ipGroup.cidrs) : EVERYONE, 'acl');
-  const black = files.add(`lists/${id}.black.lst`, control.ipGroup?.type === 'black' ? cidrList(control.ipGroup.cidrs) : '', 'acl');
   const lines: string[] = [];
   if (listener.connectionLimit >= 0) lines.push(`    tcp-request connection reject if { fe_conn gt ${listener.connectionLimit} }`);
-  lines.push(`    tcp-request connection reject unless { src -f ${quoted(allowed)} }`);
-  lines.push(`    tcp-request connection reject unless { src -f ${quoted(white)} }`);
-  lines.push(`    tcp-request connection reject if { src -f ${quoted(black)} }`);
+  if (control.allowedCidrs.length > 0) {
+    const allowed = files.add(`lists/${id}.allowed.lst`, cidrList(control.allowedCidrs), 'acl');
+    lines.push(`    tcp-request connection reject unless { src -f ${quoted(allowed)} }`);
+  }
+  if (control.ipGroup?.type === 'white') {
+    const white = files.add(`lists/${id}.white.lst`, cidrList(control.ipGroup.cidrs), 'acl');
+    lines.push(`    tcp-request connection reject unless { src -f ${quoted(white)} }`);
+  }
+  if (control.ipGroup?.type === 'black' && control.ipGroup.cidrs.length > 0) {
+    const black = files.add(`lists/${id}.black.lst`, cidrList(control.ipGroup.cidrs), 'acl');
+    lines.push(`    tcp-request connection reject if { src -f ${quoted(black)} }`);
+  }
   return lines;
 }
 

@@ -24,7 +24,12 @@ const withMembers = (s: { pools: SnapshotPool[] }, edit: (members: SnapshotPool[
   s.pools[0] = { ...(s.pools[0] as SnapshotPool), members: edit((s.pools[0] as SnapshotPool).members) };
 };
 
-const ROWS: { name: string; change: Change; reload: boolean; commands?: string[] }[] = [
+const accessControl = (control: SnapshotListener['accessControl']): Change => (s) => {
+  s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), accessControl: control };
+};
+
+/** A change from base() (after `from`, when given, on both sides): whether it reloads, else its runtime commands. */
+const ROWS: { name: string; from?: Change; change: Change; reload: boolean; commands?: string[] }[] = [
   { name: 'nothing', change: () => undefined, reload: false, commands: [] },
   { name: 'member weight', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm1' ? { ...x, weight: 5 } : x))), reload: false, commands: ['@1 set server p:l/m1 weight 5'] },
   { name: 'member admin down', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm2' ? { ...x, enabled: false } : x))), reload: false, commands: ['@1 set server p:l/m2 state maint'] },
@@ -33,8 +38,13 @@ const ROWS: { name: string; change: Change; reload: boolean; commands?: string[]
   { name: 'member removed', change: (s) => withMembers(s, (m) => m.filter((x) => x.id !== 'm1')), reload: false, commands: ['@1 set server p:l/m1 state maint', '@1 del server p:l/m1'] },
   { name: 'member made backup', change: (s) => withMembers(s, (m) => m.map((x) => (x.id === 'm1' ? { ...x, backup: true } : x))), reload: true },
   { name: 'session persistence set', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), sessionPersistence: { type: 'HTTP_COOKIE', cookieName: null, timeoutSeconds: 0, granularity: null } }; }, reload: true },
-  { name: 'allowed_cidrs', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), accessControl: { allowedCidrs: ['10.0.0.0/8'], ipGroup: null } }; }, reload: false, commands: ['acl /d/haproxy/lists/l.allowed.lst 10.0.0.0/8'] },
-  { name: 'black list', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), accessControl: { allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['192.0.2.1'] } } }; }, reload: false, commands: ['acl /d/haproxy/lists/l.black.lst 192.0.2.1'] },
+  // A listener's lists are rendered only where they restrict: the first restriction is a reload, later changes are runtime.
+  { name: 'allowed_cidrs, the first', change: accessControl({ allowedCidrs: ['10.0.0.0/8'], ipGroup: null }), reload: true },
+  { name: 'allowed_cidrs changed', from: accessControl({ allowedCidrs: ['10.0.0.0/8'], ipGroup: null }), change: accessControl({ allowedCidrs: ['10.0.0.0/8', '192.0.2.0/24'], ipGroup: null }), reload: false, commands: ['acl /d/haproxy/lists/l.allowed.lst 10.0.0.0/8,192.0.2.0/24'] },
+  { name: 'allowed_cidrs lifted', from: accessControl({ allowedCidrs: ['10.0.0.0/8'], ipGroup: null }), change: accessControl({ allowedCidrs: [], ipGroup: null }), reload: true },
+  { name: 'black list, the first', change: accessControl({ allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['192.0.2.1'] } }), reload: true },
+  { name: 'black list changed', from: accessControl({ allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['192.0.2.1'] } }), change: accessControl({ allowedCidrs: [], ipGroup: { type: 'black', cidrs: ['192.0.2.2'] } }), reload: false, commands: ['acl /d/haproxy/lists/l.black.lst 192.0.2.2'] },
+  { name: 'white list changed', from: accessControl({ allowedCidrs: [], ipGroup: { type: 'white', cidrs: ['192.0.2.1'] } }), change: accessControl({ allowedCidrs: [], ipGroup: { type: 'white', cidrs: ['192.0.2.1', '198.51.100.0/24'] } }), reload: false, commands: ['acl /d/haproxy/lists/l.white.lst 192.0.2.1,198.51.100.0/24'] },
   { name: 'listener timeout', change: (s) => { s.listeners[0] = { ...(s.listeners[0] as SnapshotListener), timeouts: { clientData: 1000, memberConnect: 1000, memberData: 1000 } }; }, reload: true },
   { name: 'listener added', change: (s) => { s.listeners.push(makeListener({ id: 'l2', port: 8081 })); }, reload: true },
   { name: 'pool algorithm', change: (s) => { s.pools[0] = { ...(s.pools[0] as SnapshotPool), algorithm: 'LEAST_CONNECTIONS' }; }, reload: true },
@@ -46,6 +56,8 @@ describe('HAProxy planner', () => {
     it(`${row.name}: ${row.reload ? 'reload' : 'runtime'}`, () => {
       const before = base();
       const after = base();
+      row.from?.(before);
+      row.from?.(after);
       row.change(after);
       const p = plan(DIR, renderConfig(makeSnapshot(1, before.listeners, before.pools), OPTIONS), renderConfig(makeSnapshot(2, after.listeners, after.pools), OPTIONS));
       assert.equal(p.reload, row.reload, p.reasons.join('; '));
