@@ -6,7 +6,8 @@
 import type { SnapshotMember, SnapshotPool } from '../../snapshot/snapshot.js';
 import { MemberState } from './member-state.js';
 
-function moved(a: SnapshotMember, b: SnapshotMember): boolean {
+/** Whether a member's probe target changed: its health then starts again. */
+export function moved(a: SnapshotMember, b: SnapshotMember): boolean {
   return a.address !== b.address || a.port !== b.port || a.monitorAddress !== b.monitorAddress || a.monitorPort !== b.monitorPort;
 }
 

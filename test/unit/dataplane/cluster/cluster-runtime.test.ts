@@ -24,6 +24,22 @@ test('applies carry every member status; verdicts follow as the prober decides t
   assert.equal(view.memberStatus('a'), 'ERROR');
 });
 
+test('a member that moved is up again until the prober decides on its new address, as the prober forgets its health', () => {
+  const view = new RuntimeView();
+  const verdicts: Record<string, string> = {};
+  const runtime = new ClusterRuntime(view.part('node'), (id) => verdicts[id]);
+  const pool = (port: number) => makePool({ id: 'p', members: [makeMember({ id: 'a', port }), makeMember({ id: 'b', port: 9 })], healthMonitor: makeMonitor() });
+  runtime.applied(makeSnapshot(1, [], [pool(9)]), { revision: 1, listenerErrors: {} });
+  verdicts.a = 'ERROR';
+  verdicts.b = 'ERROR';
+  runtime.decided({ a: 'ERROR', b: 'ERROR' });
+  assert.deepEqual([view.memberStatus('a'), view.memberStatus('b')], ['ERROR', 'ERROR']);
+  runtime.applied(makeSnapshot(2, [], [pool(10)]), { revision: 2, listenerErrors: {} });
+  assert.deepEqual([view.memberStatus('a'), view.memberStatus('b')], ['ONLINE', 'ERROR'], 'a moved (port 9 -> 10): its old verdict is not its own');
+  runtime.decided({ a: 'ERROR' });
+  assert.equal(view.memberStatus('a'), 'ERROR', 'the verdict on its new address');
+});
+
 test('without a view to report into it does nothing', () => {
   const runtime = new ClusterRuntime(undefined, () => undefined);
   runtime.applied(makeSnapshot(1, [], []), { revision: 1, listenerErrors: {} });
