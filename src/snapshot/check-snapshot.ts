@@ -102,7 +102,7 @@ export class SnapshotChecker {
     for (const id of Object.keys(snapshot.pools)) {
       const pool = snapshot.pools[id] as SnapshotPool;
       if (this.pools.get(id) === pool) continue;
-      if (poolProblem(id, pool)) return false;
+      if (onePoolProblems(id, pool).length > 0) return false;
       for (const member of pool.members) {
         if (this.members.has(member.id)) return false;
         this.members.add(member.id);
@@ -113,26 +113,28 @@ export class SnapshotChecker {
   }
 }
 
-function poolProblem(id: string, pool: SnapshotPool): boolean {
-  if (pool.id !== id) return true;
-  const monitor = pool.healthMonitor;
-  return monitor ? monitor.intervalMs <= 0 || monitor.timeoutMs <= 0 || monitor.riseCount < 1 || monitor.fallCount < 1 : false;
-}
 
 /** Pools: filed under their id, members once, monitors with positive timing. */
 function poolProblems(snapshot: Snapshot): string[] {
   const problems: string[] = [];
   const memberIds = new Set<string>();
   for (const [id, pool] of Object.entries(snapshot.pools)) {
-    if (pool.id !== id) problems.push(`pool ${pool.id} is filed under ${id}`);
+    problems.push(...onePoolProblems(id, pool));
     for (const member of pool.members) {
       if (memberIds.has(member.id)) problems.push(`member ${member.id} appears twice`);
       memberIds.add(member.id);
     }
-    const monitor = pool.healthMonitor;
-    if (monitor && (monitor.intervalMs <= 0 || monitor.timeoutMs <= 0 || monitor.riseCount < 1 || monitor.fallCount < 1)) {
-      problems.push(`health monitor ${monitor.id} of pool ${id} has a non-positive interval, timeout or count`);
-    }
+  }
+  return problems;
+}
+
+/** What can be wrong with one pool by itself: filed under another id, a monitor without positive timing. */
+function onePoolProblems(id: string, pool: SnapshotPool): string[] {
+  const problems: string[] = [];
+  if (pool.id !== id) problems.push(`pool ${pool.id} is filed under ${id}`);
+  const monitor = pool.healthMonitor;
+  if (monitor && (monitor.intervalMs <= 0 || monitor.timeoutMs <= 0 || monitor.riseCount < 1 || monitor.fallCount < 1)) {
+    problems.push(`health monitor ${monitor.id} of pool ${id} has a non-positive interval, timeout or count`);
   }
   return problems;
 }
