@@ -479,6 +479,9 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
   let polling = false;
   async function pollHealth(runtime: RuntimeReporter): Promise<void> {
     if (polling || closed || !haproxy.running) return;
+    // Without a monitor no member's status can change between applies, and each apply reports
+    // them all: reading `show stat` every second (1 MB at 2,000 listeners) would tell nothing.
+    if (running === undefined || !monitors(running)) return;
     polling = true;
     const at = revision;
     try {
