@@ -3,6 +3,7 @@
 // files only, so the goldens do not depend on the keys.
 
 import type { Snapshot, SnapshotPolicy, SnapshotRule, SnapshotTlsCertificate } from '../../../../src/snapshot/snapshot.js';
+import type { TestCa } from '../../../helpers/test-ca.js';
 import { makeListener, makeMember, makeMonitor, makePool, makeSnapshot } from '../../dataplane/support.js';
 
 export interface FixtureCertificates {
@@ -11,6 +12,11 @@ export interface FixtureCertificates {
   readonly caPem: string;
   /** The CA's revocation list (PEM). */
   readonly crlPem: string;
+}
+
+/** The fixtures' certificates, issued by `ca`: web.test, api.test with *.api.test, the CA and a CRL. */
+export function issueFixtureCertificates(ca: TestCa): FixtureCertificates {
+  return { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test', '*.api.test']).snapshot('cert-api'), caPem: ca.caPem, crlPem: ca.revoke() };
 }
 
 function rule(id: string, type: SnapshotRule['type'], compareType: SnapshotRule['compareType'], value: string, key: string | null = null, invert = false): SnapshotRule {

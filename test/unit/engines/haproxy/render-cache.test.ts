@@ -9,7 +9,7 @@ import { RenderCache, renderConfig, type Rendered, type RenderOptions } from '..
 import type { Snapshot, SnapshotListener, SnapshotPool } from '../../../../src/snapshot/snapshot.js';
 import { createTestCa, type TestCa } from '../../../helpers/test-ca.js';
 import { makeMember } from '../../dataplane/support.js';
-import { l4Snapshot, l7Snapshot, type FixtureCertificates } from './fixtures.js';
+import { type FixtureCertificates, issueFixtureCertificates, l4Snapshot, l7Snapshot } from './fixtures.js';
 
 const OPTIONS: RenderOptions = { dir: '/var/lib/elbow/haproxy', hardStopAfterMs: 10_000, threads: 2, accessLogTarget: '127.0.0.1:10998' };
 
@@ -44,7 +44,7 @@ describe('HAProxy render cache', () => {
   let certificates: FixtureCertificates;
   before(() => {
     ca = createTestCa();
-    certificates = { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test', '*.api.test']).snapshot('cert-api'), caPem: ca.caPem, crlPem: ca.revoke() };
+    certificates = issueFixtureCertificates(ca);
   });
   after(() => ca.close());
 

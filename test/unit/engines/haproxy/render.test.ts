@@ -15,7 +15,7 @@ import { renderConfig, type RenderOptions } from '../../../../src/engines/haprox
 import type { Snapshot } from '../../../../src/snapshot/snapshot.js';
 import { createTestCa, type TestCa } from '../../../helpers/test-ca.js';
 import { haproxyMissing } from '../../../helpers/haproxy.js';
-import { l4Snapshot, l7Snapshot, type FixtureCertificates } from './fixtures.js';
+import { type FixtureCertificates, issueFixtureCertificates, l4Snapshot, l7Snapshot } from './fixtures.js';
 
 const run = promisify(execFile);
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden');
@@ -26,7 +26,7 @@ describe('HAProxy rendering', () => {
   let certificates: FixtureCertificates;
   before(() => {
     ca = createTestCa();
-    certificates = { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test', '*.api.test']).snapshot('cert-api'), caPem: ca.caPem, crlPem: ca.revoke() };
+    certificates = issueFixtureCertificates(ca);
   });
   after(() => ca.close());
 
