@@ -113,40 +113,39 @@ try {
 
   const probeListener = snapshot.listeners[Math.floor(snapshot.listeners.length / 2)] as SnapshotListener;
   const probePoolId = probeListener.defaultPoolId as string;
-  const memberTimes = { render: [] as number[], plan: [] as number[], apply: [] as number[] };
-  const listenerTimes = { render: [] as number[], plan: [] as number[], apply: [] as number[] };
+  type Times = { render: number[]; plan: number[]; apply: number[] };
+  const memberTimes: Times = { render: [], plan: [], apply: [] };
+  const listenerTimes: Times = { render: [], plan: [], apply: [] };
   // The probe's own cache, as the engine keeps one: render and plan times are the engine's.
   const cache = new RenderCache();
   let previous = renderConfig(snapshot, options, cache);
+  /** Renders, plans and applies the next snapshot, each timed into `times`. */
+  const timeChange = async (next: Snapshot, times: Times): Promise<void> => {
+    snapshot = next;
+    const [rendered, r] = time(() => renderConfig(next, options, cache));
+    const [, p] = time(() => plan(options.dir, previous, rendered));
+    const [, a] = await timeAsync(() => engine.apply(next));
+    times.render.push(r);
+    times.plan.push(p);
+    times.apply.push(a);
+    previous = rendered;
+  };
   for (let round = 0; round < rounds; round++) {
     // (a) one member added to one pool: a new pool object, everything else the same objects.
     const oldPool = snapshot.pools[probePoolId] as SnapshotPool;
     const added = member(`30000000-0000-4000-8000-${String(round).padStart(12, '0')}`, 30_000 + round);
-    snapshot = { revision: snapshot.revision + 1, listeners: snapshot.listeners, pools: { ...snapshot.pools, [probePoolId]: { ...oldPool, members: [...oldPool.members, added] } } };
-    const [rendered, r] = time(() => renderConfig(snapshot, options, cache));
-    const [, p] = time(() => plan(options.dir, previous, rendered));
-    const [, a] = await timeAsync(() => engine.apply(snapshot));
-    memberTimes.render.push(r);
-    memberTimes.plan.push(p);
-    memberTimes.apply.push(a);
-    previous = rendered;
+    await timeChange({ revision: snapshot.revision + 1, listeners: snapshot.listeners, pools: { ...snapshot.pools, [probePoolId]: { ...oldPool, members: [...oldPool.members, added] } } }, memberTimes);
 
     // (b) one listener's connection_limit changed: a new listener object.
     const at = snapshot.listeners.findIndex((l) => l.id === probeListener.id);
     const listeners = [...snapshot.listeners];
     listeners[at] = { ...(listeners[at] as SnapshotListener), connectionLimit: 1000 + round };
-    snapshot = { revision: snapshot.revision + 1, listeners, pools: snapshot.pools };
-    const [renderedL, rL] = time(() => renderConfig(snapshot, options, cache));
-    const [, pL] = time(() => plan(options.dir, previous, renderedL));
-    const [, aL] = await timeAsync(() => engine.apply(snapshot));
-    listenerTimes.render.push(rL);
-    listenerTimes.plan.push(pL);
-    listenerTimes.apply.push(aL);
-    previous = renderedL;
+    await timeChange({ revision: snapshot.revision + 1, listeners, pools: snapshot.pools }, listenerTimes);
   }
+  const summary = (times: Times): string => `render ${f(median(times.render))}, plan ${f(median(times.plan))}, apply ${f(median(times.apply))} (apply each: ${times.apply.map((x) => x.toFixed(0)).join(', ')})`;
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 CPUs shared: noisy)`);
-  console.log(`member added:      render ${f(median(memberTimes.render))}, plan ${f(median(memberTimes.plan))}, apply ${f(median(memberTimes.apply))} (apply each: ${memberTimes.apply.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`listener changed:  render ${f(median(listenerTimes.render))}, plan ${f(median(listenerTimes.plan))}, apply ${f(median(listenerTimes.apply))} (apply each: ${listenerTimes.apply.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`member added:      ${summary(memberTimes)}`);
+  console.log(`listener changed:  ${summary(listenerTimes)}`);
   const statusTimes: number[] = [];
   for (let i = 0; i < 10; i++) statusTimes.push((await timeAsync(() => engine.status()))[1]);
   console.log(`status(): ${f(median(statusTimes))} (each: ${statusTimes.map((x) => x.toFixed(0)).join(', ')})`);
