@@ -15,7 +15,7 @@ export async function loadOrCreateToken(dataDir: string, fromEnvironment: string
   const path = tokenFilePath(dataDir);
   const existing = await readToken(path);
   if (existing !== undefined) return existing;
-  const token = randomBytes(32).toString('base64url');
+  const token = generateToken();
   try {
     // 'wx': never overwrite a token another process wrote meanwhile.
     await writeFile(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
@@ -25,6 +25,14 @@ export async function loadOrCreateToken(dataDir: string, fromEnvironment: string
     if (raced !== undefined) return raced;
     throw err;
   }
+}
+
+/**
+ * 256 random bits as hex: a base64url token starts with '-' once in 64, and command lines read it
+ * as an option (`openstack --os-token -Abc…` fails with a usage message).
+ */
+export function generateToken(): string {
+  return randomBytes(32).toString('hex');
 }
 
 async function readToken(path: string): Promise<string | undefined> {
