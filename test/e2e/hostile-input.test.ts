@@ -3,9 +3,10 @@
 // characters in names, CONNECT requests over HTTP/1.1 and HTTP/2.
 
 import assert from 'node:assert/strict';
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect as h2connect, constants as h2 } from 'node:http2';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { execFile } from 'node:child_process';
@@ -34,6 +35,9 @@ function assertRefused(answer: { status: number; body: any }, field: string | Re
 const run = promisify(execFile);
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+/** The refusal needs a directory elbow may not chmod: elbow run as another user (setpriv, as root). */
+const refuseSkip = process.getuid?.() !== 0 ? 'needs root, to run elbow as nobody with setpriv' : false;
 
 describe('hostile input', { timeout: 170_000 }, () => {
   it('item 7: timeouts beyond 24 days (2,073,600,000 ms) are a 400, for every timeout field', async (t) => {
@@ -118,6 +122,28 @@ describe('hostile input', { timeout: 170_000 }, () => {
       [[dir, '0777', '0700'], [join(dir, 'api-token'), '0640', '0600'], [database, '0644', '0600'], [foreign, '0666', '0600']].sort(),
     );
     assert.equal((await again.api('GET', '/v2/lbaas/loadbalancers')).status, 200, 'and it serves');
+  });
+
+  it('item 9: a data directory elbow cannot make private (mode 0777, owned by someone else) stops the start with the reason; nothing is written', { skip: refuseSkip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'elbow-foreign-'));
+    try {
+      chmodSync(dir, 0o777);
+      // elbow runs as nobody: the directory is root's, so its chmod fails with EPERM.
+      const failed = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'src/main.ts', 'serve', '--api', '127.0.0.1:0', '--data-dir', dir], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, HOME: tmpdir(), ELBOW_WORKERS: '0' },
+        timeout: 60_000,
+      }).then(
+        () => assert.fail('elbow started on a data directory others can write'),
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr ?? '', new RegExp(`the data directory must be private .*${dir} has mode 0777 and could not be changed to 0700 \\(EPERM`));
+      assert.deepEqual(readdirSync(dir), [], 'no token, no database');
+      assert.equal(mode(dir), 0o777);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('item 10: control characters in names, descriptions and tags are a 400; other text is kept', async (t) => {
