@@ -170,6 +170,36 @@ test('a UDP listener is bound by one worker, so a client flow reaches the member
   await until('UDP served after the owner came back', async () => (await roundTrip('back')) || undefined);
 });
 
+test("a UDP listener's bind error goes from the runtime view when the listener moves to a worker that binds it", async (t) => {
+  const blocker = dgram.createSocket('udp4');
+  const port = await freePort();
+  await new Promise<void>((resolve) => blocker.bind(port, '127.0.0.1', resolve));
+  let blocking = true;
+  t.after(() => blocking && blocker.close());
+  const runtime = new RuntimeView();
+  const plane = createClusteredDataPlane({ workers: 2, restart: { initialDelayMs: 50 }, logLevel: 'silent', runtime: runtime.part('node') });
+  t.after(() => plane.close(1_000));
+  const pool: SnapshotPool = { ...tcpPool('pool-1', [{ id: 'member-1', port: 9 }]), protocol: 'UDP' };
+  const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1', 'UDP')], [pool]));
+  assert.match(report.listenerErrors['listener-1'] ?? '', /EADDRINUSE/);
+  assert.match(runtime.listenerErrors()['listener-1'] ?? '', /EADDRINUSE/);
+
+  // The port is free now; the owner dies, and the other worker binds the listener.
+  const owner = (await plane.workers()).find((w) => w.status?.listenerErrors['listener-1'] !== undefined);
+  assert.ok(owner?.pid, 'one worker owns the UDP listener');
+  blocker.close();
+  blocking = false;
+  process.kill(owner.pid, 'SIGKILL');
+  await until('the error gone from the runtime view', async () => runtime.listenerErrors()['listener-1'] === undefined);
+  assert.equal(runtime.revision, 1, 'the same revision, reported again');
+  await until('the owner replaced, and the listener bound again', async () => {
+    const slot = (await plane.workers())[owner.slot];
+    return slot?.ready && slot.pid !== owner.pid ? slot : undefined;
+  });
+  assert.deepEqual(runtime.listenerErrors(), {});
+  assert.deepEqual((await plane.status()).listenerErrors, {});
+});
+
 test('HTTPS and SSL listeners terminate TLS in both workers', async (t) => {
   const ca = createTestCa();
   t.after(() => ca.close());

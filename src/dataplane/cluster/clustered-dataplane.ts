@@ -68,11 +68,12 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
     { workers: options.workers, settings, restart, logger, workerEntry: options.workerEntry },
     {
       started: async (worker) => {
-        if (!supervisor.isClosing) fanout.reassignUdp();
+        if (!supervisor.isClosing) void fanout.reassignUdp().then(reportWorkersChanged);
         const upToDate = await fanout.catchUp(worker);
         if (upToDate) {
           relay.catchUp(worker);
           logger.info({ slot: worker.slot.index, pid: worker.channel.pid, revision: fanout.latest?.revision ?? null }, 'data plane worker ready');
+          reportWorkersChanged();
         }
         return upToDate;
       },
@@ -83,8 +84,9 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       },
       sticky: (from, bindings) => relay.relaySticky(from, bindings),
       exited: (slot) => {
-        if (!supervisor.isClosing) fanout.reassignUdp();
+        fanout.forget(slot.index);
         status.retire(slot);
+        if (!supervisor.isClosing) void fanout.reassignUdp().then(reportWorkersChanged);
       },
     },
   );
@@ -92,6 +94,15 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   const relay = new WorkerRelay(supervisor);
   const status = new ClusterStatus(supervisor, options.queryTimeoutMs ?? 5_000);
   const runtime = new ClusterRuntime(options.runtime, (memberId) => relay.verdict(memberId));
+  /**
+   * A worker came or went, and UDP listeners may have moved: the workers' reports on the snapshot
+   * they run go to the runtime view again (the same revision replaces what it said), so a bind
+   * error of a new owner shows, and one that left with the old owner goes.
+   */
+  const reportWorkersChanged = (): void => {
+    const report = fanout.completeReport();
+    if (report !== undefined && fanout.latest?.revision === report.revision) runtime.applied(fanout.latest, report);
+  };
   supervisor.start();
 
   return {

@@ -1,6 +1,8 @@
 // Sends snapshots to the workers: every apply to every started worker (in order per worker, as
 // deltas after the first: snapshot-delta.ts), the latest one to a worker that (re)starts, and the
-// UDP listeners' owners, which move when a worker comes or goes (udp-ownership.ts).
+// UDP listeners' owners, which move when a worker comes or goes (udp-ownership.ts). It keeps what
+// each worker last reported, so that a move's outcome (a bind error of the new owner, or one that
+// went away with the old) reaches the runtime view as one complete report.
 
 import type { ApplyReport, Snapshot } from '../../snapshot/snapshot.js';
 import type { DataPlaneLogger } from '../observe/logger.js';
@@ -14,6 +16,8 @@ export class SnapshotFanout {
   /** The snapshot every worker should run: a worker that starts gets it. */
   latest: Snapshot | undefined;
   private udpOwners: UdpOwners = {};
+  /** Each worker slot's report on the snapshot it runs (an apply's, a catch-up's or a UDP move's). */
+  private readonly reports = new Map<number, ApplyReport>();
   private readonly deltas = new DeltaEncoder();
 
   constructor(
@@ -38,6 +42,27 @@ export class SnapshotFanout {
     return mergeApplyReports(snapshot.revision, reports);
   }
 
+  /**
+   * What every started worker reported on the latest snapshot, merged; undefined while one of them
+   * has not reported on it yet (an apply or a catch-up under way: its own report follows).
+   */
+  completeReport(): ApplyReport | undefined {
+    const latest = this.latest;
+    if (!latest) return undefined;
+    const reports: ApplyReport[] = [];
+    for (const { slot } of this.workers.started()) {
+      const report = this.reports.get(slot.index);
+      if (report?.revision !== latest.revision) return undefined;
+      reports.push(report);
+    }
+    return reports.length === 0 ? undefined : mergeApplyReports(latest.revision, reports);
+  }
+
+  /** A worker exited: what it reported (its UDP listeners' errors among them) no longer holds. */
+  forget(slotIndex: number): void {
+    this.reports.delete(slotIndex);
+  }
+
   /** A worker that just started gets the latest snapshot. Resolves whether it runs it. */
   async catchUp(worker: StartedWorker): Promise<boolean> {
     try {
@@ -51,17 +76,26 @@ export class SnapshotFanout {
     }
   }
 
-  /** UDP listeners move to a live worker when theirs exits, and back when it returns. */
-  reassignUdp(): void {
+  /**
+   * UDP listeners move to a live worker when theirs exits, and back when it returns. Resolves once
+   * every started worker answered (never rejects); their reports are kept (completeReport()).
+   */
+  async reassignUdp(): Promise<void> {
     if (!this.latest) return;
     const next = assignUdpOwners(this.latest, this.workers.slots.length, this.liveSlots());
     if (sameOwners(next, this.udpOwners)) return;
     this.udpOwners = next;
-    for (const { slot, channel } of this.workers.started()) {
-      channel.assign(next).catch((error: unknown) => {
-        if (!(error instanceof WorkerGoneError)) this.logger.error({ slot: slot.index, pid: channel.pid, error: String(error) }, 'data plane worker failed to take new UDP listener owners');
-      });
-    }
+    await Promise.all(
+      this.workers.started().map(async ({ slot, channel }) => {
+        try {
+          // null: a worker that holds no snapshot yet (it is catching up, and reports then).
+          const report = await channel.assign(next);
+          if (report) this.reports.set(slot.index, report);
+        } catch (error) {
+          if (!(error instanceof WorkerGoneError)) this.logger.error({ slot: slot.index, pid: channel.pid, error: String(error) }, 'data plane worker failed to take new UDP listener owners');
+        }
+      }),
+    );
   }
 
   private liveSlots(): Set<number> {
@@ -71,7 +105,9 @@ export class SnapshotFanout {
   /** A hung worker serves nobody well: it is killed, and its replacement gets the latest snapshot. */
   private async applyOrKill({ slot, channel }: StartedWorker, snapshot: Snapshot): Promise<ApplyReport> {
     try {
-      return await channel.apply(snapshot, this.deltas, this.udpOwners, this.applyTimeoutMs);
+      const report = await channel.apply(snapshot, this.deltas, this.udpOwners, this.applyTimeoutMs);
+      this.reports.set(slot.index, report);
+      return report;
     } catch (error) {
       if (!(error instanceof WorkerTimeoutError)) throw error;
       this.logger.error({ slot: slot.index, pid: channel.pid, revision: snapshot.revision, timeout_ms: this.applyTimeoutMs }, 'data plane worker hung applying a snapshot; killing it');
