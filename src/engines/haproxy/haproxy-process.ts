@@ -47,8 +47,22 @@ export type ReloadOutcome = { readonly ok: true; readonly workerPid: number } | 
 const STARTUP_BOUND_MS = 60_000;
 const POLL_MS = 10;
 const SETPRIV = '/usr/bin/setpriv';
-/** WARNING lines that are routine in master-worker mode. */
-const ROUTINE = /^(CLI : )?(Proxy .* stopped|Former worker|Current worker|Exiting Master|All workers exited|Stopping (frontend|backend|proxy)|Paused |Resumed |Server .* is UP|Server .* is going DOWN for maintenance|Server .* is DOWN|Health check for .* succeeded|Health check for .* failed)/;
+/** WARNING lines that are routine in master-worker mode: a reload, a server's health changing. */
+const ROUTINE = /^(CLI : )?(Former worker|Current worker|Exiting Master|All workers exited|Server .* is UP|Server .* is going DOWN for maintenance|Server .* is DOWN|Health check for .* succeeded|Health check for .* failed)/;
+/**
+ * WARNING lines an old worker writes once per proxy as it stops: two per listener on every reload
+ * (4,000 lines at 2,000 listeners), so debug; "Former worker … exited" says the same once.
+ */
+const PER_PROXY = /^(CLI : )?(Proxy .* stopped|Stopping (frontend|backend|proxy)|Paused |Resumed )/;
+
+export type HaproxyLineLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** The level at which elbow logs one of HAProxy's stderr lines (its level prefix removed). */
+export function haproxyLineLevel(level: string | undefined, message: string): HaproxyLineLevel {
+  if (level === 'ALERT' || level === 'EMERG') return 'error';
+  if (level !== 'WARNING' || PER_PROXY.test(message)) return 'debug';
+  return ROUTINE.test(message) ? 'info' : 'warn';
+}
 /**
  * What HAProxy says on a reload when the old worker hands over no listening socket. With none to
  * hand over (a configuration without listeners) it is not a problem; else the new worker binds its
@@ -206,10 +220,19 @@ export class HaproxyProcess {
       return;
     }
     // HAProxy says WARNING for routine events too (a proxy stopped, a worker exited after a reload).
-    if (level === 'ALERT' || level === 'EMERG') logger.error({ haproxy: message }, 'haproxy alert');
-    else if (level === 'WARNING' && !ROUTINE.test(message)) logger.warn({ haproxy: message }, 'haproxy warning');
-    else if (level === 'WARNING') logger.info({ haproxy: message }, 'haproxy');
-    else logger.debug({ haproxy: message }, 'haproxy notice');
+    switch (haproxyLineLevel(level, message)) {
+      case 'error':
+        logger.error({ haproxy: message }, 'haproxy alert');
+        return;
+      case 'warn':
+        logger.warn({ haproxy: message }, 'haproxy warning');
+        return;
+      case 'info':
+        logger.info({ haproxy: message }, 'haproxy');
+        return;
+      case 'debug':
+        logger.debug({ haproxy: message }, 'haproxy notice');
+    }
   }
 
   /** ALERT lines logged after `mark`. */
