@@ -26,6 +26,17 @@ test('the same revision applied again (a failover) replaces what it said', () =>
   assert.equal(view.listenerError('l1'), undefined);
 });
 
+test('an incremental apply (removedMembers set) changes the members it names and drops the removed; the others stay', () => {
+  const view = new RuntimeView();
+  const engine = view.part('node');
+  engine.applied({ revision: 1, listenerErrors: {}, members: { a: 'ONLINE', b: 'ERROR', c: 'ONLINE' } });
+  engine.applied({ revision: 2, listenerErrors: { l1: 'EADDRINUSE' }, members: { c: 'OFFLINE', d: 'NO_MONITOR' }, removedMembers: ['a'] });
+  assert.deepEqual(['a', 'b', 'c', 'd'].map((id) => view.memberStatus(id)), [undefined, 'ERROR', 'OFFLINE', 'NO_MONITOR']);
+  assert.equal(view.listenerError('l1'), 'EADDRINUSE', 'listener errors are always whole');
+  engine.applied({ revision: 1, listenerErrors: {}, members: {}, removedMembers: ['b'] });
+  assert.equal(view.memberStatus('b'), 'ERROR', 'an older incremental apply is ignored too');
+});
+
 test('a status reading of an older revision changes nothing that an apply reported after it', () => {
   const view = new RuntimeView();
   const engine = view.part('haproxy');

@@ -40,6 +40,30 @@ test('a member that moved is up again until the prober decides on its new addres
   assert.equal(view.memberStatus('a'), 'ERROR', 'the verdict on its new address');
 });
 
+test('applies report incrementally: unchanged pools (the same objects) keep their statuses, removed members and pools go', () => {
+  const view = new RuntimeView();
+  const verdicts: Record<string, string> = {};
+  const runtime = new ClusterRuntime(view.part('node'), (id) => verdicts[id]);
+  const a = makeMember({ id: 'a', port: 9 });
+  const b = makeMember({ id: 'b', port: 9 });
+  const watched = makePool({ id: 'p', members: [a, b], healthMonitor: makeMonitor() });
+  const plain = makePool({ id: 'q', members: [makeMember({ id: 'c', port: 9 })] });
+  const gone = makePool({ id: 'r', members: [makeMember({ id: 'e', port: 9 })] });
+  runtime.applied(makeSnapshot(1, [], [watched, plain, gone]), { revision: 1, listenerErrors: {} });
+  verdicts.a = 'ERROR';
+  runtime.decided({ a: 'ERROR' });
+  // Pool p changes (b removed, d added, a kept as the same object), q is the same object, r is gone.
+  const changed = makePool({ id: 'p', members: [a, makeMember({ id: 'd', port: 9, enabled: false })], healthMonitor: makeMonitor() });
+  runtime.applied(makeSnapshot(2, [], [changed, plain]), { revision: 2, listenerErrors: {} });
+  assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((id) => view.memberStatus(id)), ['ERROR', undefined, 'NO_MONITOR', 'OFFLINE', undefined]);
+  // The same snapshot again (a worker came or went): nothing changes.
+  runtime.applied(makeSnapshot(2, [], [changed, plain]), { revision: 2, listenerErrors: {} });
+  assert.deepEqual(['a', 'c', 'd'].map((id) => view.memberStatus(id)), ['ERROR', 'NO_MONITOR', 'OFFLINE']);
+  // A monitor added to q: its member's status is looked at again.
+  runtime.applied(makeSnapshot(3, [], [changed, { ...plain, healthMonitor: makeMonitor() }]), { revision: 3, listenerErrors: {} });
+  assert.equal(view.memberStatus('c'), 'ONLINE');
+});
+
 test('without a view to report into it does nothing', () => {
   const runtime = new ClusterRuntime(undefined, () => undefined);
   runtime.applied(makeSnapshot(1, [], []), { revision: 1, listenerErrors: {} });
