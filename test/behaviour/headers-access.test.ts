@@ -48,6 +48,26 @@ forEachEngine('Inserted headers and access control', (engine) => {
     assert.deepEqual([bare['x-forwarded-for'], bare['x-forwarded-proto'], bare['x-forwarded-port'], bare['x-forwarded-elb-ip']], [undefined, undefined, undefined, undefined]);
   });
 
+  it('Proxy-* headers are hop-by-hop: removed both ways, whatever their case; a name that only starts with "proxy" is kept', async (t) => {
+    const member = await startBackend(t, 'web', (_req, res) => {
+      res.setHeader('Proxy-Authenticate', 'Basic realm="member"');
+      res.setHeader('PROXY-Status', 'member');
+      res.setHeader('Proxyish', 'kept');
+      res.end('web');
+    });
+    const hx = await engine.start(t);
+    const port = await freePort();
+    await applyServing(hx, makeSnapshot(1, [makeListener({ id: 'l', protocol: 'HTTP', port, defaultPoolId: 'p' })],
+      [makePool({ id: 'p', protocol: 'HTTP', members: [makeMember({ id: 'm', port: member.port })] })]));
+    const answer = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\nPROXY-Connection: keep-alive\r\nproxy-custom: 1\r\nProxyish: kept\r\nConnection: close\r\n\r\n');
+    assert.match(answer.text, /^HTTP\/1\.1 200/);
+    const seen = Object.keys(member.seen[0]?.headers ?? {});
+    assert.deepEqual(seen.filter((name) => name.startsWith('proxy')), ['proxyish'], `the member saw ${seen.join(', ')}`);
+    const head = answer.text.slice(0, answer.text.indexOf('\r\n\r\n')).toLowerCase();
+    assert.doesNotMatch(head, /^proxy-/m);
+    assert.match(head, /^proxyish: kept$/m);
+  });
+
   it('HTTPS: X-Forwarded-Proto is https, over HTTP/1.1 and HTTP/2', async (t) => {
     const member = await startBackend(t, 'secure');
     const hx = await engine.start(t);

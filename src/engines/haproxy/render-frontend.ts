@@ -109,7 +109,8 @@ const SCREENING = [
   // What HAProxy 2.6's parser passes on and Node's refuses (test/behaviour/DIFFERENCES.md): a member
   // with a laxer parser than Node's must not see them. Single quotes: PCRE reads the \xHH escapes
   // and the $, not HAProxy's parser.
-  `    http-request ${refused('an HTTP/1.1 request without Host')} if { req.ver 1.1 } { req.hdr_cnt(host) eq 0 }`,
+  // The Host count first: with it, a request that has a Host (nearly all) costs no req.ver fetch.
+  `    http-request ${refused('an HTTP/1.1 request without Host')} if { req.hdr_cnt(host) eq 0 } { req.ver 1.1 }`,
   `    http-request ${refused('a control character in a header')} if { req.hdrs -m reg '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' }`,
   `    http-request ${refused('a Content-Length of 20 digits or more')} if { req.hdr(content-length) -m reg '^0*[1-9][0-9]{19,}$' }`,
 ];
@@ -311,8 +312,10 @@ export function renderFrontend(listener: SnapshotListener, context: FrontendCont
     const policies = policyLines(listener, context, files);
     lines.push(...policies.decide);
     // Hop-by-hop headers HAProxy leaves in place (it removes Connection, Keep-Alive, TE, Upgrade itself).
-    lines.push('    http-request del-header ^proxy- -m reg');
-    lines.push('    http-response del-header ^proxy- -m reg');
+    // A prefix match (header names are lower case in HAProxy, and it compares them without case):
+    // a regular expression run on every header name cost 2,000 instructions per request.
+    lines.push('    http-request del-header proxy- -m beg');
+    lines.push('    http-response del-header proxy- -m beg');
     // HSTS on every answer, HAProxy's own (redirects, fixed responses, errors) included; a
     // member's header is replaced, as in Node (proxy-generation.ts hstsHeader).
     if (listener.hsts !== null) lines.push(`    http-after-response set-header Strict-Transport-Security ${quoted(hstsValue(listener.hsts))}`);
