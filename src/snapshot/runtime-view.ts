@@ -108,6 +108,13 @@ export class RuntimeView {
     return undefined;
   }
 
+  /** Every member's status, of every part (a member two parts know: as memberStatus() has it). */
+  memberStatuses(): Record<string, string> {
+    const statuses: Record<string, string> = {};
+    for (const part of [...this.parts.values()].reverse()) for (const [memberId, status] of part.members) statuses[memberId] = status;
+    return statuses;
+  }
+
   /** Calls `watcher` with every member status change from now on; returns the unsubscribe. */
   onMemberChange(watcher: (change: MemberChange) => void): () => void {
     this.watchers.add(watcher);

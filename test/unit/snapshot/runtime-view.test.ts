@@ -81,6 +81,11 @@ test('two engines (the haproxy engine and its UDP half) feed one view: errors an
   assert.equal(view.revision, 8);
   assert.deepEqual(view.listenerErrors(), { u: 'EADDRINUSE', t: 'cannot bind' });
   assert.deepEqual([view.memberStatus('m1'), view.memberStatus('m2')], ['ONLINE', 'ERROR']);
+  assert.deepEqual(view.memberStatuses(), { m1: 'ONLINE', m2: 'ERROR' });
+  // A member both parts know (it should not happen: each pool is in one half) is as memberStatus() has it.
+  haproxy.members(8, { m1: 'ERROR' });
+  assert.equal(view.memberStatuses().m1, view.memberStatus('m1'));
+  haproxy.members(8, { m2: 'ERROR' }, true);
   // One half's complete reading does not drop the other half's members.
   haproxy.members(8, {}, true);
   assert.equal(view.memberStatus('m1'), 'ONLINE');
