@@ -146,9 +146,9 @@ try {
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 CPUs shared: noisy)`);
   console.log(`member added:      ${summary(memberTimes)}`);
   console.log(`listener changed:  ${summary(listenerTimes)}`);
-  const statusTimes: number[] = [];
-  for (let i = 0; i < 10; i++) statusTimes.push((await timeAsync(() => engine.status()))[1]);
-  console.log(`status(): ${f(median(statusTimes))} (each: ${statusTimes.map((x) => x.toFixed(0)).join(', ')})`);
+  const statsTimes: number[] = [];
+  for (let i = 0; i < 10; i++) statsTimes.push((await timeAsync(() => engine.stats()))[1]);
+  console.log(`stats(): ${f(median(statsTimes))} (each: ${statsTimes.map((x) => x.toFixed(0)).join(', ')})`);
   globalThis.gc?.();
   console.log(`heap used ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 } finally {

@@ -1,4 +1,4 @@
-// The data plane: applies snapshots as generations and reports live status and metrics.
+// The data plane: applies snapshots as generations and reports counters and metrics.
 // apply() brings live member/pool state in line (pool-set.ts), diffs the new snapshot against the
 // running listeners (reconcile.ts) and carries the plan out (running-listeners.ts: new listeners
 // open first, kept ones swap handlers, removed ones drain in the background within drainMs).
@@ -6,9 +6,9 @@
 // is given (snapshot/runtime-view.ts). Counters live in observe/listener-counters.ts. Applies run one at a time in call order; a
 // snapshot older than the running revision is ignored.
 
-import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier, SnapshotListener } from '../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, Snapshot, SnapshotApplier, SnapshotListener } from '../snapshot/snapshot.js';
 import { checkSnapshot } from '../snapshot/check-snapshot.js';
-import type { RuntimeReporter } from '../snapshot/runtime-view.js';
+import type { MemberStatuses, RuntimeReporter } from '../snapshot/runtime-view.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ListenerContext, ListenerRegistry } from './listener-runtime.js';
 import { LISTENERS } from './listeners/registry.js';
@@ -46,6 +46,11 @@ export type DataPlane = SnapshotApplier & {
   close(drainMs?: number): Promise<void>;
   /** Member health decided elsewhere (the probing worker): member id → ONLINE | ERROR; unknown ids are ignored. */
   setMemberHealth(states: Readonly<Record<string, string>>): void;
+  /**
+   * This data plane's own member statuses. The API reads statuses from the runtime view; this is
+   * for a worker's view of its members (a mirror shows it follows the probing worker).
+   */
+  memberStatuses(): MemberStatuses;
 };
 
 export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
@@ -101,14 +106,10 @@ export function createDataPlane(options: DataPlaneOptions = {}): DataPlane {
 
   return {
     apply: (snapshot) => queue.run(() => applyNow(snapshot)),
-    status: async (): Promise<LiveStatus> => ({
-      revision,
-      members: pools.members.statuses(),
-      listeners: counters.all(),
-      listenerErrors: Object.fromEntries(listeners.errors),
-    }),
+    stats: async (): Promise<DataPlaneStats> => ({ revision, listeners: counters.all() }),
     metrics: () => counters.metrics.text(),
     setMemberHealth: (states) => pools.setHealth(states),
+    memberStatuses: () => pools.members.statuses(),
     close: (closeDrainMs = drainMs) =>
       queue.run(async () => {
         if (closed) return;

@@ -1,10 +1,10 @@
 // `elbow serve --engine haproxy`: one snapshot, two engines. HAProxy does not carry UDP, so each
 // snapshot is cut by listener transport: UDP listeners go to the Node data plane, everything else
-// to HAProxy, each with the pools its listeners use. Reports, statuses and metrics come back
-// merged, so that API and CLI users see one load balancer; each half reports into its own part of
-// the one runtime view (wired in serve/data-plane-engine.ts).
+// to HAProxy, each with the pools its listeners use. Reports, counters and metrics come back
+// merged, so that API and CLI users see one load balancer; each half reports its statuses into
+// its own part of the one runtime view (wired in serve/data-plane-engine.ts).
 
-import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier, SnapshotListener } from '../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, Snapshot, SnapshotApplier, SnapshotListener } from '../snapshot/snapshot.js';
 import { mergePrometheusText } from '../util/prometheus-merge.js';
 
 /** An engine that can be closed, draining its connections within a bound. */
@@ -29,16 +29,12 @@ export function mergeReports(a: ApplyReport, b: ApplyReport): ApplyReport {
   return { revision: Math.min(a.revision, b.revision), listenerErrors: { ...a.listenerErrors, ...b.listenerErrors } };
 }
 
-export function mergeStatuses(a: LiveStatus, b: LiveStatus): LiveStatus {
-  return {
-    revision: Math.min(a.revision, b.revision),
-    members: merged(a.members, b.members),
-    listeners: merged(a.listeners, b.listeners),
-    listenerErrors: merged(a.listenerErrors, b.listenerErrors),
-  };
+/** Counters of the two halves as one: the older revision, every listener's counters (each listener is in one half). */
+export function mergeStats(a: DataPlaneStats, b: DataPlaneStats): DataPlaneStats {
+  return { revision: Math.min(a.revision, b.revision), listeners: merged(a.listeners, b.listeners) };
 }
 
-/** Both records as one; when one is empty (often: no UDP listener), the other as it is, not a copy of thousands of members. */
+/** Both records as one; when one is empty (often: no UDP listener), the other as it is, not a copy of thousands of listeners. */
 function merged<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
   if (isEmpty(a)) return b;
   if (isEmpty(b)) return a;
@@ -68,9 +64,9 @@ export class SplitApplier implements SnapshotApplier {
     return mergeReports(udp, rest);
   }
 
-  async status(): Promise<LiveStatus> {
-    const [udp, rest] = await Promise.all([this.udp.status(), this.rest.status()]);
-    return mergeStatuses(udp, rest);
+  async stats(): Promise<DataPlaneStats> {
+    const [udp, rest] = await Promise.all([this.udp.stats(), this.rest.stats()]);
+    return mergeStats(udp, rest);
   }
 
   async metrics(): Promise<string> {

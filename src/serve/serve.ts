@@ -83,7 +83,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       nodes: node.directory((loadBalancerId) => publisher.reapply(loadBalancerId), token),
       publish: () => publisher.publish(),
       runtime,
-      stats: async () => (await applier.status()).listeners,
+      stats: async () => (await applier.stats()).listeners,
       engine: engine.info.name,
     });
     const first = await publisher.publish();

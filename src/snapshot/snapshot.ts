@@ -150,15 +150,15 @@ export interface ApplyReport {
 }
 
 /**
- * The data plane's state asked afresh: the control plane reads only its counters (stats); the
- * statuses it shows come from the runtime view the engines push into (runtime-view.ts).
+ * The data plane's counters, asked afresh on each read (GET …/stats, amphora stats): they change
+ * with every connection. Statuses are not here: member statuses and listener errors are what the
+ * engines push into the runtime view (runtime-view.ts), the one place the API reads them from.
  */
-export interface LiveStatus {
+export interface DataPlaneStats {
+  /** The revision the data plane ran when its counters were read. */
   readonly revision: number;
-  /** Member id → ONLINE | ERROR | NO_MONITOR | OFFLINE | DRAINING. */
-  readonly members: Readonly<Record<string, string>>;
+  /** Listener id → its counters. */
   readonly listeners: Readonly<Record<string, ListenerStats>>;
-  readonly listenerErrors: Readonly<Record<string, string>>;
 }
 
 export interface ListenerStats {
@@ -176,7 +176,7 @@ export interface ListenerStats {
 export interface SnapshotApplier {
   apply(snapshot: Snapshot): Promise<ApplyReport>;
   /** Asked on demand: counters for stats, and whether the data plane answers (node health). */
-  status(): Promise<LiveStatus>;
+  stats(): Promise<DataPlaneStats>;
   /** Prometheus exposition text of the data plane's metrics. */
   metrics(): Promise<string>;
 }

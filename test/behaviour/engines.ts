@@ -4,6 +4,8 @@
 // the engine's supervised child, and its half is skipped, with the reason shown, where HAProxy
 // ≥ 2.6 is missing. Where the engines genuinely differ, the test says so with
 // `engine.name === 'haproxy' ? … : …` and a comment; DIFFERENCES.md lists every such place.
+// Each started engine reports into its own runtime view (`runtime`), where the tests read member
+// statuses and listener errors, as the API does.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { createDataPlane } from '../../src/dataplane/dataplane.js';
 import { createHaproxyEngine } from '../../src/engines/haproxy/engine.js';
+import { RuntimeView } from '../../src/snapshot/runtime-view.js';
 import type { ApplyReport, Snapshot, SnapshotApplier } from '../../src/snapshot/snapshot.js';
 import { haproxyMissing } from '../helpers/haproxy.js';
 
@@ -20,6 +23,8 @@ export type EngineName = 'node' | 'haproxy';
 /** A started engine: the seam the control plane drives, and a close that drains within `drainMs`. */
 export type RunningEngine = SnapshotApplier & {
   close(drainMs?: number): Promise<void>;
+  /** What the engine reports it runs (applies' outcomes, member statuses), as the API reads it. */
+  readonly runtime: RuntimeView;
 };
 
 export interface StartOptions {
@@ -48,9 +53,14 @@ export const nodeEngine: BehaviourEngine = {
   name: 'node',
   missing: false,
   async start(t, options = {}) {
-    const plane = createDataPlane({ drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, ...(options.accessLogDir !== undefined ? { accessLogDir: options.accessLogDir } : {}) });
+    const runtime = new RuntimeView();
+    const plane = createDataPlane({
+      drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
+      runtime: runtime.part('node'),
+      ...(options.accessLogDir !== undefined ? { accessLogDir: options.accessLogDir } : {}),
+    });
     t.after(() => plane.close(0));
-    return plane;
+    return Object.assign(plane, { runtime });
   },
 };
 
@@ -62,9 +72,11 @@ export const haproxyEngine: BehaviourEngine = {
   async start(t, options = {}) {
     const dataDir = mkdtempSync(join(tmpdir(), 'elbow-behaviour-'));
     const bin = process.env.ELBOW_HAPROXY_BIN;
+    const runtime = new RuntimeView();
     const engine = await createHaproxyEngine({
       dataDir,
       drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
+      runtime: runtime.part('haproxy'),
       ...(bin !== undefined ? { bin } : {}),
       ...(options.accessLogDir !== undefined ? { accessLogDir: options.accessLogDir } : {}),
     });
@@ -72,7 +84,7 @@ export const haproxyEngine: BehaviourEngine = {
       await engine.close(0);
       rmSync(dataDir, { recursive: true, force: true });
     });
-    return engine;
+    return Object.assign(engine, { runtime });
   },
 };
 

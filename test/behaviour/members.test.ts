@@ -50,13 +50,13 @@ forEachEngine('Members', (engine) => {
     const monitor = makeMonitor({ type: 'TCP', intervalMs: 100, timeoutMs: 1_000, riseCount: 1, fallCount: 1 });
     const pool = makePool({ id: 'p', healthMonitor: monitor, members: [makeMember({ id: 'a', port: a.port }), makeMember({ id: 'backup', port: backup.port, backup: true })] });
     await applyServing(hx, makeSnapshot(1, [makeListener({ id: 'l', port, defaultPoolId: 'p' })], [pool]));
-    await eventually('a ONLINE', async () => (await hx.status()).members.a === 'ONLINE');
+    await eventually('a ONLINE', () => hx.runtime.memberStatus('a') === 'ONLINE');
     assert.deepEqual(await answers(port, 4), ['a', 'a', 'a', 'a']);
     await a.close();
-    await eventually('a marked ERROR', async () => (await hx.status()).members.a === 'ERROR');
+    await eventually('a marked ERROR', () => hx.runtime.memberStatus('a') === 'ERROR');
     assert.deepEqual(await answers(port, 3), ['backup', 'backup', 'backup']);
     a = await startNameServer('a', a.port);
-    await eventually('a ONLINE again', async () => (await hx.status()).members.a === 'ONLINE');
+    await eventually('a ONLINE again', () => hx.runtime.memberStatus('a') === 'ONLINE');
     assert.deepEqual(await answers(port, 3), ['a', 'a', 'a']);
   });
 

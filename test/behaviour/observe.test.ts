@@ -1,5 +1,5 @@
 // What both engines report about the traffic they carry, in the same shapes and names: listener
-// stats in status(), the Prometheus series, and one access log line per request in elbow's
+// stats in stats(), the Prometheus series, and one access log line per request in elbow's
 // JSON-lines format.
 
 import assert from 'node:assert/strict';
@@ -21,10 +21,10 @@ forEachEngine('Stats, metrics and access logs', (engine) => {
     await applyServing(hx, makeSnapshot(1, [makeListener({ id: 'tcp', port, defaultPoolId: 'p' })], [makePool({ id: 'p', members: [makeMember({ id: 'e', port: echo.port })] })]));
     for (let i = 0; i < 5; i++) assert.equal(await echoRoundTrip(port, 'x'.repeat(1000)), 'x'.repeat(1000));
     await eventually('five connections counted, closed', async () => {
-      const stats = (await hx.status()).listeners.tcp;
+      const stats = (await hx.stats()).listeners.tcp;
       return stats?.total_connections === 5 && stats.active_connections === 0;
     });
-    const stats = (await hx.status()).listeners.tcp;
+    const stats = (await hx.stats()).listeners.tcp;
     assert.deepEqual([stats?.bytes_in, stats?.bytes_out, stats?.request_errors], [5000, 5000, 0]);
     const metrics = await hx.metrics();
     assert.match(metrics, /^elbow_listener_connections_total\{listener="tcp",loadbalancer="lb-1"\} 5$/m);

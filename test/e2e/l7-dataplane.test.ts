@@ -8,6 +8,7 @@ import { Agent, request, type ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDataPlane } from '../../src/dataplane/dataplane.js';
+import { RuntimeView } from '../../src/snapshot/runtime-view.js';
 import type { Snapshot, SnapshotHealthMonitor } from '../../src/snapshot/snapshot.js';
 import { listener, member, pool } from '../helpers/fake-pools.js';
 import { createTestCa } from '../helpers/test-ca.js';
@@ -45,7 +46,8 @@ describe('L7 listeners in the real data plane', { timeout: 60_000 }, () => {
       listeners: [listener({ id: 'l-http', port })],
       pools: { 'pool-1': pool('pool-1', members, { healthMonitor: monitor }) },
     };
-    const dataplane = createDataPlane({ drainMs: 100 });
+    const runtime = new RuntimeView();
+    const dataplane = createDataPlane({ drainMs: 100, runtime: runtime.part('node') });
     t.after(() => dataplane.close(0));
     const report = await dataplane.apply(snapshot);
     assert.deepEqual(report.listenerErrors, {});
@@ -63,8 +65,8 @@ describe('L7 listeners in the real data plane', { timeout: 60_000 }, () => {
     const victimId = members[1]?.id ?? '';
     assert.ok(victim);
     await victim.close();
-    for (let i = 0; i < 100 && (await dataplane.status()).members[victimId] !== 'ERROR'; i++) await sleep(50);
-    assert.equal((await dataplane.status()).members[victimId], 'ERROR', 'the health monitor marked the member down');
+    for (let i = 0; i < 100 && runtime.memberStatus(victimId) !== 'ERROR'; i++) await sleep(50);
+    assert.equal(runtime.memberStatus(victimId), 'ERROR', 'the health monitor marked the member down');
     const failedBeforeDown = failures;
     t.diagnostic(`${failedBeforeDown} requests failed while the member went down`);
     await sleep(500);

@@ -43,7 +43,7 @@ test('a TLS session resumes on either worker of one elbow', async (t) => {
   const report = await plane.apply(snapshotOf(1, [{ ...tcpListener('ssl-1', sslPort, 'echo'), protocol: 'SSL', tls: listenerTls }], [tcpPool('echo', [{ id: 'echo-1', port: echo.port }])]));
   assert.deepEqual(report.listenerErrors, {});
 
-  const perWorker = async (): Promise<number[]> => (await plane.workers()).map((w) => w.status?.listeners['ssl-1']?.total_connections ?? 0);
+  const perWorker = async (): Promise<number[]> => (await plane.workers()).map((w) => w.stats?.listeners['ssl-1']?.total_connections ?? 0);
   for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
     const first = await sslEcho(sslPort, ca.caPem, maxVersion, undefined);
     assert.equal(first.echoed, 'ping');

@@ -41,7 +41,7 @@ async function bindingsSettled(plane: ReturnType<typeof createClusteredDataPlane
 }
 
 const workersServed = async (plane: ReturnType<typeof createClusteredDataPlane>, listenerId: string): Promise<number> =>
-  (await plane.workers()).filter((w) => (w.status?.listeners[listenerId]?.total_connections ?? 0) > 0).length;
+  (await plane.workers()).filter((w) => (w.stats?.listeners[listenerId]?.total_connections ?? 0) > 0).length;
 
 test('SOURCE_IP persistence holds across workers', async (t) => {
   const members = await namedTcpMembers(t, ['a', 'b', 'c']);

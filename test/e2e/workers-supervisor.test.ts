@@ -1,5 +1,6 @@
 // The supervisor with real worker processes running a stand-in data plane (stand-in-worker.ts):
-// shared sockets, snapshots to every worker, restart after a crash, aggregated status, close.
+// shared sockets, snapshots to every worker, restart after a crash, aggregated stats, one health
+// truth in the runtime view, close.
 import assert from 'node:assert/strict';
 import cluster from 'node:cluster';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createClusteredDataPlane } from '../../src/dataplane/cluster/clustered-dataplane.js';
-import { connectUntilEveryWorkerServes, echoes, echoServer, freePort, snapshotOf, tcpListener, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
+import { RuntimeView } from '../../src/snapshot/runtime-view.js';
+import { connectUntilEveryWorkerServes, echoes, echoServer, freePort, snapshotOf, tcpListener, tcpMonitor, tcpPool, until } from '../unit/dataplane/cluster/cluster-fixtures.js';
 
 const standIn = fileURLToPath(new URL('../helpers/stand-in-worker.ts', import.meta.url));
 
@@ -16,10 +18,12 @@ test('two workers share a TCP listener, survive a crash and report one truth', a
   const echo = await echoServer();
   t.after(() => echo.close());
   const port = await freePort();
-  const plane = createClusteredDataPlane({ workers: 2, workerEntry: standIn, restart: { initialDelayMs: 50 } });
+  const runtime = new RuntimeView();
+  const plane = createClusteredDataPlane({ workers: 2, workerEntry: standIn, restart: { initialDelayMs: 50 }, runtime: runtime.part('node') });
   t.after(() => plane.close(1_000));
 
-  const pool = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }]);
+  // Monitored, so the member's status is the probing worker's verdict (the stand-in's says ONLINE).
+  const pool = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }], tcpMonitor(100));
   const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [pool]));
   assert.deepEqual(report, { revision: 1, listenerErrors: {} });
 
@@ -50,18 +54,18 @@ test('two workers share a TCP listener, survive a crash and report one truth', a
   assert.equal(newWorker.restarts, 1);
 
   // One truth: connections of every worker, including the one that died, summed; health from one worker.
-  const status = await plane.status();
-  assert.equal(status.listeners['listener-1']?.total_connections, succeeded);
-  assert.deepEqual(status.members, { 'member-1': 'ONLINE' });
+  const stats = await plane.stats();
+  assert.equal(stats.listeners['listener-1']?.total_connections, succeeded);
+  assert.deepEqual(runtime.memberStatuses(), { 'member-1': 'ONLINE' });
 
   // A snapshot applied after the restart reaches the new worker too.
   const port2 = await freePort();
   await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1'), tcpListener('listener-2', port2, 'pool-1')], [pool]));
   const after = await plane.workers();
   for (const worker of after) {
-    assert.equal(worker.status?.revision, 2);
-    assert.ok(worker.status?.listeners['listener-2'], `worker ${worker.pid} serves listener-2`);
-    assert.deepEqual(worker.status?.members, { 'member-1': 'ONLINE' });
+    assert.equal(worker.stats?.revision, 2);
+    assert.ok(worker.stats?.listeners['listener-2'], `worker ${worker.pid} serves listener-2`);
+    assert.deepEqual(worker.members, { 'member-1': 'ONLINE' });
   }
   assert.equal(await echoes(port2), true);
   assert.match(await plane.metrics(), /^standin_connections_total \d+$/m);
@@ -81,7 +85,7 @@ test('a worker that hangs in apply is killed and replaced, and the apply complet
   assert.equal(report.revision, 1);
   const workers = await until('the hung worker replaced', async () => {
     const all = await plane.workers();
-    return all.every((w) => w.ready && w.status?.revision === 1) && all.some((w) => w.restarts === 1) ? all : undefined;
+    return all.every((w) => w.ready && w.stats?.revision === 1) && all.some((w) => w.restarts === 1) ? all : undefined;
   });
   assert.equal(workers.reduce((sum, w) => sum + w.restarts, 0), 1);
 });

@@ -18,7 +18,8 @@ test('two workers share a TCP listener, survive a crash, and show one truth', as
   const echo = await echoServer();
   t.after(() => echo.close());
   const port = await freePort();
-  const plane = createClusteredDataPlane({ workers: 2, restart: { initialDelayMs: 50 }, logLevel: 'warn' });
+  const runtime = new RuntimeView();
+  const plane = createClusteredDataPlane({ workers: 2, restart: { initialDelayMs: 50 }, logLevel: 'warn', runtime: runtime.part('node') });
   t.after(() => plane.close(1_000));
 
   const pool = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }]);
@@ -46,17 +47,17 @@ test('two workers share a TCP listener, survive a crash, and show one truth', as
   assert.equal((await comeback).restarts, 1);
   succeeded += whileDown;
 
-  const status = await plane.status();
-  assert.equal(status.revision, 1);
-  assert.equal(status.listeners['listener-1']?.total_connections, succeeded, 'every connection counted once, the dead worker\'s too');
-  assert.deepEqual(status.members, { 'member-1': 'NO_MONITOR' });
+  const stats = await plane.stats();
+  assert.equal(stats.revision, 1);
+  assert.equal(stats.listeners['listener-1']?.total_connections, succeeded, 'every connection counted once, the dead worker\'s too');
+  assert.deepEqual(runtime.memberStatuses(), { 'member-1': 'NO_MONITOR' });
 
   // Applied after the restart: reaches the new worker too.
   const port2 = await freePort();
   await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1'), tcpListener('listener-2', port2, 'pool-1')], [pool]));
   for (const worker of await plane.workers()) {
-    assert.equal(worker.status?.revision, 2);
-    assert.ok(worker.status?.listeners['listener-2'], `worker ${worker.pid} serves listener-2`);
+    assert.equal(worker.stats?.revision, 2);
+    assert.ok(worker.stats?.listeners['listener-2'], `worker ${worker.pid} serves listener-2`);
   }
   assert.equal(await echoes(port2), true);
   assert.match(await plane.metrics(), /^elbow_dataplane_workers\{state="ready"\} 2$/m);
@@ -76,16 +77,16 @@ test('member health is probed by one worker and mirrored by the others', async (
   const healthy = tcpPool('pool-1', [{ id: 'member-1', port: echo.port }], tcpMonitor(100));
   await plane.apply(snapshotOf(1, [tcpListener('listener-1', port, 'pool-1')], [healthy]));
   const everyWorkerSees = (state: string) => async () =>
-    (await plane.workers()).every((w) => w.status?.members['member-1'] === state);
+    (await plane.workers()).every((w) => w.members?.['member-1'] === state);
   await until('member ONLINE in every worker', everyWorkerSees('ONLINE'));
 
   // The member moves to a closed port: only the probing worker can notice, the other follows.
   const closed: SnapshotPool = tcpPool('pool-1', [{ id: 'member-1', port: await freePort() }], tcpMonitor(100));
   await plane.apply(snapshotOf(2, [tcpListener('listener-1', port, 'pool-1')], [closed]));
   await until('member ERROR in every worker', everyWorkerSees('ERROR'));
-  assert.deepEqual((await plane.status()).members, { 'member-1': 'ERROR' });
   // The primary reported the prober's verdict into the runtime view the API reads.
   await until('member ERROR in the runtime view', async () => runtime.memberStatus('member-1') === 'ERROR');
+  assert.deepEqual(runtime.memberStatuses(), { 'member-1': 'ERROR' });
   assert.equal(runtime.revision, 2);
   assert.match(await plane.metrics(), /^elbow_member_up\{member="member-1",pool="pool-1"\} 0$/m);
 
@@ -117,7 +118,7 @@ test('a port taken by another program is a listener error, once', async (t) => {
   const report = await plane.apply(snapshotOf(1, [tcpListener('listener-1', taken.port, null)], []));
   assert.deepEqual(Object.keys(report.listenerErrors), ['listener-1']);
   assert.match(report.listenerErrors['listener-1'] ?? '', /EADDRINUSE/);
-  assert.deepEqual(Object.keys((await plane.status()).listenerErrors), ['listener-1']);
+  assert.deepEqual(Object.keys(runtime.listenerErrors()), ['listener-1']);
   assert.deepEqual(runtime.listenerErrors(), report.listenerErrors, 'in the runtime view when apply resolves');
 });
 
@@ -159,7 +160,7 @@ test('a UDP listener is bound by one worker, so a client flow reaches the member
   assert.ok(replies >= 45, `replies: ${replies}/50`);
   assert.equal(sources.size, 1, 'the member sees the client flow from one upstream socket');
 
-  const owner = (await plane.workers()).find((w) => (w.status?.listeners['listener-1']?.total_connections ?? 0) > 0);
+  const owner = (await plane.workers()).find((w) => (w.stats?.listeners['listener-1']?.total_connections ?? 0) > 0);
   assert.ok(owner?.pid);
   process.kill(owner.pid, 'SIGKILL');
   await until('UDP served by the other worker', async () => (await roundTrip('after')) || undefined);
@@ -185,7 +186,7 @@ test("a UDP listener's bind error goes from the runtime view when the listener m
   assert.match(runtime.listenerErrors()['listener-1'] ?? '', /EADDRINUSE/);
 
   // The port is free now; the owner dies, and the other worker binds the listener.
-  const owner = (await plane.workers()).find((w) => w.status?.listenerErrors['listener-1'] !== undefined);
+  const owner = (await plane.workers()).find((w) => w.listenerErrors?.['listener-1'] !== undefined);
   assert.ok(owner?.pid, 'one worker owns the UDP listener');
   blocker.close();
   blocking = false;
@@ -197,7 +198,7 @@ test("a UDP listener's bind error goes from the runtime view when the listener m
     return slot?.ready && slot.pid !== owner.pid ? slot : undefined;
   });
   assert.deepEqual(runtime.listenerErrors(), {});
-  assert.deepEqual((await plane.status()).listenerErrors, {});
+  for (const worker of await plane.workers()) assert.deepEqual(worker.listenerErrors, {}, `worker ${worker.slot} reports no listener error`);
 });
 
 test('HTTPS and SSL listeners terminate TLS in both workers', async (t) => {
@@ -245,6 +246,6 @@ test('HTTPS and SSL listeners terminate TLS in both workers', async (t) => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? httpsGet() : sslEcho())));
     assert.deepEqual(new Set(answers), new Set(['web', 'ping']));
     const workers = await plane.workers();
-    return workers.every((w) => (w.status?.listeners['https-1']?.total_connections ?? 0) > 0 && (w.status?.listeners['ssl-1']?.total_connections ?? 0) > 0);
+    return workers.every((w) => (w.stats?.listeners['https-1']?.total_connections ?? 0) > 0 && (w.stats?.listeners['ssl-1']?.total_connections ?? 0) > 0);
   });
 });

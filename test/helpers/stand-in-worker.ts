@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { serveDataPlaneOverIpc } from '../../src/dataplane/cluster/worker-ipc.js';
-import type { ListenerStats, LiveStatus, Snapshot } from '../../src/snapshot/snapshot.js';
+import type { DataPlaneStats, ListenerStats, Snapshot } from '../../src/snapshot/snapshot.js';
 
 await serveDataPlaneOverIpc((role, reportMemberHealth) => {
   const servers = new Map<string, net.Server>();
@@ -55,8 +55,11 @@ await serveDataPlaneOverIpc((role, reportMemberHealth) => {
       }
       return { revision, listenerErrors };
     },
-    async status(): Promise<LiveStatus> {
-      return { revision, members, listeners: Object.fromEntries(stats), listenerErrors: {} };
+    async stats(): Promise<DataPlaneStats> {
+      return { revision, listeners: Object.fromEntries(stats) };
+    },
+    memberStatuses() {
+      return members;
     },
     async metrics() {
       const total = [...stats.values()].reduce((sum, s) => sum + s.total_connections, 0);

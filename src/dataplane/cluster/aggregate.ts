@@ -1,7 +1,7 @@
 // Merging what N workers report into the one truth the API shows (pure functions).
 
 import { sumListenerStats } from '../../snapshot/listener-stats.js';
-import type { ApplyReport, ListenerStats, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, ListenerStats, Snapshot } from '../../snapshot/snapshot.js';
 
 /** Every worker shares the same sockets, so a listener error in any worker is the listener's error. */
 export function mergeApplyReports(revision: number, reports: readonly ApplyReport[]): ApplyReport {
@@ -26,27 +26,21 @@ export function addListenerStats(
 }
 
 /**
- * Stats are summed; member health comes from `healthSource` (the probing worker's view, which the
- * others mirror); the revision is the oldest any worker runs, so it is true for all of them.
+ * Counters are summed; the revision is the oldest any worker runs, so it is true for all of them.
  * `retired` holds counters of exited workers, added only for listeners still configured.
  */
-export function mergeLiveStatus(
-  statuses: readonly LiveStatus[],
-  healthSource: LiveStatus | undefined,
+export function mergeStats(
+  answers: readonly DataPlaneStats[],
   retired: Readonly<Record<string, ListenerStats>> = {},
-): LiveStatus {
+): DataPlaneStats {
   const listeners: Record<string, ListenerStats> = {};
-  const listenerErrors: Record<string, string> = {};
-  for (const status of statuses) {
-    addListenerStats(listeners, status.listeners);
-    Object.assign(listenerErrors, status.listenerErrors);
-  }
+  for (const answer of answers) addListenerStats(listeners, answer.listeners);
   for (const [id, stats] of Object.entries(retired)) {
     const current = listeners[id];
     if (current) listeners[id] = sumListenerStats(current, stats);
   }
-  const revision = statuses.length === 0 ? 0 : Math.min(...statuses.map((status) => status.revision));
-  return { revision, members: { ...(healthSource ?? statuses[0])?.members }, listeners, listenerErrors };
+  const revision = answers.length === 0 ? 0 : Math.min(...answers.map((answer) => answer.revision));
+  return { revision, listeners };
 }
 
 /** Forgets the health of members the snapshot no longer has. */

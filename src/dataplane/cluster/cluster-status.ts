@@ -1,9 +1,11 @@
-// The one truth about N workers: their live status and metrics merged (aggregate.ts,
+// The one truth about N workers: their counters and metrics merged (aggregate.ts,
 // prometheus-merge.ts), counters of workers that exited kept so totals never go backwards, and
-// the workers' own states for operators.
+// the workers' own states for operators. Statuses the API shows are not asked here: the primary
+// reports them into the runtime view (cluster-runtime.ts).
 
-import type { ListenerStats, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
-import { addListenerStats, mergeLiveStatus, retiredStats } from './aggregate.js';
+import type { ApplyReport, DataPlaneStats, ListenerStats, Snapshot } from '../../snapshot/snapshot.js';
+import { addListenerStats, mergeStats, retiredStats } from './aggregate.js';
+import type { MemberHealth } from './messages.js';
 import { mergePrometheusText } from '../../util/prometheus-merge.js';
 import type { WorkerChannel } from './worker-channel.js';
 import type { WorkerSet, WorkerSlot } from './worker-supervisor.js';
@@ -17,8 +19,12 @@ export interface WorkerInfo {
   /** Started and running the latest snapshot it was sent. */
   readonly ready: boolean;
   readonly restarts: number;
-  /** This worker's own view (its connections only); undefined when it did not answer. */
-  readonly status: LiveStatus | undefined;
+  /** This worker's own counters (its connections only); undefined when it did not answer. */
+  readonly stats: DataPlaneStats | undefined;
+  /** This worker's own member statuses (a mirror's follow the probing worker); undefined when it did not answer. */
+  readonly members: MemberHealth | undefined;
+  /** Listener errors of this worker's last apply (a UDP listener's only in the worker that owns it); undefined before it applied. */
+  readonly listenerErrors: Readonly<Record<string, string>> | undefined;
 }
 
 export class ClusterStatus {
@@ -27,14 +33,15 @@ export class ClusterStatus {
 
   constructor(
     private readonly workers: WorkerSet,
-    /** Longest wait for one worker's status or metrics; a slower worker is left out. */
+    /** Longest wait for one worker's stats, members or metrics; a slower worker is left out. */
     private readonly queryTimeoutMs: number,
+    /** What the worker in a slot last reported on the snapshot it runs (snapshot-fanout.ts). */
+    private readonly reportOf: (slotIndex: number) => ApplyReport | undefined,
   ) {}
 
-  async status(): Promise<LiveStatus> {
-    const answers = await this.collectStatuses();
-    const prober = answers.find(({ slot }) => slot.probes)?.value;
-    return mergeLiveStatus(answers.map(({ value }) => value), prober, this.retired);
+  async stats(): Promise<DataPlaneStats> {
+    const answers = await this.collectStats();
+    return mergeStats(answers.map(({ value }) => value), this.retired);
   }
 
   async metrics(): Promise<string> {
@@ -46,21 +53,26 @@ export class ClusterStatus {
   }
 
   async workerInfo(): Promise<WorkerInfo[]> {
-    const answers = await this.collectStatuses();
+    const [stats, members] = await Promise.all([
+      this.collectStats(),
+      this.queryReady((channel) => channel.request({ op: 'members' }, this.queryTimeoutMs)),
+    ]);
     return this.workers.slots.map((slot) => ({
       slot: slot.index,
       pid: slot.channel?.pid,
       ready: slot.ready,
       restarts: slot.restarts,
-      status: answers.find((answer) => answer.slot === slot)?.value,
+      stats: stats.find((answer) => answer.slot === slot)?.value,
+      members: members.find((answer) => answer.slot === slot)?.value,
+      listenerErrors: this.reportOf(slot.index)?.listenerErrors,
     }));
   }
 
   /** A worker exited: the counters it last reported stay in the totals. */
   retire(slot: WorkerSlot): void {
-    if (!slot.lastStatus) return;
-    for (const [id, stats] of Object.entries(slot.lastStatus.listeners)) addListenerStats(this.retired, { [id]: retiredStats(stats) });
-    slot.lastStatus = undefined;
+    if (!slot.lastStats) return;
+    for (const [id, stats] of Object.entries(slot.lastStats.listeners)) addListenerStats(this.retired, { [id]: retiredStats(stats) });
+    slot.lastStats = undefined;
   }
 
   /** Counters of listeners the snapshot no longer has are forgotten. */
@@ -69,9 +81,9 @@ export class ClusterStatus {
     for (const id of Object.keys(this.retired)) if (!listeners.has(id)) delete this.retired[id];
   }
 
-  private async collectStatuses(): Promise<{ slot: WorkerSlot; value: LiveStatus }[]> {
-    const answers = await this.queryReady((channel) => channel.request({ op: 'status' }, this.queryTimeoutMs));
-    for (const { slot, value } of answers) slot.lastStatus = value;
+  private async collectStats(): Promise<{ slot: WorkerSlot; value: DataPlaneStats }[]> {
+    const answers = await this.queryReady((channel) => channel.request({ op: 'stats' }, this.queryTimeoutMs));
+    for (const { slot, value } of answers) slot.lastStats = value;
     return answers;
   }
 

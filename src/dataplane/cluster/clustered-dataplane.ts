@@ -3,7 +3,7 @@
 // the supervisor keeps the workers running (worker-supervisor.ts), the fanout sends each snapshot
 // to every worker and the latest to one that restarts (snapshot-fanout.ts), the relay passes
 // member health and sticky bindings between workers (worker-relay.ts), the cluster status
-// merges their status and metrics into one truth (cluster-status.ts), and the cluster runtime
+// merges their counters and metrics into one truth (cluster-status.ts), and the cluster runtime
 // reports applies and health verdicts into the runtime view (cluster-runtime.ts).
 //
 // Listening sockets are opened once by the primary and shared (SCHED_NONE: the kernel spreads
@@ -11,7 +11,7 @@
 // bindings, health and least connections work across workers: docs/design/worker-relay.md.
 
 import cluster from 'node:cluster';
-import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 import { DEFAULT_DRAIN_MS } from '../dataplane.js';
 import { SILENT_LOGGER, type DataPlaneLogger } from '../observe/logger.js';
 import type { RuntimeReporter } from '../../snapshot/runtime-view.js';
@@ -40,7 +40,7 @@ export interface ClusteredDataPlaneOptions {
   readonly workerEntry?: string;
   /** Default DEFAULT_RESTART_POLICY. */
   readonly restart?: Partial<RestartPolicy>;
-  /** Longest wait for one worker's status or metrics; a slower worker is left out. Default 5 s. */
+  /** Longest wait for one worker's stats or metrics; a slower worker is left out. Default 5 s. */
   readonly queryTimeoutMs?: number;
   /** A worker that takes longer to apply a snapshot is taken as hung: killed and restarted. Default 60 s. */
   readonly applyTimeoutMs?: number;
@@ -92,7 +92,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
   );
   const fanout = new SnapshotFanout(supervisor, options.applyTimeoutMs ?? 60_000, logger);
   const relay = new WorkerRelay(supervisor);
-  const status = new ClusterStatus(supervisor, options.queryTimeoutMs ?? 5_000);
+  const status = new ClusterStatus(supervisor, options.queryTimeoutMs ?? 5_000, (slotIndex) => fanout.reportOf(slotIndex));
   const runtime = new ClusterRuntime(options.runtime, (memberId) => relay.verdict(memberId));
   /**
    * A worker came or went, and UDP listeners may have moved: the workers' reports on the snapshot
@@ -116,7 +116,7 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
       runtime.applied(snapshot, report);
       return report;
     },
-    status: (): Promise<LiveStatus> => status.status(),
+    stats: (): Promise<DataPlaneStats> => status.stats(),
     metrics: (): Promise<string> => status.metrics(),
     workers: (): Promise<WorkerInfo[]> => status.workerInfo(),
     close: (closeDrainMs = drainMs): Promise<void> => supervisor.close(closeDrainMs),

@@ -2,7 +2,7 @@
 // Requests carry an id; the worker answers each with exactly one reply. Member health flows
 // from the probing worker to the primary, which relays it to every other worker.
 
-import type { ApplyReport, LiveStatus, Snapshot } from '../../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, Snapshot } from '../../snapshot/snapshot.js';
 import type { StickyBinding } from '../sessions/sticky-sync.js';
 import type { SnapshotDelta } from './snapshot-delta.js';
 import type { UdpOwners } from './udp-ownership.js';
@@ -16,7 +16,9 @@ export type WorkerRequest =
   | { readonly op: 'apply-delta'; readonly delta: SnapshotDelta; readonly udpOwners: UdpOwners }
   /** UDP listeners changed owners (a worker exited or came back): re-apply the current snapshot. */
   | { readonly op: 'assign'; readonly udpOwners: UdpOwners }
-  | { readonly op: 'status' }
+  | { readonly op: 'stats' }
+  /** This worker's own member statuses (for operators and tests: the API reads the runtime view). */
+  | { readonly op: 'members' }
   | { readonly op: 'metrics' }
   | { readonly op: 'close'; readonly drainMs: number };
 
@@ -24,7 +26,8 @@ export interface WorkerReplies {
   apply: ApplyReport;
   'apply-delta': ApplyReport;
   assign: ApplyReport | null;
-  status: LiveStatus;
+  stats: DataPlaneStats;
+  members: MemberHealth;
   metrics: string;
   close: null;
 }

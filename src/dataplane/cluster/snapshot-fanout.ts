@@ -58,6 +58,11 @@ export class SnapshotFanout {
     return reports.length === 0 ? undefined : mergeApplyReports(latest.revision, reports);
   }
 
+  /** What the worker in `slotIndex` last reported on the snapshot it runs; undefined before its first apply or after it exited. */
+  reportOf(slotIndex: number): ApplyReport | undefined {
+    return this.reports.get(slotIndex);
+  }
+
   /** A worker exited: what it reported (its UDP listeners' errors among them) no longer holds. */
   forget(slotIndex: number): void {
     this.reports.delete(slotIndex);

@@ -21,6 +21,8 @@ export interface WorkerDataPlane extends SnapshotApplier {
   close(drainMs?: number): Promise<void>;
   /** Member health decided elsewhere (by the probing worker); unknown member ids are ignored. */
   setMemberHealth(states: MemberHealth): void;
+  /** This worker's own member statuses: a mirror's follow the probing worker's verdicts. */
+  memberStatuses(): MemberHealth;
 }
 
 export interface WorkerRole {
@@ -77,8 +79,10 @@ export async function serveDataPlaneOverIpc(create: WorkerDataPlaneFactory): Pro
         return apply(patchSnapshot(current, request.delta), request.udpOwners);
       case 'assign':
         return current ? apply(current, request.udpOwners) : null;
-      case 'status':
-        return dataPlane.status();
+      case 'stats':
+        return dataPlane.stats();
+      case 'members':
+        return dataPlane.memberStatuses();
       case 'metrics':
         return dataPlane.metrics();
       case 'close':

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LiveStatus } from '../../snapshot/snapshot.js';
+import type { DataPlaneStats } from '../../snapshot/snapshot.js';
 import type { DataPlaneLogger } from '../observe/logger.js';
 import type { StickyBinding } from '../sessions/sticky-sync.js';
 import { processTicketKeys } from '../tls/ticket-keys.js';
@@ -60,8 +60,8 @@ export class WorkerSlot {
   restarts = 0;
   crashes = 0;
   restartTimer: NodeJS.Timeout | undefined;
-  /** Last status the worker answered; its counters are kept when the worker exits. */
-  lastStatus: LiveStatus | undefined;
+  /** Last stats the worker answered; its counters are kept when the worker exits. */
+  lastStats: DataPlaneStats | undefined;
   exited: Promise<void> = Promise.resolve();
 
   constructor(readonly index: number) {}
@@ -134,7 +134,7 @@ export class WorkerSupervisor implements WorkerSet {
     return this.slots.flatMap((slot) => (slot.started && slot.channel?.alive ? [{ slot, channel: slot.channel }] : []));
   }
 
-  /** Started workers running the latest snapshot: they answer status and metrics. */
+  /** Started workers running the latest snapshot: they answer for their counters, metrics and members. */
   ready(): StartedWorker[] {
     return this.started().filter(({ slot }) => slot.ready);
   }

@@ -14,7 +14,7 @@ import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } 
 import { dirname, join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ApplyReport, ListenerStats, LiveStatus, Snapshot, SnapshotApplier, SnapshotPool } from '../../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, ListenerStats, Snapshot, SnapshotApplier, SnapshotPool } from '../../snapshot/snapshot.js';
 import { SnapshotChecker } from '../../snapshot/check-snapshot.js';
 import { memberOperatingStatus } from '../../snapshot/member-status.js';
 import type { RuntimeReporter } from '../../snapshot/runtime-view.js';
@@ -507,14 +507,9 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
 
   return {
     apply,
-    async status(): Promise<LiveStatus> {
+    async stats(): Promise<DataPlaneStats> {
       await readWorkers();
-      return {
-        revision,
-        members: memberStatusRecord(),
-        listeners: Object.fromEntries(knownListeners()),
-        listenerErrors: Object.fromEntries(errors),
-      };
+      return { revision, listeners: Object.fromEntries(knownListeners()) };
     },
     async metrics(): Promise<string> {
       const { workers } = await readWorkers(true);

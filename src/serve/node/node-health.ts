@@ -26,10 +26,10 @@ export interface HealthReport {
 export type DataPlaneProbe = () => Promise<string | null>;
 
 /** What an engine offers that tells whether its data plane serves (the clustered one lists its workers). */
-type ProbedEngine = Pick<SnapshotApplier, 'status'> & { workers?: () => Promise<readonly { ready: boolean; status: unknown }[]> };
+type ProbedEngine = Pick<SnapshotApplier, 'stats'> & { workers?: () => Promise<readonly { ready: boolean; stats: unknown }[]> };
 
 /**
- * The data plane is healthy when it answers a status question within the bound, and, when it
+ * The data plane is healthy when it answers for its counters within the bound, and, when it
  * runs in worker processes, at least one worker is ready and answers.
  */
 export function probeDataPlane(engine: ProbedEngine, timeoutMs: number): DataPlaneProbe {
@@ -40,11 +40,11 @@ export function probeDataPlane(engine: ProbedEngine, timeoutMs: number): DataPla
     });
     const asked = (async (): Promise<string | null> => {
       if (engine.workers === undefined) {
-        await engine.status();
+        await engine.stats();
         return null;
       }
       const workers = await engine.workers();
-      const serving = workers.filter((worker) => worker.ready && worker.status !== undefined).length;
+      const serving = workers.filter((worker) => worker.ready && worker.stats !== undefined).length;
       return serving > 0 ? null : `none of the ${workers.length} data plane workers is ready`;
     })().catch((error: unknown) => `the data plane failed to answer: ${error instanceof Error ? error.message : String(error)}`);
     try {

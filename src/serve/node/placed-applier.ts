@@ -3,7 +3,7 @@
 // was applied is handed on, for the VIPs keepalived holds.
 
 import { placeSnapshot } from '../../snapshot/placement.js';
-import type { ApplyReport, LiveStatus, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats, Snapshot, SnapshotApplier } from '../../snapshot/snapshot.js';
 
 export class PlacedApplier implements SnapshotApplier {
   private readonly appliedListeners = new Set<(placed: Snapshot) => void>();
@@ -34,8 +34,8 @@ export class PlacedApplier implements SnapshotApplier {
     return () => this.appliedListeners.delete(listener);
   }
 
-  status(): Promise<LiveStatus> {
-    return this.engine.status();
+  stats(): Promise<DataPlaneStats> {
+    return this.engine.stats();
   }
 
   metrics(): Promise<string> {

@@ -9,18 +9,20 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { createDataPlane } from '../../../src/dataplane/dataplane.js';
 import type { DataPlane } from '../../../src/dataplane/dataplane.js';
+import { RuntimeView } from '../../../src/snapshot/runtime-view.js';
 import type { SnapshotListener, SnapshotPool } from '../../../src/snapshot/snapshot.js';
 import { eventually, exchange, freePort, makeListener, makeMember, makeMonitor, makePool, makeSnapshot, startEchoServer, startNameServer, startServer } from './support.js';
 import type { TestServer } from './support.js';
 
-/** A data plane closed after the test, with one TCP listener over `pool`. */
-async function serve(t: { after: (fn: () => Promise<void>) => void }, pool: SnapshotPool, listener: Partial<SnapshotListener> = {}): Promise<{ plane: DataPlane; port: number }> {
-  const plane = createDataPlane({ drainMs: 100 });
+/** A data plane closed after the test, with one TCP listener over `pool`; it reports into `view`. */
+async function serve(t: { after: (fn: () => Promise<void>) => void }, pool: SnapshotPool, listener: Partial<SnapshotListener> = {}): Promise<{ plane: DataPlane; port: number; view: RuntimeView }> {
+  const view = new RuntimeView();
+  const plane = createDataPlane({ drainMs: 100, runtime: view.part('node') });
   t.after(() => plane.close(0));
   const port = await freePort();
   const report = await plane.apply(makeSnapshot(1, [makeListener({ id: 'l1', port, defaultPoolId: pool.id, ...listener })], [pool]));
   assert.deepEqual(report.listenerErrors, {});
-  return { plane, port };
+  return { plane, port, view };
 }
 
 function closeAfter(t: { after: (fn: () => Promise<void>) => void }, ...servers: TestServer[]): void {
@@ -71,8 +73,8 @@ test('100 MB each way arrive intact (sha256) and are counted', async (t) => {
   await done;
   assert.equal(receivedBytes, blocks * block.length);
   assert.equal(received.digest('hex'), sent.digest('hex'));
-  await eventually('stats settle', async () => (await plane.status()).listeners.l1?.active_connections === 0);
-  const stats = (await plane.status()).listeners.l1;
+  await eventually('stats settle', async () => (await plane.stats()).listeners.l1?.active_connections === 0);
+  const stats = (await plane.stats()).listeners.l1;
   assert.equal(stats?.bytes_in, blocks * block.length);
   assert.equal(stats?.bytes_out, blocks * block.length);
 });
@@ -137,9 +139,9 @@ test('connection_limit: connections over the limit are closed at once', async (t
   assert.equal(refused.reply, '');
   first.end();
   await closed(first);
-  await eventually('slot free', async () => (await plane.status()).listeners.l1?.active_connections === 0);
+  await eventually('slot free', async () => (await plane.stats()).listeners.l1?.active_connections === 0);
   assert.equal((await exchange(port, 'z')).reply, 'z');
-  assert.equal((await plane.status()).listeners.l1?.request_errors, 1);
+  assert.equal((await plane.stats()).listeners.l1?.request_errors, 1);
 });
 
 test('allowed_cidrs: a client outside them is refused before any member is contacted', async (t) => {
@@ -163,8 +165,8 @@ test('allowed_cidrs: a client outside them is refused before any member is conta
 test('every member down: new connections are refused at once', async (t) => {
   const gone = await freePort();
   const pool = makePool({ id: 'p', members: [makeMember({ id: 'm', port: gone })], healthMonitor: makeMonitor() });
-  const { plane, port } = await serve(t, pool);
-  await eventually('member marked down', async () => (await plane.status()).members.m === 'ERROR');
+  const { port, view } = await serve(t, pool);
+  await eventually('member marked down', () => view.memberStatus('m') === 'ERROR');
   const socket = connect({ host: '127.0.0.1', port });
   const outcome = await new Promise<string>((resolve) => {
     socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
@@ -183,8 +185,8 @@ test('a member killed under traffic: no client fails, the monitor takes it out, 
     await b.close();
   });
   const pool = makePool({ id: 'p', members: [makeMember({ id: 'm-a', port: a.port }), makeMember({ id: 'm-b', port: bPort })], healthMonitor: makeMonitor({ intervalMs: 50, fallCount: 2 }) });
-  const { plane, port } = await serve(t, pool);
-  await eventually('both up', async () => Object.values((await plane.status()).members).every((s) => s === 'ONLINE'));
+  const { port, view } = await serve(t, pool);
+  await eventually('both up', () => Object.values(view.memberStatuses()).every((s) => s === 'ONLINE'));
 
   const failures: string[] = [];
   const seen = { a: 0, b: 0 };
@@ -198,13 +200,13 @@ test('a member killed under traffic: no client fails, the monitor takes it out, 
   })();
   await eventually('traffic reaches both', () => seen.a > 5 && seen.b > 5);
   await b.close();
-  await eventually('member b marked down', async () => (await plane.status()).members['m-b'] === 'ERROR');
+  await eventually('member b marked down', () => view.memberStatus('m-b') === 'ERROR');
   const afterDown = { ...seen };
   await eventually('more traffic', () => seen.a > afterDown.a + 20);
   assert.equal(seen.b, afterDown.b, 'no connection went to the member once it was down');
 
   b = await startNameServer('b', bPort);
-  await eventually('member b back', async () => (await plane.status()).members['m-b'] === 'ONLINE');
+  await eventually('member b back', () => view.memberStatus('m-b') === 'ONLINE');
   const afterUp = seen.b;
   await eventually('traffic reaches b again', () => seen.b > afterUp + 5);
   stop = true;
@@ -247,8 +249,8 @@ test('bad traffic is released by the timeouts and nothing leaks', async (t) => {
   resetting.resetAndDestroy();
 
   await eventually('every connection released', async () => {
-    const status = await plane.status();
-    return status.listeners.quiet?.active_connections === 0 && status.listeners.mute?.active_connections === 0 && echo.sockets.size === 0 && mute.sockets.size === 0;
+    const stats = await plane.stats();
+    return stats.listeners.quiet?.active_connections === 0 && stats.listeners.mute?.active_connections === 0 && echo.sockets.size === 0 && mute.sockets.size === 0;
   });
   assert.match(await plane.metrics(), /elbow_member_connections_active\{member="e",pool="echo"\} 0/);
   assert.match(await plane.metrics(), /elbow_member_connections_active\{member="x",pool="mute"\} 0/);
@@ -281,5 +283,5 @@ test('a member that does not complete the connect within timeout_member_connect:
     assert.equal(error, null);
     assert.equal(reply, 'good');
   }
-  assert.equal((await plane.status()).listeners.l1?.request_errors, 0);
+  assert.equal((await plane.stats()).listeners.l1?.request_errors, 0);
 });

@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
 import { createDataPlane } from '../../../src/dataplane/dataplane.js';
+import { RuntimeView } from '../../../src/snapshot/runtime-view.js';
 import { eventually, exchange, freePort, makeListener, makeMember, makePool, makeSnapshot, startEchoServer, startNameServer, startServer } from './support.js';
 
 test('a TCP listener spreads connections over two members by weight', async (t) => {
   const a = await startNameServer('a');
   const b = await startNameServer('b');
-  const plane = createDataPlane({ drainMs: 100 });
+  const view = new RuntimeView();
+  const plane = createDataPlane({ drainMs: 100, runtime: view.part('node') });
   t.after(async () => {
     await plane.close(0);
     await a.close();
@@ -29,9 +31,8 @@ test('a TCP listener spreads connections over two members by weight', async (t) 
   assert.deepEqual(counts, { a: 30, b: 10 });
   // Each client sent its FIN before the member connect completed; the FIN still reached the member.
   await eventually('member connections released', () => a.sockets.size === 0 && b.sockets.size === 0);
-  const status = await plane.status();
-  assert.equal(status.listeners.l1?.total_connections, 40);
-  assert.deepEqual(status.members, { 'm-a': 'NO_MONITOR', 'm-b': 'NO_MONITOR' });
+  assert.equal((await plane.stats()).listeners.l1?.total_connections, 40);
+  assert.deepEqual(view.memberStatuses(), { 'm-a': 'NO_MONITOR', 'm-b': 'NO_MONITOR' });
   const metrics = await plane.metrics();
   assert.match(metrics, /elbow_listener_connections_total\{listener="l1",loadbalancer="lb-1"\} 40/);
   assert.match(metrics, /elbow_member_up\{member="m-a",pool="p1"\} 1/);
@@ -62,7 +63,8 @@ test('a listener on an address another program holds is reported; the others ser
   await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
   const heldPort = (squatter.address() as { port: number }).port;
   const member = await startNameServer('m');
-  const plane = createDataPlane({ drainMs: 100 });
+  const view = new RuntimeView();
+  const plane = createDataPlane({ drainMs: 100, runtime: view.part('node') });
   t.after(async () => {
     await plane.close(0);
     await member.close();
@@ -75,7 +77,7 @@ test('a listener on an address another program holds is reported; the others ser
   assert.deepEqual(Object.keys(report.listenerErrors), ['held']);
   assert.match(report.listenerErrors.held ?? '', new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${heldPort}`));
   assert.equal((await exchange(port)).reply, 'm');
-  assert.deepEqual((await plane.status()).listenerErrors, report.listenerErrors);
+  assert.deepEqual(view.listenerErrors(), report.listenerErrors);
   // Once the address is free, the next apply binds it.
   await new Promise((resolve) => squatter.close(resolve));
   const second = await plane.apply(makeSnapshot(2, listeners, [pool]));
@@ -126,7 +128,7 @@ test('open connections keep working while other listeners are added, changed and
   assert.equal(stale.revision, 4);
   assert.equal((await exchange(p1)).reply, 'n');
   socket.end();
-  await eventually('connection closed', async () => (await plane.status()).listeners.kept?.active_connections === 0);
+  await eventually('connection closed', async () => (await plane.stats()).listeners.kept?.active_connections === 0);
 });
 
 test('a protocol change on the same port rebinds it: TCP becomes HTTP', async (t) => {

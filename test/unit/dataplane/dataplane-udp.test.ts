@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { createDataPlane } from '../../../src/dataplane/dataplane.js';
+import { RuntimeView } from '../../../src/snapshot/runtime-view.js';
 import type { SnapshotListener, SnapshotPool } from '../../../src/snapshot/snapshot.js';
 import { eventually, freePort, makeListener, makeMember, makeMonitor, makePool, makeSnapshot } from './support.js';
 
@@ -54,19 +55,20 @@ async function udpClient(t: After, port: number): Promise<UdpClient> {
 }
 
 async function serveUdp(t: After, pool: SnapshotPool, listener: Partial<SnapshotListener> = {}) {
-  const plane = createDataPlane({ drainMs: 100 });
+  const view = new RuntimeView();
+  const plane = createDataPlane({ drainMs: 100, runtime: view.part('node') });
   t.after(() => plane.close(0));
   const port = await freePort('udp');
   const report = await plane.apply(makeSnapshot(1, [makeListener({ id: 'u1', protocol: 'UDP', port, defaultPoolId: pool.id, ...listener })], [pool]));
   assert.deepEqual(report.listenerErrors, {});
-  return { plane, port };
+  return { plane, port, view };
 }
 
 test('many UDP clients at once: each gets its own replies, from one member per flow, over both members', async (t) => {
   const [a, b] = [await startUdpMember(t, 'a'), await startUdpMember(t, 'b')];
   const pool = makePool({ id: 'p', protocol: 'UDP', members: [makeMember({ id: 'a', port: a }), makeMember({ id: 'b', port: b })], healthMonitor: makeMonitor({ type: 'UDP-CONNECT', timeoutMs: 200 }) });
-  const { plane, port } = await serveUdp(t, pool);
-  await eventually('members checked', async () => Object.values((await plane.status()).members).every((s) => s === 'ONLINE'));
+  const { plane, port, view } = await serveUdp(t, pool);
+  await eventually('members checked', () => Object.values(view.memberStatuses()).every((s) => s === 'ONLINE'));
   const clients = await Promise.all(Array.from({ length: 50 }, () => udpClient(t, port)));
   const membersByClient = await Promise.all(
     clients.map(async (client, i) => {
@@ -83,7 +85,7 @@ test('many UDP clients at once: each gets its own replies, from one member per f
   assert.ok(membersByClient.every((used) => used.length === 1), 'a flow sticks to one member');
   const counts = membersByClient.flat().reduce((acc, m) => acc.set(m, (acc.get(m) ?? 0) + 1), new Map<string, number>());
   assert.deepEqual(Object.fromEntries(counts), { a: 25, b: 25 });
-  const stats = (await plane.status()).listeners.u1;
+  const stats = (await plane.stats()).listeners.u1;
   assert.equal(stats?.active_connections, 50);
   assert.equal(stats?.bytes_out, (stats?.bytes_in ?? 0) + 250 * 2);
 });
@@ -109,21 +111,21 @@ test('an ICMP error from one member ends only that flow; idle flows expire', asy
   // Round robin sends the second client's flow to the member that is not listening.
   const second = await udpClient(t, port);
   second.socket.send('lost');
-  await eventually('the broken flow ended', async () => (await plane.status()).listeners.u1?.request_errors === 1);
-  assert.equal((await plane.status()).listeners.u1?.active_connections, 1);
+  await eventually('the broken flow ended', async () => (await plane.stats()).listeners.u1?.request_errors === 1);
+  assert.equal((await plane.stats()).listeners.u1?.active_connections, 1);
   assert.equal((await first.request('two')).toString(), 'alive:two');
-  await eventually('idle flow expired', async () => (await plane.status()).listeners.u1?.active_connections === 0);
+  await eventually('idle flow expired', async () => (await plane.stats()).listeners.u1?.active_connections === 0);
 });
 
 test('every member down: datagrams are dropped, no flow is opened', async (t) => {
   const gone = await freePort('udp');
   const pool = makePool({ id: 'p', protocol: 'UDP', members: [makeMember({ id: 'gone', port: gone })], healthMonitor: makeMonitor({ type: 'UDP-CONNECT', timeoutMs: 1000 }) });
-  const { plane, port } = await serveUdp(t, pool);
-  await eventually('member marked down', async () => (await plane.status()).members.gone === 'ERROR');
+  const { plane, port, view } = await serveUdp(t, pool);
+  await eventually('member marked down', () => view.memberStatus('gone') === 'ERROR');
   const client = await udpClient(t, port);
   client.socket.send('anyone?');
-  await eventually('datagram refused', async () => (await plane.status()).listeners.u1?.request_errors === 1);
-  assert.equal((await plane.status()).listeners.u1?.total_connections, 0);
+  await eventually('datagram refused', async () => (await plane.stats()).listeners.u1?.request_errors === 1);
+  assert.equal((await plane.stats()).listeners.u1?.total_connections, 0);
 });
 
 test('SOURCE_IP session persistence: every flow from one client address goes to the same member', async (t) => {

@@ -1,10 +1,11 @@
 // The split of `--engine haproxy`: UDP listeners (and their pools) to the Node data plane, the
-// rest to HAProxy; reports, statuses and metrics merged back into one.
+// rest to HAProxy; reports, counters and metrics merged back into one. (Member statuses and
+// listener errors: each half reports into its own part of one runtime view, runtime-view.test.ts.)
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cutSnapshot, isUdp, mergeMetrics, mergeReports, mergeStatuses, SplitApplier, type ClosableApplier } from '../../../src/engines/split-applier.js';
-import type { ApplyReport, LiveStatus, Snapshot } from '../../../src/snapshot/snapshot.js';
+import { cutSnapshot, isUdp, mergeMetrics, mergeReports, mergeStats, SplitApplier, type ClosableApplier } from '../../../src/engines/split-applier.js';
+import type { ApplyReport, DataPlaneStats, Snapshot } from '../../../src/snapshot/snapshot.js';
 import { makeListener, makeMember, makePool, makeSnapshot } from '../dataplane/support.js';
 
 function mixed(): Snapshot {
@@ -44,22 +45,19 @@ test('reports merge into the older revision and every listener error', () => {
   assert.deepEqual(merged, { revision: 5, listenerErrors: { dns: 'EADDRINUSE', http: 'cannot bind' } });
 });
 
-test('statuses merge members, listener stats and errors from both engines', () => {
+test('stats merge the listener counters of both engines under the older revision', () => {
   const stats = { bytes_in: 1, bytes_out: 2, active_connections: 0, total_connections: 3, request_errors: 0 };
-  const merged = mergeStatuses(
-    { revision: 4, members: { 'd-1': 'ONLINE' }, listeners: { dns: stats }, listenerErrors: {} },
-    { revision: 4, members: { 'w-1': 'ERROR' }, listeners: { http: stats }, listenerErrors: { bare: 'no' } },
-  );
-  assert.deepEqual(merged.members, { 'd-1': 'ONLINE', 'w-1': 'ERROR' });
+  const merged = mergeStats({ revision: 4, listeners: { dns: stats } }, { revision: 5, listeners: { http: stats } });
+  assert.equal(merged.revision, 4);
   assert.deepEqual(Object.keys(merged.listeners).sort(), ['dns', 'http']);
-  assert.deepEqual(merged.listenerErrors, { bare: 'no' });
 });
 
-test('an engine with nothing to report leaves the other\'s records as they are (no copy of thousands of members)', () => {
-  const members = { 'w-1': 'ONLINE', 'w-2': 'NO_MONITOR' };
-  const merged = mergeStatuses({ revision: 4, members: {}, listeners: {}, listenerErrors: {} }, { revision: 5, members, listeners: {}, listenerErrors: { bare: 'no' } });
-  assert.equal(merged.members, members);
-  assert.deepEqual(merged, { revision: 4, members, listeners: {}, listenerErrors: { bare: 'no' } });
+test('an engine with nothing to report leaves the other\'s records as they are (no copy of thousands of listeners)', () => {
+  const stats = { bytes_in: 1, bytes_out: 2, active_connections: 0, total_connections: 3, request_errors: 0 };
+  const listeners = { http: stats, bare: stats };
+  const merged = mergeStats({ revision: 4, listeners: {} }, { revision: 5, listeners });
+  assert.equal(merged.listeners, listeners);
+  assert.deepEqual(merged, { revision: 4, listeners });
 });
 
 test('metrics merge into one family each, with one HELP even when the engines word it differently', () => {
@@ -75,7 +73,7 @@ test('metrics merge into one family each, with one HELP even when the engines wo
 });
 
 /** An engine that records what it was given and answers with fixed state. */
-function recorder(status: LiveStatus, metrics: string): ClosableApplier & { applied: Snapshot[]; closedWith: (number | undefined)[] } {
+function recorder(stats: DataPlaneStats, listenerErrors: Record<string, string>, metrics: string): ClosableApplier & { applied: Snapshot[]; closedWith: (number | undefined)[] } {
   const applied: Snapshot[] = [];
   const closedWith: (number | undefined)[] = [];
   return {
@@ -83,9 +81,9 @@ function recorder(status: LiveStatus, metrics: string): ClosableApplier & { appl
     closedWith,
     apply: async (snapshot): Promise<ApplyReport> => {
       applied.push(snapshot);
-      return { revision: snapshot.revision, listenerErrors: status.listenerErrors };
+      return { revision: snapshot.revision, listenerErrors };
     },
-    status: async () => status,
+    stats: async () => stats,
     metrics: async () => metrics,
     close: async (drainMs) => {
       closedWith.push(drainMs);
@@ -94,13 +92,14 @@ function recorder(status: LiveStatus, metrics: string): ClosableApplier & { appl
 }
 
 test('SplitApplier hands each engine its half and answers for both', async () => {
-  const udp = recorder({ revision: 12, members: { 'd-1': 'ONLINE' }, listeners: {}, listenerErrors: {} }, 'a_total 1\n');
-  const rest = recorder({ revision: 12, members: { 'w-1': 'NO_MONITOR' }, listeners: {}, listenerErrors: { bare: 'address in use' } }, 'b_total 2\n');
+  const counters = (total: number) => ({ bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: total, request_errors: 0 });
+  const udp = recorder({ revision: 12, listeners: { dns: counters(1) } }, {}, 'a_total 1\n');
+  const rest = recorder({ revision: 11, listeners: { http: counters(2) } }, { bare: 'address in use' }, 'b_total 2\n');
   const split = new SplitApplier(udp, rest);
   assert.deepEqual(await split.apply(mixed()), { revision: 12, listenerErrors: { bare: 'address in use' } });
   assert.deepEqual(udp.applied[0]?.listeners.map((listener) => listener.id), ['dns']);
   assert.deepEqual(rest.applied[0]?.listeners.map((listener) => listener.id), ['http', 'bare']);
-  assert.deepEqual((await split.status()).members, { 'd-1': 'ONLINE', 'w-1': 'NO_MONITOR' });
+  assert.deepEqual(await split.stats(), { revision: 11, listeners: { dns: counters(1), http: counters(2) } });
   assert.equal(await split.metrics(), 'a_total 1\nb_total 2\n');
   await split.close(3000);
   assert.deepEqual([udp.closedWith, rest.closedWith], [[3000], [3000]]);

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NodeHealth, probeDataPlane } from '../../../src/serve/node/node-health.js';
-import type { ApplyReport, LiveStatus } from '../../../src/snapshot/snapshot.js';
+import type { ApplyReport, DataPlaneStats } from '../../../src/snapshot/snapshot.js';
 
-const LIVE: LiveStatus = { revision: 4, members: {}, listeners: {}, listenerErrors: {} };
-const answering = { status: async () => LIVE };
-const hanging = { status: () => new Promise<LiveStatus>(() => undefined) };
+const STATS: DataPlaneStats = { revision: 4, listeners: {} };
+const answering = { stats: async () => STATS };
+const hanging = { stats: () => new Promise<DataPlaneStats>(() => undefined) };
 
 function health(engine: Parameters<typeof probeDataPlane>[0], last: ApplyReport | undefined = { revision: 4, listenerErrors: {} }): NodeHealth {
   return new NodeHealth({ node: 'n1', zone: 'az1', lastApply: () => last, probe: probeDataPlane(engine, 50), probeCacheMs: 0 });
@@ -31,12 +31,12 @@ describe('node health', () => {
     assert.equal(hung.status, 'failing');
     assert.equal(hung.data_plane, 'failing');
     assert.deepStrictEqual(hung.reasons, ['the data plane did not answer within 50 ms']);
-    const broken = await health({ status: async () => Promise.reject(new Error('haproxy is gone')) }).report();
+    const broken = await health({ stats: async () => Promise.reject(new Error('haproxy is gone')) }).report();
     assert.deepStrictEqual(broken.reasons, ['the data plane failed to answer: haproxy is gone']);
   });
 
-  it('failing when no worker process is ready, whatever the merged status says', async () => {
-    const workers = (ready: boolean[]) => ({ ...answering, workers: async () => ready.map((r) => ({ ready: r, status: r ? LIVE : undefined })) });
+  it('failing when no worker process is ready, whatever the merged stats say', async () => {
+    const workers = (ready: boolean[]) => ({ ...answering, workers: async () => ready.map((r) => ({ ready: r, stats: r ? STATS : undefined })) });
     assert.equal((await health(workers([false, true])).report()).status, 'ok');
     const none = await health(workers([false, false])).report();
     assert.equal(none.status, 'failing');

@@ -98,7 +98,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
  * `listenerId` (the kernel spreads them); every one must echo. Returns how many were made.
  */
 export async function connectUntilEveryWorkerServes(
-  plane: { workers(): Promise<readonly { status?: { listeners: Record<string, { total_connections: number } | undefined> } | null }[]> },
+  plane: { workers(): Promise<readonly { stats?: { listeners: Record<string, { total_connections: number } | undefined> } | null }[]> },
   port: number,
   listenerId: string,
 ): Promise<number> {
@@ -108,7 +108,7 @@ export async function connectUntilEveryWorkerServes(
     assert.ok(results.every(Boolean), 'every connection echoes');
     made += results.length;
     const workers = await plane.workers();
-    return workers.every((w) => (w.status?.listeners[listenerId]?.total_connections ?? 0) > 0);
+    return workers.every((w) => (w.stats?.listeners[listenerId]?.total_connections ?? 0) > 0);
   });
   return made;
 }

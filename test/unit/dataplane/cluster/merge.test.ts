@@ -1,10 +1,11 @@
-// Pure merging of what workers report: apply reports, live status, Prometheus text; restart backoff.
+// Pure merging of what workers report: apply reports, counters, Prometheus text; restart backoff.
+// (Member health across workers is the prober's: cluster-runtime.test.ts.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergeApplyReports, mergeLiveStatus, retiredStats } from '../../../../src/dataplane/cluster/aggregate.js';
+import { mergeApplyReports, mergeStats, retiredStats } from '../../../../src/dataplane/cluster/aggregate.js';
 import { mergePrometheusText } from '../../../../src/util/prometheus-merge.js';
 import { nextRestart } from '../../../../src/dataplane/cluster/restart-backoff.js';
-import type { ListenerStats, LiveStatus } from '../../../../src/snapshot/snapshot.js';
+import type { DataPlaneStats, ListenerStats } from '../../../../src/snapshot/snapshot.js';
 
 const stats = (n: number, active = n): ListenerStats => ({ bytes_in: n, bytes_out: 2 * n, active_connections: active, total_connections: 3 * n, request_errors: n % 2 });
 
@@ -16,17 +17,15 @@ test('apply reports merge their listener errors under the applied revision', () 
   assert.deepEqual(merged, { revision: 7, listenerErrors: { a: 'EADDRINUSE', b: 'EACCES' } });
 });
 
-test('live status sums stats, takes health from one worker, the oldest revision, and retired counters of live listeners', () => {
-  const w0: LiveStatus = { revision: 5, members: { m1: 'ERROR' }, listeners: { a: stats(1) }, listenerErrors: {} };
-  const w1: LiveStatus = { revision: 4, members: { m1: 'ONLINE' }, listeners: { a: stats(2), b: stats(4) }, listenerErrors: { c: 'EACCES' } };
-  const merged = mergeLiveStatus([w1, w0], w0, { a: retiredStats(stats(10)), gone: stats(1) });
+test('stats sum the counters, take the oldest revision, and add retired counters of live listeners', () => {
+  const w0: DataPlaneStats = { revision: 5, listeners: { a: stats(1) } };
+  const w1: DataPlaneStats = { revision: 4, listeners: { a: stats(2), b: stats(4) } };
+  const merged = mergeStats([w1, w0], { a: retiredStats(stats(10)), gone: stats(1) });
   assert.equal(merged.revision, 4);
-  assert.deepEqual(merged.members, { m1: 'ERROR' });
   assert.deepEqual(merged.listeners.a, { bytes_in: 13, bytes_out: 26, active_connections: 3, total_connections: 39, request_errors: 1 });
   assert.deepEqual(merged.listeners.b, stats(4));
   assert.equal(merged.listeners.gone, undefined);
-  assert.deepEqual(merged.listenerErrors, { c: 'EACCES' });
-  assert.deepEqual(mergeLiveStatus([], undefined), { revision: 0, members: {}, listeners: {}, listenerErrors: {} });
+  assert.deepEqual(mergeStats([]), { revision: 0, listeners: {} });
 });
 
 test('Prometheus expositions sum by series, keep one header, and take health families from the first', () => {
