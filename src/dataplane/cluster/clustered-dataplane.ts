@@ -100,8 +100,8 @@ export function createClusteredDataPlane(options: ClusteredDataPlaneOptions): Cl
    * error of a new owner shows, and one that left with the old owner goes.
    */
   const reportWorkersChanged = (): void => {
-    const report = fanout.completeReport();
-    if (report !== undefined && fanout.latest?.revision === report.revision) runtime.applied(fanout.latest, report);
+    const complete = fanout.completeReport();
+    if (complete !== undefined) runtime.applied(complete.snapshot, complete.report);
   };
   supervisor.start();
 

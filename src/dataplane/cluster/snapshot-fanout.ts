@@ -43,19 +43,19 @@ export class SnapshotFanout {
   }
 
   /**
-   * What every started worker reported on the latest snapshot, merged; undefined while one of them
-   * has not reported on it yet (an apply or a catch-up under way: its own report follows).
+   * The latest snapshot and what every started worker reported on it, merged; undefined while one
+   * of them has not reported on it yet (an apply or a catch-up under way: its own report follows).
    */
-  completeReport(): ApplyReport | undefined {
-    const latest = this.latest;
-    if (!latest) return undefined;
+  completeReport(): { snapshot: Snapshot; report: ApplyReport } | undefined {
+    const snapshot = this.latest;
+    if (!snapshot) return undefined;
     const reports: ApplyReport[] = [];
     for (const { slot } of this.workers.started()) {
       const report = this.reports.get(slot.index);
-      if (report?.revision !== latest.revision) return undefined;
+      if (report?.revision !== snapshot.revision) return undefined;
       reports.push(report);
     }
-    return reports.length === 0 ? undefined : mergeApplyReports(latest.revision, reports);
+    return reports.length === 0 ? undefined : { snapshot, report: mergeApplyReports(snapshot.revision, reports) };
   }
 
   /** What the worker in `slotIndex` last reported on the snapshot it runs; undefined before its first apply or after it exited. */
