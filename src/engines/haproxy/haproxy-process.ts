@@ -57,6 +57,8 @@ const PER_PROXY = /^(CLI : )?(Proxy .* stopped|Stopping (frontend|backend|proxy)
 
 export type HaproxyLineLevel = 'error' | 'warn' | 'info' | 'debug';
 
+const LINE_MESSAGES: Record<HaproxyLineLevel, string> = { error: 'haproxy alert', warn: 'haproxy warning', info: 'haproxy', debug: 'haproxy notice' };
+
 /** The level at which elbow logs one of HAProxy's stderr lines (its level prefix removed). */
 export function haproxyLineLevel(level: string | undefined, message: string): HaproxyLineLevel {
   if (level === 'ALERT' || level === 'EMERG') return 'error';
@@ -212,7 +214,7 @@ export class HaproxyProcess {
     this.lines.push({ seq: ++this.seq, text: line });
     if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
     const message = line.replace(/^\[(\w+)\]\s*\(\d+\)\s*:\s*/, '');
-    const level = /^\[(\w+)\]/.exec(line)?.[1];
+    const prefix = /^\[(\w+)\]/.exec(line)?.[1];
     const logger = this.options.logger;
     if (NO_SOCKETS_HANDED_OVER.test(message)) {
       if (this.handingOver) logger.warn({ haproxy: message }, 'haproxy warning');
@@ -220,19 +222,8 @@ export class HaproxyProcess {
       return;
     }
     // HAProxy says WARNING for routine events too (a proxy stopped, a worker exited after a reload).
-    switch (haproxyLineLevel(level, message)) {
-      case 'error':
-        logger.error({ haproxy: message }, 'haproxy alert');
-        return;
-      case 'warn':
-        logger.warn({ haproxy: message }, 'haproxy warning');
-        return;
-      case 'info':
-        logger.info({ haproxy: message }, 'haproxy');
-        return;
-      case 'debug':
-        logger.debug({ haproxy: message }, 'haproxy notice');
-    }
+    const level = haproxyLineLevel(prefix, message);
+    logger[level]({ haproxy: message }, LINE_MESSAGES[level]);
   }
 
   /** ALERT lines logged after `mark`. */
