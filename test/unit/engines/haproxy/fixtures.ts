@@ -3,7 +3,8 @@
 // files only, so the goldens do not depend on the keys.
 
 import type { Snapshot, SnapshotPolicy, SnapshotRule, SnapshotTlsCertificate } from '../../../../src/snapshot/snapshot.js';
-import type { TestCa } from '../../../helpers/test-ca.js';
+import { after, before } from 'node:test';
+import { createTestCa, type TestCa } from '../../../helpers/test-ca.js';
 import { makeListener, makeMember, makeMonitor, makePool, makeSnapshot } from '../../dataplane/support.js';
 
 export interface FixtureCertificates {
@@ -14,8 +15,19 @@ export interface FixtureCertificates {
   readonly crlPem: string;
 }
 
+/** For a describe block: a test CA made before its tests and closed after them, with the fixtures' certificates it issued. */
+export function fixtureCa(): { ca: TestCa; certificates: FixtureCertificates } {
+  const made = {} as { ca: TestCa; certificates: FixtureCertificates };
+  before(() => {
+    made.ca = createTestCa();
+    made.certificates = issueFixtureCertificates(made.ca);
+  });
+  after(() => made.ca?.close());
+  return made;
+}
+
 /** The fixtures' certificates, issued by `ca`: web.test, api.test with *.api.test, the CA and a CRL. */
-export function issueFixtureCertificates(ca: TestCa): FixtureCertificates {
+function issueFixtureCertificates(ca: TestCa): FixtureCertificates {
   return { web: ca.issueServer(['web.test']).snapshot('cert-web'), api: ca.issueServer(['api.test', '*.api.test']).snapshot('cert-api'), caPem: ca.caPem, crlPem: ca.revoke() };
 }
 

@@ -3,13 +3,12 @@
 // of them changes. A render with the cache is always the same as one without it.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { plan } from '../../../../src/engines/haproxy/plan.js';
 import { RenderCache, renderConfig, type Rendered, type RenderOptions } from '../../../../src/engines/haproxy/render.js';
 import type { Snapshot, SnapshotListener, SnapshotPool } from '../../../../src/snapshot/snapshot.js';
-import { createTestCa, type TestCa } from '../../../helpers/test-ca.js';
 import { makeMember } from '../../dataplane/support.js';
-import { type FixtureCertificates, issueFixtureCertificates, l4Snapshot, l7Snapshot } from './fixtures.js';
+import { type FixtureCertificates, fixtureCa, l4Snapshot, l7Snapshot } from './fixtures.js';
 
 const OPTIONS: RenderOptions = { dir: '/var/lib/elbow/haproxy', hardStopAfterMs: 10_000, threads: 2, accessLogTarget: '127.0.0.1:10998' };
 
@@ -40,13 +39,7 @@ function contents(rendered: Rendered): unknown {
 }
 
 describe('HAProxy render cache', () => {
-  let ca: TestCa;
-  let certificates: FixtureCertificates;
-  before(() => {
-    ca = createTestCa();
-    certificates = issueFixtureCertificates(ca);
-  });
-  after(() => ca.close());
+  const fixture = fixtureCa();
 
   /** Renders `next` with a cache warmed on `first`: how many listeners were rendered again, and the render. */
   function again(first: Snapshot, next: Snapshot, options: RenderOptions = OPTIONS): { rerendered: number; cached: Rendered; previous: Rendered } {
@@ -59,7 +52,7 @@ describe('HAProxy render cache', () => {
   }
 
   it('renders nothing again for the same snapshot, and hands back the same parts', () => {
-    const snapshot = both(certificates);
+    const snapshot = both(fixture.certificates);
     const { rerendered, cached, previous } = again(snapshot, { ...snapshot, revision: 2 });
     assert.equal(rerendered, 0);
     for (const [id, frontend] of cached.frontends) assert.equal(frontend, previous.frontends.get(id));
@@ -68,7 +61,7 @@ describe('HAProxy render cache', () => {
   });
 
   it('renders a changed listener again, and only it', () => {
-    const snapshot = both(certificates);
+    const snapshot = both(fixture.certificates);
     const { rerendered, cached, previous } = again(snapshot, withListener(snapshot, 'tcp-rr', (listener) => ({ ...listener, connectionLimit: 5 })));
     assert.equal(rerendered, 1);
     assert.notEqual(cached.frontends.get('tcp-rr'), previous.frontends.get('tcp-rr'));
@@ -77,7 +70,7 @@ describe('HAProxy render cache', () => {
   });
 
   it('renders again the listeners of a changed pool: a member added is one runtime command', () => {
-    const snapshot = both(certificates);
+    const snapshot = both(fixture.certificates);
     const users = snapshot.listeners.filter((listener) => listener.enabled && listener.transport === 'tcp' && listener.defaultPoolId === 'lc').length;
     const { rerendered, cached, previous } = again(snapshot, withPool(snapshot, 'lc', (pool) => ({ ...pool, members: [...pool.members, makeMember({ id: 'm-new', port: 9100 })] })));
     assert.equal(rerendered, users);
@@ -88,7 +81,7 @@ describe('HAProxy render cache', () => {
   });
 
   it('renders again a listener whose pool appears or goes, through its policies too', () => {
-    const snapshot = both(certificates);
+    const snapshot = both(fixture.certificates);
     const gone = { ...snapshot, revision: 2, pools: Object.fromEntries(Object.entries(snapshot.pools).filter(([id]) => id !== 'api')) };
     const { rerendered } = again(snapshot, gone);
     assert.equal(rerendered, 2, 'http and https send to api through policies');
@@ -97,8 +90,8 @@ describe('HAProxy render cache', () => {
   });
 
   it('a changed certificate is rendered again and planned as a certificate update', () => {
-    const snapshot = both(certificates);
-    const renewed = ca.issueServer(['web.test']).snapshot('cert-web');
+    const snapshot = both(fixture.certificates);
+    const renewed = fixture.ca.issueServer(['web.test']).snapshot('cert-web');
     const next = withListener(snapshot, 'https', (listener) => ({ ...listener, tls: { ...(listener.tls as NonNullable<SnapshotListener['tls']>), defaultCertificate: renewed } }));
     const { rerendered, cached, previous } = again(snapshot, next);
     assert.equal(rerendered, 1);
@@ -108,7 +101,7 @@ describe('HAProxy render cache', () => {
   });
 
   it('renders everything again when an option a part depends on changes', () => {
-    const snapshot = both(certificates);
+    const snapshot = both(fixture.certificates);
     const served = renderConfig(snapshot, OPTIONS).frontends.size;
     assert.equal(again(snapshot, snapshot, { ...OPTIONS, accessLogTarget: null }).rerendered, served);
     assert.equal(again(snapshot, snapshot, { ...OPTIONS, dir: '/elsewhere' }).rerendered, served);
@@ -116,7 +109,7 @@ describe('HAProxy render cache', () => {
   });
 
   it('skipped listeners are left out and come back from the cache', () => {
-    const snapshot = both(certificates);
+    const snapshot = both(fixture.certificates);
     const cache = new RenderCache();
     renderConfig(snapshot, OPTIONS, cache);
     const rendered = cache.rendered;

@@ -8,31 +8,24 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { renderConfig, type RenderOptions } from '../../../../src/engines/haproxy/render.js';
 import type { Snapshot } from '../../../../src/snapshot/snapshot.js';
-import { createTestCa, type TestCa } from '../../../helpers/test-ca.js';
 import { haproxyMissing } from '../../../helpers/haproxy.js';
-import { type FixtureCertificates, issueFixtureCertificates, l4Snapshot, l7Snapshot } from './fixtures.js';
+import { fixtureCa, l4Snapshot, l7Snapshot } from './fixtures.js';
 
 const run = promisify(execFile);
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden');
 const OPTIONS: RenderOptions = { dir: '/var/lib/elbow/haproxy', hardStopAfterMs: 10_000, threads: 2, accessLogTarget: '127.0.0.1:10998' };
 
 describe('HAProxy rendering', () => {
-  let ca: TestCa;
-  let certificates: FixtureCertificates;
-  before(() => {
-    ca = createTestCa();
-    certificates = issueFixtureCertificates(ca);
-  });
-  after(() => ca.close());
+  const fixture = fixtureCa();
 
   const fixtures: Record<string, () => Snapshot> = {
-    l4: () => l4Snapshot(certificates),
-    l7: () => l7Snapshot(certificates),
+    l4: () => l4Snapshot(fixture.certificates),
+    l7: () => l7Snapshot(fixture.certificates),
   };
 
   for (const name of Object.keys(fixtures)) {
@@ -62,7 +55,7 @@ describe('HAProxy rendering', () => {
   }
 
   it('attributes each configuration line to its listener', () => {
-    const rendered = renderConfig(l4Snapshot(certificates), OPTIONS);
+    const rendered = renderConfig(l4Snapshot(fixture.certificates), OPTIONS);
     const lines = rendered.text.split('\n');
     const at = (needle: string) => rendered.listenerAtLine(lines.findIndex((line) => line.trim().startsWith(needle)) + 1);
     assert.equal(at('frontend tcp-lc'), 'tcp-lc');
@@ -72,7 +65,7 @@ describe('HAProxy rendering', () => {
   });
 
   it('leaves out UDP, disabled and skipped listeners', () => {
-    const rendered = renderConfig(l4Snapshot(certificates), { ...OPTIONS, skipListeners: new Set(['tcp-lc']) });
+    const rendered = renderConfig(l4Snapshot(fixture.certificates), { ...OPTIONS, skipListeners: new Set(['tcp-lc']) });
     assert.deepEqual([...rendered.frontends.keys()].sort(), ['ssl', 'tcp-nopool', 'tcp-off', 'tcp-rr', 'tcp-sip', 'tcp-sipp']);
   });
 });
