@@ -418,7 +418,7 @@ export async function createHaproxyEngine(options: HaproxyEngineOptions): Promis
     );
     ledger.record(readings);
     // Rows without servers say nothing of health, unless nothing is monitored (then there is none).
-    if (running !== undefined && current.length > 0 && (servers || !monitors(running))) {
+    if (running !== undefined && current.length > 0 && (servers || !monitored)) {
       const read = memberHealth(current, running);
       // Kept as the same map when nothing changed: member statuses are then not computed again.
       if (!sameHealth(health, read)) health = read;
